@@ -1,0 +1,26 @@
+# One command for every check: `make test` (what CI runs). `make quick` skips the slow and browser tests.
+PYTHON ?= python
+
+.PHONY: test quick lint format demo run bench
+
+test: lint
+	$(PYTHON) -m pytest -q
+
+quick: lint
+	$(PYTHON) -m pytest -q -m "not slow and not browser"
+
+lint:
+	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m mypy
+	lint-imports
+
+format:
+	$(PYTHON) -m ruff format .
+	$(PYTHON) -m ruff check --fix .
+
+demo:
+	$(PYTHON) -m observatory demo
+
+run:
+	streamlit run app.py

@@ -1,0 +1,20 @@
+"""Entry point: page config, language, and the pages each role may use. No data access here."""
+
+import streamlit as st
+
+from observatory.i18n import LOCALES, set_locale, t
+
+LANGUAGE_NAMES = {"en": "English", "pt": "Português", "fr": "Français"}
+from observatory.ui import widgets
+from observatory.ui.resources import settings
+
+st.set_page_config(page_title="Safety observatory", page_icon=":material/shield:", layout="wide")
+conf = settings()
+locale = widgets.select("🌐", list(LOCALES), key="lang", default=conf.default_locale, sidebar=True,
+                        format_func=LANGUAGE_NAMES.get)
+set_locale(locale)
+
+pages = [
+    st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
+]
+st.navigation(pages).run()

@@ -1,0 +1,7 @@
+"""``python -m observatory`` runs the command line."""
+
+import sys
+
+from observatory.cli import main
+
+sys.exit(main())

@@ -1,0 +1,135 @@
+"""Command line for staff and scripts: ``python -m observatory COMMAND``.
+
+Exit status: 0 success, 1 the file was rejected (the report says why), 2 usage or runtime error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from observatory.config import load_settings
+from observatory.domain import Actor, ImportKind, ObservatoryError, Role
+from observatory.services import demo, imports
+from observatory.services.imports import detect_kind
+from observatory.store import Store, connect, queries
+
+CLI_ACTOR = Actor("cli", Role.ADMIN)
+TABLE_KINDS = [k.value for k in ImportKind if k is not ImportKind.AREAS]
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database file (default: $OBSERVATORY_DB or the settings)")
+    parser = argparse.ArgumentParser(prog="python -m observatory", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", parents=[common], help="create or upgrade the database")
+    sub.add_parser("demo", parents=[common], help="load the demo city through the import path")
+    imp = sub.add_parser("import", parents=[common], help="import a CSV file")
+    imp.add_argument("kind", choices=[*TABLE_KINDS, "auto"], help="what the file holds (auto: recognise it)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    imp.add_argument("--user", default=CLI_ACTOR.name, help="name recorded in the batch log")
+    bnd = sub.add_parser("boundaries", parents=[common], help="import a boundary file")
+    bnd.add_argument("file", type=Path)
+    bnd.add_argument("--code-field", required=True)
+    bnd.add_argument("--name-field", required=True)
+    bnd.add_argument("--crs", help="CRS of a file that has none, e.g. EPSG:3763")
+    bnd.add_argument("--level", type=int, default=1, help="1 districts (default), 2 neighbourhoods")
+    bnd.add_argument("--dry-run", action="store_true")
+    bnd.add_argument("--user", default=CLI_ACTOR.name)
+    bat = sub.add_parser("batches", parents=[common], help="list the import history")
+    bat.add_argument("--limit", type=int, default=50)
+    rol = sub.add_parser("rollback", parents=[common], help="undo a committed batch")
+    rol.add_argument("batch", type=int)
+    rol.add_argument("--user", default=CLI_ACTOR.name)
+    return parser
+
+
+def _open(args: argparse.Namespace) -> Store:
+    settings = load_settings({"db_path": args.db})
+    return connect(settings.db_path, memory_limit=settings.memory_limit, threads=settings.threads)
+
+
+def _cmd_import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    data = args.file.read_bytes()
+    kind_text = args.kind
+    if kind_text == "auto":
+        found = detect_kind(data, args.file.name)
+        if found is None:
+            out.write(f"{args.file.name}: cannot recognise the kind of file from its header\n")
+            return 1
+        out.write(f"{args.file.name}: recognised as {found.value}\n")
+        kind_text = found.value
+    actor = Actor(args.user, CLI_ACTOR.role)
+    report = imports.import_table(store, ImportKind(kind_text), data, args.file.name, actor=actor,
+                                  dry_run=args.dry_run)
+    out.write(report.to_text() + "\n")
+    return 0 if report.ok else 1
+
+
+def _cmd_boundaries(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    settings = load_settings({"db_path": args.db})
+    report = imports.import_boundaries(
+        store, args.file.read_bytes(), args.file.name, code_field=args.code_field,
+        name_field=args.name_field, crs=args.crs, level=args.level, actor=Actor(args.user, CLI_ACTOR.role),
+        city_code=settings.city_code, city_name=settings.city_name, dry_run=args.dry_run,
+    )
+    out.write(report.to_text() + "\n")
+    return 0 if report.ok else 1
+
+
+def _cmd_demo(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    settings = load_settings({"db_path": args.db})
+    for report in demo.load_demo(store, settings.demo_dir):
+        out.write(f"{report.filename}: read {report.rows_read}, created {report.created}, "
+                  f"updated {report.updated}, unchanged {report.unchanged}\n")
+    return 0
+
+
+def _cmd_batches(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    frame = queries.batches(store, limit=args.limit)
+    out.write(frame.drop(columns=["sha256"]).to_string(index=False) + "\n" if len(frame) else "no batches\n")
+    return 0
+
+
+def _cmd_rollback(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    new_id = imports.rollback(store, args.batch, actor=Actor(args.user, CLI_ACTOR.role))
+    out.write(f"batch {args.batch} rolled back (recorded as batch {new_id})\n")
+    return 0
+
+
+def _cmd_init(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    out.write(f"database ready: {store.path}\n")
+    return 0
+
+
+COMMANDS = {
+    "init": _cmd_init,
+    "demo": _cmd_demo,
+    "import": _cmd_import,
+    "boundaries": _cmd_boundaries,
+    "batches": _cmd_batches,
+    "rollback": _cmd_rollback,
+}
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run one command; returns the exit status."""
+    out = out or sys.stdout
+    args = _parser().parse_args(argv)
+    try:
+        store = _open(args)
+    except (ObservatoryError, OSError) as exc:
+        out.write(f"error: {exc}\n")
+        return 2
+    try:
+        return int(COMMANDS[args.command](store, args, out) or 0)
+    except (ObservatoryError, OSError) as exc:
+        out.write(f"error: {exc}\n")
+        return 2 if not isinstance(exc, demo.DemoLoadError) else 1
+    finally:
+        store.close()

@@ -1,0 +1,125 @@
+"""Settings, declared as data and built once from the environment and .streamlit/secrets.toml.
+
+Each setting is one :class:`SettingSpec` in :data:`SETTINGS`; docs/settings.md documents every one
+(a test checks that). Precedence: explicit overrides > environment variable > secrets.toml
+``[observatory]`` table > default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _to_bool(text: str) -> bool:
+    return str(text).strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """One setting: its name, environment variable, default, parser and meaning."""
+
+    name: str
+    env: str
+    default: Any
+    parse: Callable[[str], Any]
+    doc: str
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("db_path", "OBSERVATORY_DB", str(PROJECT_ROOT / "data" / "observatory.duckdb"), str,
+                "Path of the DuckDB file the staff app writes."),
+    SettingSpec("mode", "OBSERVATORY_MODE", "site", str,
+                "`site` (staff and public in one app) or `public` (read-only published snapshot)."),
+    SettingSpec("snapshot_path", "OBSERVATORY_SNAPSHOT",
+                str(PROJECT_ROOT / "data" / "snapshots" / "public.duckdb"), str,
+                "Path of the published public snapshot file."),
+    SettingSpec("demo_dir", "OBSERVATORY_DEMO_DIR", str(PROJECT_ROOT / "data" / "demo"), str,
+                "Folder of the demo city files."),
+    SettingSpec("load_demo", "OBSERVATORY_LOAD_DEMO", True, _to_bool,
+                "Load the demo city into an empty database on first start."),
+    SettingSpec("city_code", "OBSERVATORY_CITY_CODE", "000", str,
+                "Area code of the city as a whole (level 0), the parent of the districts."),
+    SettingSpec("city_name", "OBSERVATORY_CITY_NAME", "City", str,
+                "Name of the city as a whole, used when boundaries are imported."),
+    SettingSpec("default_locale", "OBSERVATORY_LOCALE", "en", str,
+                "Language shown first: en, pt or fr."),
+    SettingSpec("memory_limit", "OBSERVATORY_MEMORY_LIMIT", "2GB", str,
+                "DuckDB memory limit for the app's connection."),
+    SettingSpec("threads", "OBSERVATORY_THREADS", 2, int, "DuckDB worker threads."),
+    SettingSpec("cache_ttl_seconds", "OBSERVATORY_CACHE_TTL", 600, int,
+                "Lifetime of cached page data, in seconds."),
+    SettingSpec("cache_max_entries", "OBSERVATORY_CACHE_ENTRIES", 256, int,
+                "Bound on the number of cached results per cached function."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The observatory's settings; see :data:`SETTINGS` for each field's meaning."""
+
+    db_path: str
+    mode: str
+    snapshot_path: str
+    demo_dir: str
+    load_demo: bool
+    city_code: str
+    city_name: str
+    default_locale: str
+    memory_limit: str
+    threads: int
+    cache_ttl_seconds: int
+    cache_max_entries: int
+
+    @property
+    def public_mode(self) -> bool:
+        """True when the app serves only the published snapshot."""
+        return self.mode == "public"
+
+
+def _secrets_table(path: Path) -> Mapping[str, Any]:
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        table = tomllib.load(handle).get("observatory", {})
+    return table if isinstance(table, dict) else {}
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    secrets_path: Path | None = None,
+) -> Settings:
+    """Build the settings from overrides, the environment, secrets.toml and defaults.
+
+    Raises:
+        ValueError: If a value cannot be parsed or the mode is unknown.
+    """
+    env = os.environ if environ is None else environ
+    secrets = _secrets_table(secrets_path or PROJECT_ROOT / ".streamlit" / "secrets.toml")
+    given = dict(overrides or {})
+    values: dict[str, Any] = {}
+    for spec in SETTINGS:
+        if spec.name in given and given[spec.name] is not None:
+            values[spec.name] = given[spec.name]
+        elif spec.env in env:
+            values[spec.name] = spec.parse(env[spec.env])
+        elif spec.name in secrets:
+            values[spec.name] = spec.parse(str(secrets[spec.name]))
+        else:
+            values[spec.name] = spec.default
+    if values["mode"] not in {"site", "public"}:
+        raise ValueError(f"{'OBSERVATORY_MODE'}: expected 'site' or 'public', got {values['mode']!r}")
+    return Settings(**values)
+
+
+def setting_names() -> list[str]:
+    """Names of all settings, in declaration order."""
+    return [f.name for f in fields(Settings)]

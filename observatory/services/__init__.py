@@ -1,0 +1,1 @@
+"""Use cases that combine rooms: imports, the demo city, the views pages show."""

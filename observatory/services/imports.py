@@ -1,0 +1,190 @@
+"""Import use cases: file → ingest (or geo) → validation report → one store transaction.
+
+A dry run and a commit go through the same code up to the store's classification of each row, so
+they give the same report; only the commit writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from observatory import auth, geo
+from observatory.domain import Actor, BatchState, ImportKind, IndicatorKind, Issue, Severity, Unit
+from observatory.ingest import IndicatorRef, Reference, detect_kind, parse
+from observatory.ingest.report import ValidationReport
+from observatory.store import Store, queries, writes
+
+# Which store tables each kind of file fills; the first is the one whose counts are reported.
+__all__ = ["KIND_TABLES", "build_reference", "detect_kind", "import_boundaries", "import_table", "rollback"]
+
+KIND_TABLES: dict[ImportKind, tuple[str, ...]] = {
+    ImportKind.OBSERVATIONS: ("observations",),
+    ImportKind.INDICATORS: ("indicators",),
+    ImportKind.DENOMINATORS: ("denominators",),
+    ImportKind.AXES: ("axes",),
+    ImportKind.PARTNERS: ("partners",),
+    ImportKind.OBJECTIVES: ("objectives",),
+    ImportKind.ACTIONS: ("actions", "action_partners"),
+    ImportKind.AREAS: ("areas",),
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def build_reference(store: Store) -> Reference:
+    """What the store knows, for checking a file's codes."""
+    found = queries.reference_codes(store)
+    indicators = {
+        str(row.code): IndicatorRef(unit=Unit(row.unit), kind=IndicatorKind(row.kind))
+        for row in found["indicators"].itertuples()
+    }
+    return Reference(
+        area_codes=frozenset(found["areas"]["code"].astype(str)),
+        indicators=indicators,
+        axis_codes=frozenset(found["axes"]["code"].astype(str)),
+        partner_codes=frozenset(found["partners"]["code"].astype(str)),
+        objective_codes=frozenset(found["objectives"]["code"].astype(str)),
+    )
+
+
+def _rejected_rows(report: ValidationReport) -> int:
+    rows = {i.row for i in report.issues if i.severity is Severity.ERROR}
+    if None in rows:
+        return report.rows_read
+    return len(rows)
+
+
+def _finish(
+    store: Store,
+    report: ValidationReport,
+    tables: dict[str, pd.DataFrame] | None,
+    *,
+    actor: Actor,
+    started: datetime,
+    dry_run: bool,
+) -> ValidationReport:
+    """Log the attempt; classify and (unless dry run) write the tables; fill the report's counts."""
+    record = writes.BatchRecord(
+        kind=str(report.kind), filename=report.filename, sha256=report.sha256, rows_read=report.rows_read,
+        rejected=0, user_name=actor.name, started_at=started, tables=tables or {},
+        main_table=KIND_TABLES[report.kind][0],
+    )
+    if tables is None or not report.ok:
+        report.rejected = _rejected_rows(report)
+        record = _with_report(record, report)
+        state = BatchState.DRY_RUN if dry_run else BatchState.FAILED
+        report.batch_id = writes.record_attempt(store, _with_rejected(record, report.rejected), state)
+        return report
+    batch_id, counts = writes.apply_batch(store, _with_report(record, report), dry_run=dry_run)
+    report.created, report.updated, report.unchanged = counts.created, counts.updated, counts.unchanged
+    report.batch_id = batch_id
+    return report
+
+
+def _with_report(record: writes.BatchRecord, report: ValidationReport) -> writes.BatchRecord:
+    return dataclasses.replace(record, report=json.dumps(report.to_dict(), default=str))
+
+
+def _with_rejected(record: writes.BatchRecord, rejected: int) -> writes.BatchRecord:
+    return dataclasses.replace(record, rejected=rejected)
+
+
+def import_table(
+    store: Store, kind: ImportKind, data: bytes, filename: str, *, actor: Actor, dry_run: bool = False
+) -> ValidationReport:
+    """Validate a CSV file of one kind and, unless ``dry_run`` or invalid, commit it as one batch.
+
+    Raises:
+        PermissionDenied: If the actor may not import.
+    """
+    auth.require(actor, "import")
+    started = _now()
+    parsed = parse(kind, data, filename, build_reference(store))
+    tables = None
+    if parsed.frame is not None and parsed.report.ok:
+        names = KIND_TABLES[kind]
+        tables = {names[0]: parsed.frame, **{n: parsed.extra[n] for n in names[1:] if n in parsed.extra}}
+    return _finish(store, parsed.report, tables, actor=actor, started=started, dry_run=dry_run)
+
+
+def _area_rows(bounds: geo.Boundaries, *, level: int, city_code: str, city_name: str) -> pd.DataFrame:
+    frame = bounds.frame
+    display = geo.display_geometries(frame)
+    rows = pd.DataFrame(
+        {
+            "code": frame["code"].astype(str).to_numpy(),
+            "name": frame["name"].astype(str).to_numpy(),
+            "level": level,
+            "parent_code": city_code if level == 1 else None,
+            "geometry": [geo.geometry_to_text(g) for g in frame.geometry],
+            "display_geometry": [geo.geometry_to_text(g) for g in display.geometry],
+            "area_km2": frame["area_km2"].to_numpy(dtype=float),
+        }
+    )
+    if level != 1:
+        return rows
+    outline = geo.union_outline(frame)
+    city = pd.DataFrame(
+        [{"code": city_code, "name": city_name, "level": 0, "parent_code": None,
+          "geometry": geo.geometry_to_text(outline), "display_geometry": None,
+          "area_km2": float(frame["area_km2"].sum())}]
+    )
+    return pd.concat([city, rows], ignore_index=True)
+
+
+def import_boundaries(
+    store: Store,
+    data: bytes,
+    filename: str,
+    *,
+    code_field: str,
+    name_field: str,
+    actor: Actor,
+    crs: str | None = None,
+    level: int = 1,
+    city_code: str = "000",
+    city_name: str = "City",
+    dry_run: bool = False,
+) -> ValidationReport:
+    """Read a boundary file (GeoJSON, GeoPackage, zipped Shapefile) and import its areas as one batch.
+
+    Districts (level 1) also (re)define the city as a whole (level 0) as their union.
+
+    Raises:
+        PermissionDenied: If the actor may not import.
+    """
+    auth.require(actor, "import")
+    started = _now()
+    bounds = geo.read_boundaries(data, filename, code_field=code_field, name_field=name_field, crs=crs)
+    report = ValidationReport(
+        kind=ImportKind.AREAS, filename=filename, sha256=hashlib.sha256(data).hexdigest(),
+        rows_read=len(bounds.frame), issues=list(bounds.issues),
+    )
+    report.encoding = None
+    if bounds.ok and city_code in set(bounds.frame["code"].astype(str)):
+        report.issues.append(
+            Issue("primary-key", Severity.ERROR, f"area code {city_code} is the city's own code",
+                  column=code_field, value=city_code, file=filename)
+        )
+    tables = None
+    if report.ok:
+        tables = {"areas": _area_rows(bounds, level=level, city_code=city_code, city_name=city_name)}
+    return _finish(store, report, tables, actor=actor, started=started, dry_run=dry_run)
+
+
+def rollback(store: Store, batch_id: int, *, actor: Actor) -> int:
+    """Undo a committed batch exactly; returns the id of the rollback's own batch record.
+
+    Raises:
+        PermissionDenied: If the actor may not roll back.
+        NotFound / RollbackRefused: See :func:`observatory.store.writes.rollback_batch`.
+    """
+    auth.require(actor, "rollback")
+    return writes.rollback_batch(store, batch_id, user_name=actor.name)

@@ -1,0 +1,164 @@
+"""Read use cases behind the pages: the numbers a page shows, with their denominators and intervals."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from observatory.domain import Unit
+from observatory.stats import rates
+from observatory.store import Store, queries
+
+ADDITIVE = {Unit.COUNT.value, Unit.AMOUNT.value}
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorInfo:
+    """One indicator's catalogue entry, as the pages need it."""
+
+    code: str
+    name: str
+    theme: str
+    kind: str
+    unit: str
+    polarity: str
+    denominator_kind: str | None
+    multiplier: float
+    disclosure_threshold: int
+    description: str
+    source: str
+
+    @property
+    def additive(self) -> bool:
+        """Counts and amounts add up over areas and periods; percentages and rates do not."""
+        return self.unit in ADDITIVE
+
+
+def catalogue(store: Store) -> pd.DataFrame:
+    """The indicator catalogue as a frame."""
+    return queries.indicators(store)
+
+
+def indicator(store: Store, code: str) -> IndicatorInfo:
+    """One indicator's entry.
+
+    Raises:
+        KeyError: If the code is unknown.
+    """
+    frame = queries.indicators(store)
+    row = frame[frame["code"] == code]
+    if row.empty:
+        raise KeyError(code)
+    rec = row.iloc[0].to_dict()
+    denominator = rec["denominator_kind"]
+    return IndicatorInfo(
+        code=str(rec["code"]), name=str(rec["name"]), theme=str(rec["theme"]), kind=str(rec["kind"]),
+        unit=str(rec["unit"]), polarity=str(rec["polarity"]),
+        denominator_kind=None if pd.isna(denominator) or not denominator else str(denominator),
+        multiplier=float(rec["multiplier"]), disclosure_threshold=int(rec["disclosure_threshold"]),
+        description=str(rec["description"] or ""), source=str(rec["source"] or ""),
+    )
+
+
+def district_geojson(store: Store) -> dict:
+    """FeatureCollection of the districts' display geometries, feature id = area code."""
+    shapes = queries.area_shapes(store, level=1, display=True)
+    features = [
+        {"type": "Feature", "id": row.code, "properties": {"code": row.code, "name": row.name},
+         "geometry": json.loads(row.geometry)}
+        for row in shapes.itertuples()
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def yearly_values(store: Store, info: IndicatorInfo, *, level: int) -> pd.DataFrame:
+    """One value per area and calendar year: summed from months/quarters for additive units.
+
+    Returns:
+        area_code, year, value, sample_size, complete, withheld.
+    """
+    stored = queries.granularities(store, info.code)
+    if not stored:
+        return pd.DataFrame(columns=["area_code", "year", "value", "sample_size", "complete", "withheld"])
+    finest = stored[0] if info.additive else ("year" if "year" in stored else stored[-1])
+    frame = queries.aggregated(store, info.code, stored=finest, target="year", level=level)
+    frame["year"] = pd.to_datetime(frame["period_start"]).dt.year
+    return frame[["area_code", "year", "value", "sample_size", "complete", "withheld"]]
+
+
+def _denominator_for(store: Store, kind: str | None, year: int) -> pd.DataFrame:
+    """area_code, denominator, denominator_year: the given year or else the latest earlier one."""
+    if not kind:
+        return pd.DataFrame(columns=["area_code", "denominator", "denominator_year"])
+    frame = queries.denominators(store, kind)
+    frame = frame[frame["year"] <= year].sort_values("year").groupby("area_code").tail(1)
+    return frame.rename(columns={"value": "denominator", "year": "denominator_year"})
+
+
+def district_year(store: Store, info: IndicatorInfo, year: int) -> pd.DataFrame:
+    """Every district's value for one year, with denominator, rate and 95% interval.
+
+    Withheld or incomplete years carry NaN values and the flag that says why; nothing becomes 0.
+
+    Returns:
+        code, name, value, withheld, complete, sample_size, denominator, denominator_year, rate, lower,
+        upper (lower/upper are for the rate when there is a denominator, else for the value).
+    """
+    names = queries.areas(store, level=1)[["code", "name"]]
+    values = yearly_values(store, info, level=1)
+    values = values[values["year"] == year].rename(columns={"area_code": "code"})
+    frame = names.merge(values.drop(columns="year"), on="code", how="left")
+    frame["withheld"] = frame["withheld"].fillna(False).astype(bool)
+    frame["complete"] = frame["complete"].fillna(False).astype(bool)
+    frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
+    den = _denominator_for(store, info.denominator_kind, year).rename(columns={"area_code": "code"})
+    frame = frame.merge(den, on="code", how="left") if len(den) else frame.assign(
+        denominator=np.nan, denominator_year=np.nan)
+    estimate = rates.ci_for(info.unit, frame["value"].to_numpy(dtype=float),
+                            denominator=frame["denominator"].to_numpy(dtype=float) if info.denominator_kind else None,
+                            sample_size=frame["sample_size"].to_numpy(dtype=float), multiplier=info.multiplier)
+    frame["rate"] = estimate.rate if info.denominator_kind else np.nan
+    frame["lower"], frame["upper"] = estimate.lower, estimate.upper
+    return frame
+
+
+def years(store: Store, info: IndicatorInfo) -> list[int]:
+    """Calendar years with a complete value for at least one district, newest first."""
+    values = yearly_values(store, info, level=1)
+    done = values[values["complete"] & ~values["withheld"].astype(bool)]
+    if done.empty:
+        values = yearly_values(store, info, level=0)
+        done = values[values["complete"]]
+    return sorted({int(y) for y in done["year"]}, reverse=True)
+
+
+def city_series(store: Store, info: IndicatorInfo, granularity: str) -> pd.DataFrame:
+    """The city's series: the sum of the districts for additive units, the city's own rows otherwise.
+
+    Returns:
+        period_start, value, withheld, lower, upper.
+    """
+    stored = queries.granularities(store, info.code)
+    if not stored:
+        return pd.DataFrame(columns=["period_start", "value", "withheld", "lower", "upper"])
+    if info.additive:
+        source = stored[0]
+        target = granularity if queries.can_aggregate(source, granularity) else source
+        frame = queries.aggregated(store, info.code, stored=source, target=target, level=1)
+        if frame.empty:
+            frame = queries.aggregated(store, info.code, stored=source, target=target, level=0)
+        frame = frame.groupby("period_start", as_index=False).agg(
+            value=("value", "sum"), sample_size=("sample_size", "sum"),
+            withheld=("withheld", "any"), complete=("complete", "all"))
+        frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
+    else:
+        source = "year" if "year" in stored else stored[-1]
+        frame = queries.aggregated(store, info.code, stored=source, target=source, level=0)
+    frame = frame.sort_values("period_start").reset_index(drop=True)
+    sample = frame["sample_size"].to_numpy(dtype=float) if "sample_size" in frame else None
+    estimate = rates.ci_for(info.unit, frame["value"].to_numpy(dtype=float), sample_size=sample)
+    frame["lower"], frame["upper"] = estimate.lower, estimate.upper
+    return frame[["period_start", "value", "withheld", "lower", "upper"]]

@@ -1,0 +1,116 @@
+"""The one DuckDB connection of a process, handed out as a cursor per call.
+
+A DuckDB connection is not safe to share between threads, and Streamlit serves each session on its own
+thread, so every read takes its own cursor. Writes go through :meth:`Store.transaction`, one
+transaction per import, followed by a CHECKPOINT so the WAL never holds a half-applied import for long.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from observatory.domain import ObservatoryError
+
+
+class StoreError(ObservatoryError):
+    """The database could not be opened or a statement failed."""
+
+
+class Store:
+    """A DuckDB database file opened by this process.
+
+    Args:
+        path: Database file; ``":memory:"`` for a throw-away database.
+        read_only: Open without write access (public mode, snapshots).
+        memory_limit: DuckDB ``memory_limit`` setting.
+        threads: DuckDB worker threads.
+    """
+
+    def __init__(
+        self, path: str | Path, *, read_only: bool = False, memory_limit: str = "2GB", threads: int = 2
+    ) -> None:
+        self.path = str(path)
+        self.read_only = read_only
+        if self.path != ":memory:" and not read_only:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        config: dict[str, Any] = {
+            "memory_limit": memory_limit,
+            "threads": threads,
+            # No network at run time: never fetch extensions, keep their folder out of $HOME.
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "extension_directory": str(Path(tempfile.gettempdir()) / "observatory-duckdb-extensions"),
+        }
+        try:
+            self._con = duckdb.connect(self.path, read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        self._write_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the connection; the Store must not be used afterwards."""
+        self._con.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A private cursor for one call, closed afterwards."""
+        cur = self._con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def frame(self, sql: str, params: list[Any] | tuple[Any, ...] | None = None) -> pd.DataFrame:
+        """Run one read statement with parameters and return all rows as a DataFrame."""
+        with self.cursor() as cur:
+            return cur.execute(sql, params or []).df()
+
+    def rows(self, sql: str, params: list[Any] | tuple[Any, ...] | None = None) -> list[tuple[Any, ...]]:
+        """Run one read statement with parameters and return all rows as tuples."""
+        with self.cursor() as cur:
+            return cur.execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: list[Any] | tuple[Any, ...] | None = None) -> Any:
+        """Run one read statement and return the first column of its first row (None if no row)."""
+        found = self.rows(sql, params)
+        return found[0][0] if found else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction on a private cursor: committed and checkpointed, or rolled back.
+
+        Writers are serialised by a lock: the app is the database's only writer, but several of its
+        sessions may try to import at once.
+
+        Raises:
+            StoreError: If the store is read-only.
+        """
+        if self.read_only:
+            raise StoreError("this database is open read-only")
+        with self._write_lock, self.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+            cur.execute("CHECKPOINT")
+
+
+def connect(path: str | Path, *, read_only: bool = False, memory_limit: str = "2GB", threads: int = 2) -> Store:
+    """Open a database file and bring its schema up to date (unless read-only)."""
+    from observatory.store.schema import migrate
+
+    store = Store(path, read_only=read_only, memory_limit=memory_limit, threads=threads)
+    if not read_only:
+        migrate(store)
+    return store

@@ -1,0 +1,146 @@
+"""Named reads returning DataFrames; values only ever travel as parameters."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from observatory.store.connection import Store
+from observatory.store.schema import TABLES
+
+_TRUNC = {"year": "year", "quarter": "quarter", "month": "month"}
+_PARTS = {("month", "year"): 12, ("month", "quarter"): 3, ("quarter", "year"): 4}
+
+
+def reference_codes(store: Store) -> dict[str, pd.DataFrame]:
+    """Codes ingest checks files against: areas, indicators (with unit and kind), axes, partners, objectives."""
+    return {
+        "areas": store.frame("SELECT code FROM areas"),
+        "indicators": store.frame("SELECT code, unit, kind FROM indicators"),
+        "axes": store.frame("SELECT code FROM axes"),
+        "partners": store.frame("SELECT code FROM partners"),
+        "objectives": store.frame("SELECT code FROM objectives"),
+    }
+
+
+def count_rows(store: Store, table: str) -> int:
+    """Number of rows of a declared table (or batches / audit_log)."""
+    if table not in TABLES and table not in {"batches", "audit_log", "users"}:
+        raise KeyError(table)
+    return int(store.scalar(f"SELECT count(*) FROM {table}"))  # noqa: S608 - name checked above
+
+
+def table_contents(store: Store, table: str) -> pd.DataFrame:
+    """Every row of a declared data table in key order (for exports and exactness checks)."""
+    spec = TABLES[table]
+    cols = ", ".join((*spec.columns, "batch_id"))
+    return store.frame(f"SELECT {cols} FROM {spec.name} ORDER BY {', '.join(spec.keys)}")  # noqa: S608
+
+
+def areas(store: Store, *, level: int | None = None) -> pd.DataFrame:
+    """Areas without geometry: code, name, level, parent_code, area_km2."""
+    return store.frame(
+        "SELECT code, name, level, parent_code, area_km2 FROM areas "
+        "WHERE ? IS NULL OR level = ? ORDER BY level, code",
+        [level, level],
+    )
+
+
+def area_shapes(store: Store, *, level: int = 1, display: bool = True) -> pd.DataFrame:
+    """code, name and GeoJSON geometry text of the areas of one level."""
+    column = "coalesce(display_geometry, geometry)" if display else "geometry"
+    return store.frame(
+        f"SELECT code, name, {column} AS geometry FROM areas WHERE level = ? AND geometry IS NOT NULL "  # noqa: S608
+        "ORDER BY code",
+        [level],
+    )
+
+
+def indicators(store: Store) -> pd.DataFrame:
+    """The indicator catalogue."""
+    return store.frame(
+        "SELECT code, name, theme, kind, unit, polarity, denominator_kind, multiplier, disclosure_threshold, "
+        "description, source FROM indicators ORDER BY kind, theme, code"
+    )
+
+
+def granularities(store: Store, indicator_code: str) -> list[str]:
+    """Granularities stored for an indicator, finest first."""
+    rows = store.rows(
+        "SELECT DISTINCT granularity FROM observations WHERE indicator_code = ?", [indicator_code]
+    )
+    order = ["month", "quarter", "year"]
+    return sorted((r[0] for r in rows), key=order.index)
+
+
+def can_aggregate(stored: str, target: str) -> bool:
+    """True when periods of granularity ``stored`` add up to ``target`` periods."""
+    return stored == target or (stored, target) in _PARTS
+
+
+def aggregated(store: Store, indicator_code: str, *, stored: str, target: str, level: int) -> pd.DataFrame:
+    """Values of one indicator for the areas of one level, summed from ``stored`` to ``target`` periods.
+
+    Only meaningful for additive units (counts). A target period is complete when all its parts are
+    present; it is withheld when any part is withheld.
+
+    Returns:
+        area_code, period_start, value, sample_size, parts, complete, withheld.
+    """
+    if not can_aggregate(stored, target):
+        raise ValueError(f"cannot aggregate {stored} to {target}")
+    parts = _PARTS.get((stored, target), 1)
+    trunc = _TRUNC[target]
+    return store.frame(
+        f"SELECT o.area_code, date_trunc('{trunc}', o.period_start)::DATE AS period_start, "  # noqa: S608
+        "sum(o.value) AS value, sum(o.sample_size) AS sample_size, count(*) AS parts, "
+        "count(*) = ? AS complete, bool_or(o.status = 'not_published') AS withheld "
+        "FROM observations o JOIN areas a ON a.code = o.area_code "
+        "WHERE o.indicator_code = ? AND o.granularity = ? AND a.level = ? "
+        "GROUP BY ALL ORDER BY o.area_code, period_start",
+        [parts, indicator_code, stored, level],
+    )
+
+
+def denominators(store: Store, kind: str) -> pd.DataFrame:
+    """area_code, year, value of one denominator kind (residents, dwellings …)."""
+    return store.frame(
+        "SELECT area_code, year, value FROM denominators WHERE kind = ? ORDER BY area_code, year", [kind]
+    )
+
+
+def batches(store: Store, *, limit: int = 500) -> pd.DataFrame:
+    """The batch log, newest first."""
+    return store.frame(
+        "SELECT id, kind, filename, sha256, rows_read, created, updated, unchanged, rejected, user_name, "
+        "started_at, finished_at, state, rolls_back FROM batches ORDER BY id DESC LIMIT ?",
+        [limit],
+    )
+
+
+def batch(store: Store, batch_id: int) -> pd.DataFrame:
+    """One batch row (empty frame if absent), with its stored report."""
+    return store.frame("SELECT * FROM batches WHERE id = ?", [batch_id])
+
+
+def strategy(store: Store) -> dict[str, pd.DataFrame]:
+    """Axes, objectives, actions, partners and action-partner links."""
+    return {
+        "axes": store.frame("SELECT code, title, description FROM axes ORDER BY code"),
+        "objectives": store.frame(
+            "SELECT code, axis_code, title, indicator_code, area_code, baseline_period, baseline_value, "
+            "target_value, target_period FROM objectives ORDER BY code"
+        ),
+        "actions": store.frame(
+            "SELECT code, objective_code, title, lead_partner, status, start_date, end_date, budget "
+            "FROM actions ORDER BY code"
+        ),
+        "partners": store.frame("SELECT code, name, sector FROM partners ORDER BY code"),
+        "action_partners": store.frame(
+            "SELECT action_code, partner_code FROM action_partners ORDER BY action_code, partner_code"
+        ),
+    }
+
+
+def is_empty(store: Store) -> bool:
+    """True when nothing has been imported yet."""
+    return int(store.scalar("SELECT count(*) FROM batches WHERE state = 'committed'")) == 0

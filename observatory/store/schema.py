@@ -1,0 +1,102 @@
+"""Schema: ordered, idempotent migrations recorded in ``schema_version``, and the data tables as data.
+
+Each importable table is declared once in :data:`TABLES` (key columns, value columns); the generic
+merge and rollback in writes.py are built from these declarations, never from user input. Every data
+table has a ``<table>_history`` twin holding, per committed batch, the key of each row it created and
+the whole previous state of each row it updated, which is what makes a rollback exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from observatory.store.connection import Store
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """An importable table: its key columns and its value columns (batch_id is implicit)."""
+
+    name: str
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    order_by: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Key and value columns, in table order."""
+        return self.keys + self.values
+
+    @property
+    def history(self) -> str:
+        """Name of the table keeping previous states for rollback."""
+        return f"{self.name}_history"
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec("areas", ("code",),
+                  ("name", "level", "parent_code", "geometry", "display_geometry", "area_km2")),
+        TableSpec("indicators", ("code",),
+                  ("name", "theme", "kind", "unit", "polarity", "denominator_kind", "multiplier",
+                   "disclosure_threshold", "description", "source")),
+        TableSpec("denominators", ("area_code", "year", "kind"), ("value",)),
+        TableSpec("observations", ("indicator_code", "area_code", "granularity", "period_start"),
+                  ("value", "sample_size", "status"),
+                  order_by=("indicator_code", "area_code", "period_start")),
+        TableSpec("axes", ("code",), ("title", "description")),
+        TableSpec("partners", ("code",), ("name", "sector")),
+        TableSpec("objectives", ("code",),
+                  ("axis_code", "title", "indicator_code", "area_code", "baseline_period",
+                   "baseline_value", "target_value", "target_period")),
+        TableSpec("actions", ("code",),
+                  ("objective_code", "title", "lead_partner", "status", "start_date", "end_date", "budget")),
+        TableSpec("action_partners", ("action_code", "partner_code"), ()),
+    )
+}
+
+
+def _history_ddl() -> str:
+    # Same columns as the table, plus which batch changed it and how.
+    return "\n".join(
+        f"CREATE TABLE {spec.history} AS SELECT 0::INTEGER AS change_batch, ''::VARCHAR AS change, * "
+        f"FROM {spec.name} WHERE false;"
+        for spec in TABLES.values()
+    )
+
+
+def migrations() -> list[tuple[int, str]]:
+    """Ordered (version, SQL) pairs: 001 creates the tables, 002 their history twins, files 003+ follow."""
+    files = sorted(SQL_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+    steps = [(int(path.name[:3]), path.read_text(encoding="utf-8")) for path in files]
+    return sorted([*steps, (2, _history_ddl())])
+
+
+def current_version(store: Store) -> int:
+    """Highest applied migration, 0 for an empty database."""
+    with store.cursor() as cur:
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
+        )
+        found = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()
+    return int(found[0][0])
+
+
+def migrate(store: Store) -> int:
+    """Apply the migrations not yet applied, each in its own transaction; return the new version."""
+    version = current_version(store)
+    for number, sql in migrations():
+        if number <= version:
+            continue
+        with store.transaction() as cur:
+            cur.execute(sql)
+            cur.execute(
+                "INSERT INTO schema_version VALUES (?, ?)", [number, datetime.now(UTC).replace(tzinfo=None)]
+            )
+        version = number
+    return version

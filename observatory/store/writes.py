@@ -1,0 +1,244 @@
+"""Named writes: apply a batch, record an attempt, roll a batch back, append to the audit log.
+
+Each public function is one transaction. Statements are assembled only from the table declarations in
+schema.py (trusted identifiers); every value travels as a parameter or through a registered frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+from observatory.domain import BatchState, NotFound, ObservatoryError
+from observatory.store.connection import Store
+from observatory.store.schema import TABLES, TableSpec
+
+# Child tables whose rows are replaced as a set for each parent present in the file.
+SCOPES: dict[str, tuple[str, ...]] = {"action_partners": ("action_code",)}
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How the rows of a file compare with what is stored."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRecord:
+    """What the batch log keeps about one import attempt."""
+
+    kind: str
+    filename: str
+    sha256: str
+    rows_read: int
+    rejected: int
+    user_name: str
+    started_at: datetime
+    report: str = ""
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    main_table: str = ""
+
+
+class RollbackRefused(ObservatoryError):
+    """A batch cannot be undone (not committed, or later batches changed the same rows)."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _join(spec: TableSpec, left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{k} = {right}.{k}" for k in spec.keys)
+
+
+def _stage(cur: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame) -> Counts:
+    """Load the frame into temp tables typed like the target and classify each row."""
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM {spec.name} WHERE false")
+    cur.register("incoming_frame", frame[list(spec.columns)])
+    cur.execute("INSERT INTO incoming BY NAME SELECT * FROM incoming_frame")
+    cur.unregister("incoming_frame")
+    differs = " OR ".join(f"t.{v} IS DISTINCT FROM i.{v}" for v in spec.values) or "false"
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE staged AS SELECT i.*, CASE WHEN t.{spec.keys[0]} IS NULL "
+        f"THEN 'created' WHEN {differs} THEN 'updated' ELSE 'unchanged' END AS change "
+        f"FROM incoming i LEFT JOIN {spec.name} t ON {_join(spec, 't', 'i')}"
+    )
+    found = dict(cur.execute("SELECT change, count(*) FROM staged GROUP BY change").fetchall())
+    deleted = 0
+    if spec.name in SCOPES:
+        deleted = int(cur.execute(f"SELECT count(*) FROM ({_scope_orphans(spec)})").fetchall()[0][0])
+    return Counts(found.get("created", 0), found.get("updated", 0), found.get("unchanged", 0), deleted)
+
+
+def _scope_orphans(spec: TableSpec) -> str:
+    scope = SCOPES[spec.name]
+    in_scope = " AND ".join(f"t.{c} IN (SELECT {c} FROM incoming)" for c in scope)
+    return (
+        f"SELECT t.* FROM {spec.name} t WHERE {in_scope} AND NOT EXISTS "
+        f"(SELECT 1 FROM incoming i WHERE {_join(spec, 't', 'i')})"
+    )
+
+
+def _apply_staged(cur: duckdb.DuckDBPyConnection, spec: TableSpec, batch_id: int) -> None:
+    """Write the staged rows, keeping what is needed to undo them in the history table."""
+    hist, keys = spec.history, ", ".join(spec.keys)
+    cur.execute(
+        f"INSERT INTO {hist} SELECT ?, 'updated', t.* FROM {spec.name} t "
+        f"JOIN staged s ON {_join(spec, 't', 's')} WHERE s.change = 'updated'",
+        [batch_id],
+    )
+    cur.execute(
+        f"INSERT INTO {hist} (change_batch, change, {keys}) "
+        f"SELECT ?, 'created', {keys} FROM staged WHERE change = 'created'",
+        [batch_id],
+    )
+    if spec.name in SCOPES:
+        cur.execute(f"INSERT INTO {hist} SELECT ?, 'deleted', o.* FROM ({_scope_orphans(spec)}) o", [batch_id])
+        cur.execute(
+            f"DELETE FROM {spec.name} USING {hist} h WHERE h.change_batch = ? AND h.change = 'deleted' "
+            f"AND {_join(spec, spec.name, 'h')}",
+            [batch_id],
+        )
+    cur.execute(
+        f"DELETE FROM {spec.name} USING staged s WHERE s.change = 'updated' AND {_join(spec, spec.name, 's')}"
+    )
+    cols = ", ".join(spec.columns)
+    order = f"ORDER BY {', '.join(spec.order_by)}" if spec.order_by else ""
+    cur.execute(
+        f"INSERT INTO {spec.name} ({cols}, batch_id) SELECT {cols}, ? FROM staged "
+        f"WHERE change <> 'unchanged' {order}",
+        [batch_id],
+    )
+
+
+def _insert_batch(
+    cur: duckdb.DuckDBPyConnection, record: BatchRecord, counts: Counts, state: str, *, rolls_back: int | None = None
+) -> int:
+    batch_id = int(cur.execute("SELECT nextval('batch_ids')").fetchall()[0][0])
+    _insert_batch_row(cur, batch_id, record, counts, state, rolls_back)
+    return batch_id
+
+
+def _insert_batch_row(
+    cur: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    record: BatchRecord,
+    counts: Counts,
+    state: str,
+    rolls_back: int | None = None,
+) -> None:
+    cur.execute(
+        "INSERT INTO batches (id, kind, filename, sha256, rows_read, created, updated, unchanged, rejected, "
+        "user_name, started_at, finished_at, state, report, rolls_back) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [batch_id, record.kind, record.filename, record.sha256, record.rows_read, counts.created,
+         counts.updated, counts.unchanged, record.rejected, record.user_name, record.started_at, _now(),
+         state, record.report, rolls_back],
+    )
+
+
+def _drop_stage(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute("DROP TABLE IF EXISTS staged")
+    cur.execute("DROP TABLE IF EXISTS incoming")
+
+
+def apply_batch(store: Store, record: BatchRecord, *, dry_run: bool) -> tuple[int, Counts]:
+    """Classify (and unless ``dry_run``, write) every table of a batch in one transaction.
+
+    The counts reported are those of ``record.main_table``; a dry run goes through exactly the same
+    classification as a commit and is logged with state ``dry_run``.
+
+    Returns:
+        The batch id and the counts of the main table.
+    """
+    with store.transaction() as cur:
+        batch_id = int(cur.execute("SELECT nextval('batch_ids')").fetchall()[0][0])
+        per_table: dict[str, Counts] = {}
+        for name, frame in record.tables.items():
+            spec = TABLES[name]
+            per_table[name] = _stage(cur, spec, frame)
+            if not dry_run:
+                _apply_staged(cur, spec, batch_id)
+            _drop_stage(cur)
+        counts = per_table.get(record.main_table, Counts())
+        state = BatchState.DRY_RUN if dry_run else BatchState.COMMITTED
+        _insert_batch_row(cur, batch_id, record, counts, state)
+        if not dry_run:
+            _audit(cur, record.user_name, "import", f"batch {batch_id}: {record.kind} {record.filename}")
+    return batch_id, counts
+
+
+def record_attempt(store: Store, record: BatchRecord, state: BatchState) -> int:
+    """Log an attempt that wrote nothing (a failed validation); returns its batch id."""
+    with store.transaction() as cur:
+        return _insert_batch(cur, record, Counts(), state)
+
+
+def _later_conflicts(cur: duckdb.DuckDBPyConnection, spec: TableSpec, batch_id: int) -> list[int]:
+    rows = cur.execute(
+        f"SELECT DISTINCT l.change_batch FROM {spec.history} h JOIN {spec.history} l "
+        f"ON {_join(spec, 'h', 'l')} JOIN batches b ON b.id = l.change_batch "
+        f"WHERE h.change_batch = ? AND l.change_batch > ? AND b.state = 'committed'",
+        [batch_id, batch_id],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def _undo_table(cur: duckdb.DuckDBPyConnection, spec: TableSpec, batch_id: int) -> int:
+    cols = ", ".join(spec.columns)
+    cur.execute(
+        f"DELETE FROM {spec.name} USING {spec.history} h WHERE h.change_batch = ? "
+        f"AND h.change IN ('created', 'updated') AND {_join(spec, spec.name, 'h')}",
+        [batch_id],
+    )
+    restored = cur.execute(
+        f"INSERT INTO {spec.name} ({cols}, batch_id) SELECT {cols}, batch_id FROM {spec.history} "
+        f"WHERE change_batch = ? AND change IN ('updated', 'deleted')",
+        [batch_id],
+    ).fetchall()
+    return int(restored[0][0]) if restored else 0
+
+
+def rollback_batch(store: Store, batch_id: int, *, user_name: str) -> int:
+    """Undo a committed batch exactly, record the rollback as a batch of its own, and return its id.
+
+    Raises:
+        NotFound: If there is no such batch.
+        RollbackRefused: If the batch is not committed, or a later committed batch changed the same rows.
+    """
+    with store.transaction() as cur:
+        found = cur.execute("SELECT state, kind, filename, sha256 FROM batches WHERE id = ?", [batch_id]).fetchall()
+        if not found:
+            raise NotFound(f"no batch {batch_id}")
+        state, kind, filename, sha = found[0]
+        if state != BatchState.COMMITTED or kind == "rollback":
+            raise RollbackRefused(f"batch {batch_id} is {state}; only a committed import can be rolled back")
+        later = sorted({b for spec in TABLES.values() for b in _later_conflicts(cur, spec, batch_id)})
+        if later:
+            raise RollbackRefused(
+                f"batch {batch_id} cannot be rolled back: later batches {later} changed the same rows; "
+                "roll those back first"
+            )
+        restored = sum(_undo_table(cur, spec, batch_id) for spec in TABLES.values())
+        cur.execute("UPDATE batches SET state = 'rolled_back' WHERE id = ?", [batch_id])
+        record = BatchRecord("rollback", filename, sha, 0, 0, user_name, _now())
+        new_id = _insert_batch(cur, record, Counts(updated=restored), BatchState.COMMITTED, rolls_back=batch_id)
+        _audit(cur, user_name, "rollback", f"batch {batch_id} rolled back by batch {new_id}")
+    return new_id
+
+
+def _audit(cur: duckdb.DuckDBPyConnection, actor: str, action: str, detail: str) -> None:
+    cur.execute("INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, ?, ?)", [_now(), actor, action, detail])
+
+
+def audit(store: Store, actor: str, action: str, detail: str = "") -> None:
+    """Append one line to the audit log (never updated, never deleted)."""
+    with store.transaction() as cur:
+        _audit(cur, actor, action, detail)

@@ -1,0 +1,102 @@
+"""Reusable pieces of page: the district map, the city trend, footnotes, CSV downloads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from observatory import charts
+from observatory.i18n import format_number, format_period, t
+from observatory.services.views import IndicatorInfo
+
+
+def measure_label(info: IndicatorInfo, measure: str) -> str:
+    """Words for what the map shows: a count, a rate with its denominator, or the indicator's unit."""
+    if measure == "rate" and info.denominator_kind:
+        return t("measure.rate", denominator=t(f"denominator.{info.denominator_kind}"))
+    if measure == "count":
+        return t("measure.count")
+    return t(f"unit.{info.unit}")
+
+
+def _interval_text(lower: float, upper: float, decimals: int) -> str:
+    if np.isnan(lower) or np.isnan(upper):
+        return "–"
+    return f"{format_number(lower, decimals=decimals)} – {format_number(upper, decimals=decimals)}"
+
+
+def map_frame(info: IndicatorInfo, frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, int]:
+    """The shown value per district and its hover texts; returns the frame and its decimals."""
+    shown = frame.copy()
+    rate = measure == "rate" and info.denominator_kind is not None
+    decimals = 2 if rate else (0 if info.additive else 1)
+    shown["shown"] = shown["rate"] if rate else shown["value"]
+    # The interval is the rate's when a rate is shown, else the count's (or the survey's Wilson interval).
+    factor = 1.0 if rate or not info.denominator_kind else np.nan
+    lower, upper = shown["lower"] * factor, shown["upper"] * factor
+    if not rate and info.denominator_kind:
+        lower, upper = _count_interval(shown)
+    shown["ci_text"] = [_interval_text(lo, hi, decimals) for lo, hi in zip(lower, upper, strict=True)]
+    shown["denominator_text"] = [
+        "–" if np.isnan(d) else f"{format_number(d)} ({int(y)})"
+        for d, y in zip(shown["denominator"].astype(float), shown["denominator_year"].fillna(0), strict=True)
+    ]
+    shown["withheld"] = shown["withheld"] | shown["shown"].isna()
+    return shown, decimals
+
+
+def _count_interval(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    # Rate limits scaled back to counts: the same Poisson interval, expressed on the count.
+    scale = frame["value"] / frame["rate"]
+    return frame["lower"] * scale, frame["upper"] * scale
+
+
+def district_map(info: IndicatorInfo, frame: pd.DataFrame, geojson: dict, measure: str, *, key: str) -> None:
+    """Draw the choropleth of one indicator and period, with footnotes and a CSV download."""
+    shown, decimals = map_frame(info, frame, measure)
+    label = measure_label(info, measure)
+    hover = {"ci_text": t("footnote.ci")}
+    if info.denominator_kind:
+        hover["denominator_text"] = t("footnote.denominator_short")
+    figure = charts.choropleth(
+        shown, geojson, value_col="shown", label_col="name", hover_cols=hover, legend_title=label,
+        withheld_label=t("map.not_published"), decimals=decimals,
+    )
+    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+    footnotes(info, frame)
+    download(shown[["code", "name", "value", "rate", "lower", "upper", "denominator", "denominator_year",
+                    "withheld"]], f"{info.code}.csv", key=f"{key}-csv")
+
+
+def city_trend(info: IndicatorInfo, series: pd.DataFrame, *, granularity: str, key: str) -> None:
+    """Draw the city's series with its interval band, and a CSV download."""
+    frame = series.assign(series=t("common.city"))
+    figure = charts.trend(
+        frame, x="period_start", y="value", series="series", lower="lower", upper="upper",
+        y_title=measure_label(info, "count" if info.additive else "value"),
+        band_label=t("footnote.ci"),
+    )
+    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+    download(series, f"{info.code}-{granularity}.csv", key=f"{key}-csv")
+
+
+def footnotes(info: IndicatorInfo, frame: pd.DataFrame) -> None:
+    """Source, denominator and its year, and what the interval means."""
+    lines = [f"{t('footnote.source')} {info.source}"]
+    if info.denominator_kind and frame["denominator_year"].notna().any():
+        year = int(frame["denominator_year"].max())
+        lines.append(t("footnote.denominator", kind=t(f"denominator.{info.denominator_kind}"), year=year))
+    lines.append(t("footnote.ci_method"))
+    st.caption(" · ".join(lines))
+
+
+def download(frame: pd.DataFrame, filename: str, *, key: str) -> None:
+    """A button that downloads the table behind a chart as CSV."""
+    st.download_button(t("common.download_csv"), frame.to_csv(index=False).encode("utf-8"),
+                        file_name=filename, mime="text/csv", key=key)
+
+
+def period_label(value: object) -> str:
+    """A period label for selectors (2024, 2024-Q3, 2024-07) in the current language."""
+    return format_period(str(value))

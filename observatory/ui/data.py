@@ -1,0 +1,57 @@
+"""Cached, bounded reads over the services; cleared after every import or rollback.
+
+Everything a page needs that does not depend on its widgets is computed once per (arguments, TTL)
+here, so a rerun costs a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from observatory.services import views
+from observatory.ui.resources import settings, store
+
+_TTL = settings().cache_ttl_seconds
+_MAX = settings().cache_max_entries
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def catalogue() -> pd.DataFrame:
+    """The indicator catalogue."""
+    return views.catalogue(store())
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def indicator(code: str) -> views.IndicatorInfo:
+    """One indicator's entry."""
+    return views.indicator(store(), code)
+
+
+@st.cache_data(ttl=_TTL, max_entries=8, show_spinner=False)
+def district_geojson() -> dict:
+    """Display geometries of the districts."""
+    return views.district_geojson(store())
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def years(code: str) -> list[int]:
+    """Years with data for an indicator, newest first."""
+    return views.years(store(), views.indicator(store(), code))
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def district_year(code: str, year: int) -> pd.DataFrame:
+    """Every district's value, rate and interval for one indicator and year."""
+    return views.district_year(store(), views.indicator(store(), code), year)
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def city_series(code: str, granularity: str) -> pd.DataFrame:
+    """The city's series of an indicator."""
+    return views.city_series(store(), views.indicator(store(), code), granularity)
+
+
+def clear() -> None:
+    """Forget every cached read (after an import, a rollback or an edit)."""
+    st.cache_data.clear()

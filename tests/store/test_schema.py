@@ -1,0 +1,30 @@
+from observatory.store import connect
+from observatory.store.schema import TABLES, current_version, migrate, migrations
+
+
+def test_migrations_are_ordered_and_unique():
+    numbers = [n for n, _ in migrations()]
+    assert numbers == sorted(set(numbers))
+
+
+def test_migrate_is_idempotent(tmp_path):
+    store = connect(tmp_path / "a.duckdb")
+    version = current_version(store)
+    assert migrate(store) == version == migrations()[-1][0]
+    store.close()
+
+
+def test_reopening_keeps_data_and_version(tmp_path):
+    store = connect(tmp_path / "a.duckdb")
+    store.close()
+    again = connect(tmp_path / "a.duckdb")
+    assert current_version(again) == migrations()[-1][0]
+    again.close()
+
+
+def test_every_declared_table_and_its_history_exist(tmp_path):
+    store = connect(tmp_path / "a.duckdb")
+    names = {r[0] for r in store.rows("SELECT table_name FROM information_schema.tables")}
+    for spec in TABLES.values():
+        assert {spec.name, spec.history} <= names
+    store.close()
