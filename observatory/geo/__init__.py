@@ -1,0 +1,28 @@
+"""Geo room: read district boundary files, check and reproject them, prepare them for maps.
+
+Usage: ``from observatory import geo`` then ``geo.read_boundaries(...)``, ``geo.to_geojson(...)``.
+"""
+
+from __future__ import annotations
+
+from observatory.geo.display import (
+    display_geometries,
+    geometry_from_text,
+    geometry_to_text,
+    to_geojson,
+    union_outline,
+)
+from observatory.geo.errors import BoundarySourceError
+from observatory.geo.read import Boundaries, list_fields, read_boundaries
+
+__all__ = [
+    "Boundaries",
+    "BoundarySourceError",
+    "display_geometries",
+    "geometry_from_text",
+    "geometry_to_text",
+    "list_fields",
+    "read_boundaries",
+    "to_geojson",
+    "union_outline",
+]
