@@ -1,0 +1,23 @@
+"""Pure figure builders: a frame in, a plotly Figure out, options keyword-only.
+
+No data access and no Streamlit here; every word a reader sees arrives as an argument, already
+translated, and numbers are written in the current locale through :mod:`observatory.i18n`.
+"""
+
+from observatory.charts._style import BENCHMARK_COLOURS, SERIES_COLOURS
+from observatory.charts.bars import bar_ranked, spine
+from observatory.charts.classes import class_breaks
+from observatory.charts.lines import trajectory, trend
+from observatory.charts.maps import category_map, choropleth
+
+__all__ = [
+    "BENCHMARK_COLOURS",
+    "SERIES_COLOURS",
+    "bar_ranked",
+    "category_map",
+    "choropleth",
+    "class_breaks",
+    "spine",
+    "trajectory",
+    "trend",
+]

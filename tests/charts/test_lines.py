@@ -1,0 +1,116 @@
+"""Tests of observatory.charts.lines: trends with CI bands and breaks, trajectories to a target."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from observatory import charts
+from tests.charts.builders import BREAK, trend_frame
+from tests.charts.figjson import figure_json, traces
+
+LABELS = {"actual": "Actual", "baseline": "Baseline", "target": "Target", "path": "Path to target"}
+BASELINE = (date(2022, 1, 1), 40.0)
+TARGET = (date(2025, 1, 1), 30.0)
+
+
+def _trend(**options: object):
+    defaults = {
+        "x": "period",
+        "y": "value",
+        "series": "series",
+        "lower": "lower",
+        "upper": "upper",
+        "breaks": [BREAK],
+        "y_title": "Rate per 1,000 residents",
+        "band_label": "95% confidence interval",
+    }
+    return charts.trend(options.pop("frame", trend_frame()), **{**defaults, **options})
+
+
+def _bands(fig) -> list[tuple[dict, dict]]:
+    data = traces(fig, "scatter")
+    return [(data[i - 1], t) for i, t in enumerate(data) if t.get("fill") == "tonexty"]
+
+
+def _trajectory():
+    actual = pd.DataFrame(
+        {"period": pd.to_datetime(["2022-01-01", "2023-01-01", "2024-01-01"]), "value": [40.0, 37.0, 36.5]}
+    )
+    return charts.trajectory(actual, baseline=BASELINE, target=TARGET, y_title="Rate", labels=LABELS)
+
+
+def test_trend_has_one_line_per_series() -> None:
+    lines = [t for t in traces(_trend(), "scatter") if t.get("mode") == "lines+markers"]
+    assert [t["name"] for t in lines] == ["District 1", "City"]
+    assert all(len(t["x"]) == 8 for t in lines)
+
+
+def test_trend_band_has_lower_at_most_upper() -> None:
+    bands = _bands(_trend())
+    assert len(bands) == 2
+    for lower, upper in bands:
+        assert lower["x"] == upper["x"]
+        assert all(lo <= hi for lo, hi in zip(lower["y"], upper["y"], strict=True))
+
+
+def test_trend_band_surrounds_the_line() -> None:
+    data = traces(_trend(), "scatter")
+    lower, upper, line = data[0], data[1], data[2]
+    assert all(lo <= v <= hi for lo, v, hi in zip(lower["y"], line["y"], upper["y"], strict=True))
+
+
+def test_trend_band_skips_rows_without_limits() -> None:
+    frame = trend_frame()
+    frame.loc[0, ["lower", "upper"]] = np.nan
+    lower, upper = _bands(_trend(frame=frame))[0]
+    assert len(lower["x"]) == len(upper["x"]) == 7
+
+
+def test_trend_without_limits_has_no_band() -> None:
+    assert _bands(_trend(lower=None, upper=None)) == []
+
+
+def test_trend_breaks_appear_as_shapes_and_annotations() -> None:
+    layout = figure_json(_trend())["layout"]
+    (shape,) = layout["shapes"]
+    assert shape["x0"] == shape["x1"] == "2023-07-01"
+    assert shape["yref"] == "paper"
+    (note,) = layout["annotations"]
+    assert note["text"] == "Series break" and note["x"] == "2023-07-01"
+
+
+def test_trend_without_breaks_has_no_shapes() -> None:
+    assert not figure_json(_trend(breaks=()))["layout"].get("shapes")
+
+
+def test_trend_axis_titles() -> None:
+    layout = figure_json(_trend(x_title="Quarter"))["layout"]
+    assert layout["yaxis"]["title"]["text"] == "Rate per 1,000 residents"
+    assert layout["xaxis"]["title"]["text"] == "Quarter"
+
+
+def test_trend_is_pure() -> None:
+    assert _trend().to_json() == _trend().to_json()
+
+
+def test_trajectory_includes_the_baseline_to_target_line() -> None:
+    (path,) = [t for t in traces(_trajectory(), "scatter") if t["name"] == "Path to target"]
+    assert path["x"] == ["2022-01-01", "2025-01-01"]
+    assert path["y"] == pytest.approx([40.0, 30.0])
+    assert path["line"]["dash"] == "dash"
+
+
+def test_trajectory_shows_actual_baseline_and_target() -> None:
+    data = {t["name"]: t for t in traces(_trajectory(), "scatter")}
+    assert data["Actual"]["y"] == pytest.approx([40.0, 37.0, 36.5])
+    assert data["Actual"]["x"][0] == "2022-01-01"
+    assert data["Baseline"]["y"] == pytest.approx([40.0])
+    assert data["Target"]["y"] == pytest.approx([30.0])
+
+
+def test_trajectory_is_pure() -> None:
+    assert _trajectory().to_json() == _trajectory().to_json()
