@@ -1,0 +1,177 @@
+"""Statistical disclosure control for public outputs (DESIGN §4).
+
+Small counts (1 … k−1) are withheld and shown as "< k"; where a published total would let a
+withheld cell be recovered by subtraction, one more cell is withheld; values derived from a
+withheld count (rates) are withheld too. A withheld value is NaN, never 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from observatory.stats._arrays import as_float_array
+
+#: Threshold k used when an indicator names none: counts 1 … 4 are withheld.
+DEFAULT_THRESHOLD = 5
+#: Shown in place of a cell withheld to protect another one, or withheld at source.
+CONFIDENTIAL_MARK = "c"
+
+PRIMARY = "primary"
+SECONDARY = "secondary"
+NOT_PUBLISHED = "not_published"
+
+
+def primary_suppress(values: Any, threshold: int = DEFAULT_THRESHOLD) -> np.ndarray | pd.Series:
+    """Mask of the counts too small to publish.
+
+    Method: threshold rule of primary suppression (Hundepool et al., Statistical Disclosure
+    Control, 2012, §5.2): a count c with 0 < c < k is withheld. 0 is publishable (it tells
+    nobody anything about a person), and a missing value is already withheld, so neither is
+    marked here.
+
+    Args:
+        values: Counts (scalar, array or Series).
+        threshold: k; counts 1 … k−1 are withheld.
+
+    Returns:
+        Boolean mask, a Series on the same index when given a Series.
+    """
+    counts = np.atleast_1d(as_float_array(values))
+    mask = (counts > 0) & (counts < threshold)
+    if isinstance(values, pd.Series):
+        return pd.Series(mask, index=values.index, dtype=bool)
+    return mask
+
+
+def _margin_sets(group_cols: str | Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
+    """Accept one margin (["indicator", "period"]) or several ([[…], […]])."""
+    if isinstance(group_cols, str):
+        return [[group_cols]]
+    if all(isinstance(col, str) for col in group_cols):
+        return [list(group_cols)]  # type: ignore[arg-type]
+    return [[col] if isinstance(col, str) else list(col) for col in group_cols]
+
+
+def _protect_margin(work: pd.DataFrame, cols: list[str]) -> bool:
+    """Withhold one more cell in every group of *cols* that has exactly one withheld cell.
+
+    The cell chosen is the smallest published non-zero one (least information lost); a zero
+    is taken only when the group has no published non-zero cell left, because a withheld cell
+    beside only zeros equals the total. Returns True when a cell was withheld.
+    """
+    grouped = work.groupby(cols, dropna=False, sort=False)["_withheld"]
+    lone = (grouped.transform("sum") == 1) & (grouped.transform("size") >= 2)
+    candidates = work.loc[lone & ~work["_withheld"]]
+    if candidates.empty:
+        return False
+    ordered = candidates.assign(_is_zero=candidates["_value"] == 0).sort_values(
+        ["_is_zero", "_value", "_order"], kind="stable"
+    )
+    chosen = ordered.drop_duplicates(subset=cols, keep="first").index
+    work.loc[chosen, "_withheld"] = True
+    work.loc[chosen, "reason"] = SECONDARY
+    return True
+
+
+def _default_format(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def suppress_table(
+    frame: pd.DataFrame,
+    *,
+    value_col: str,
+    group_cols: str | Sequence[str] | Sequence[Sequence[str]],
+    threshold: int = DEFAULT_THRESHOLD,
+    formatter: Callable[[float], str] = _default_format,
+) -> pd.DataFrame:
+    """Apply primary and secondary suppression to a table of counts for publication.
+
+    Method: threshold rule (counts 1 … k−1 withheld, shown "< k"), then secondary suppression
+    by the least-cell heuristic (Hundepool et al. 2012, §5.3): for every margin whose total is
+    published — each list in *group_cols*, e.g. districts within an indicator × period (the
+    city total) and months within a year — a group with exactly one withheld cell gets its
+    smallest other non-zero cell withheld as well, so no single cell can be recovered by
+    subtraction. Passes over all margins repeat until nothing changes (withholding only ever
+    grows, so this ends). Values missing at source (NaN) count as withheld: the source's total
+    may include them. A group of a single cell cannot be protected this way; its total must be
+    withheld by the caller.
+
+    Args:
+        frame: One row per cell.
+        value_col: Column holding the counts.
+        group_cols: Columns of one margin, or a list of margins (each a list of columns).
+        threshold: k of the threshold rule.
+        formatter: Turns a published number into text (pass a locale-aware one for display).
+
+    Returns:
+        A copy of *frame* with ``value_published`` (float, NaN where withheld), ``display``
+        (formatted number, ``"< k"`` for primary or :data:`CONFIDENTIAL_MARK` for other
+        withheld cells), ``withheld`` (bool) and ``reason`` (``"primary"``, ``"secondary"``,
+        ``"not_published"`` or ``""``).
+    """
+    values = pd.Series(as_float_array(frame[value_col]), index=frame.index)
+    primary = primary_suppress(values, threshold)
+    work = frame.copy()
+    work["_value"] = values
+    work["_order"] = np.arange(len(work))
+    work["_withheld"] = primary | values.isna()
+    work["reason"] = np.where(primary, PRIMARY, np.where(values.isna(), NOT_PUBLISHED, ""))
+    margins = _margin_sets(group_cols)
+    for _ in range(len(work) + 1):
+        changed = [_protect_margin(work, cols) for cols in margins]
+        if not any(changed):
+            break
+    withheld = work["_withheld"].astype(bool)
+    work["value_published"] = values.where(~withheld)
+    shown = [formatter(v) for v in values.where(~withheld, 0.0)]
+    work["display"] = np.where(
+        work["reason"] == PRIMARY, f"< {threshold}", np.where(withheld, CONFIDENTIAL_MARK, shown)
+    )
+    work["withheld"] = withheld
+    return work.drop(columns=["_value", "_order", "_withheld"])
+
+
+def withhold_derived(values: Any, withheld: Any) -> Any:
+    """Withhold values derived from withheld counts (rates, shares …): NaN where *withheld*.
+
+    Method: a rate from a withheld count reveals the count (rate × denominator), so it is
+    withheld too (DESIGN §4).
+
+    Args:
+        values: Derived values, aligned with *withheld* (same length / index).
+        withheld: Boolean mask, e.g. the ``withheld`` column of :func:`suppress_table`.
+
+    Returns:
+        The values with NaN where withheld, in the form given (Series, array or float).
+    """
+    mask = np.asarray(withheld, dtype=bool)
+    if isinstance(values, pd.Series):
+        return values.astype("float64").where(~mask)
+    result = np.where(mask, np.nan, as_float_array(values))
+    return float(result) if np.ndim(result) == 0 else result
+
+
+def aggregate_counts(frame: pd.DataFrame, *, value_col: str, by: Sequence[str]) -> pd.DataFrame:
+    """Sum cells (e.g. districts) into totals (e.g. the city), without inventing zeros.
+
+    Method: plain sum; a total is NaN when any of its cells is missing, because a missing
+    (withheld) cell has an unknown value and treating it as 0 would understate the total.
+    Compute totals from the unsuppressed counts, then suppress.
+
+    Args:
+        frame: One row per cell.
+        value_col: Column holding the counts.
+        by: Columns that identify a total (e.g. ["indicator", "period"]).
+
+    Returns:
+        One row per group with *by* columns and *value_col* holding the total.
+    """
+    grouped = frame.groupby(list(by), dropna=False, sort=True)[value_col]
+    complete = grouped.count() == grouped.size()
+    totals = grouped.sum(min_count=1).where(complete)
+    return totals.reset_index()
