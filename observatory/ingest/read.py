@@ -1,0 +1,199 @@
+"""Bytes to a table of text cells: encoding, delimiter and row-shape detection.
+
+The parse itself is pyarrow's C++ CSV reader with every column read as text, so that codes keep their
+leading zeros and the rules decide what a cell means. Python's csv module only looks at the first
+lines to pick the delimiter.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from observatory.domain import Issue, Severity
+
+DELIMITERS = (",", ";", "\t")
+_BOM = b"\xef\xbb\xbf"
+_HEAD_BYTES = 65536
+_HEAD_LINES = 20
+
+
+@dataclass
+class RawTable:
+    """A file read as text cells.
+
+    Attributes:
+        header: Column names as written in the file.
+        frame: One text column per header position (named ``"0"``, ``"1"`` …), cells stripped.
+        rows: Data row number of each frame row (1 = first data row), skipping rows that had the
+            wrong number of cells.
+        encoding: Detected encoding.
+        delimiter: Detected delimiter.
+        issues: Problems found while reading.
+    """
+
+    header: list[str]
+    frame: pd.DataFrame
+    rows: np.ndarray
+    encoding: str | None = None
+    delimiter: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _row_of_offset(data: bytes, offset: int) -> int:
+    """Data row holding byte ``offset`` (the header line is row 0)."""
+    return data.count(b"\n", 0, offset)
+
+
+def decode(data: bytes) -> tuple[str | None, bytes, list[Issue]]:
+    """Detect the encoding and return UTF-8 bytes without BOM.
+
+    UTF-8 is tried first (a BOM marks ``utf-8-sig``), then Windows-1252, which — unlike Latin-1 — maps
+    0x80–0x9F to the characters spreadsheets write there (€ ’ œ). Bytes cp1252 leaves undefined
+    (0x81 0x8D 0x8F 0x90 0x9D) mean the file is in neither encoding.
+
+    Args:
+        data: Raw uploaded bytes.
+
+    Returns:
+        (encoding, UTF-8 bytes, issues); encoding is None when the file cannot be decoded.
+    """
+    if data.startswith(_BOM):
+        body = data[len(_BOM) :]
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, b"", [_encoding_issue(body, exc, "UTF-8")]
+        return "utf-8-sig", body, []
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", data, []
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        return None, b"", [_encoding_issue(data, exc, "UTF-8 nor Windows-1252")]
+    return "cp1252", text.encode("utf-8"), []
+
+
+def _encoding_issue(data: bytes, exc: UnicodeDecodeError, tried: str) -> Issue:
+    byte = data[exc.start : exc.start + 1].hex().upper()
+    return Issue(
+        "encoding-error",
+        Severity.ERROR,
+        f"byte 0x{byte} is not valid {tried}; save the file as UTF-8 (CSV UTF-8 in spreadsheets)",
+        row=_row_of_offset(data, exc.start),
+        value=f"0x{byte}",
+    )
+
+
+def _head_rows(text: str, delimiter: str) -> list[list[str]]:
+    """Records of the first lines, quote-aware; the last line is dropped when the head was cut."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) > _HEAD_LINES or len(text) >= _HEAD_BYTES:
+        lines = lines[: min(len(lines) - 1, _HEAD_LINES)] or lines[:1]
+    return [r for r in csv.reader(io.StringIO("".join(lines)), delimiter=delimiter) if r]
+
+
+def detect_delimiter(text: str) -> str:
+    """Pick ``,`` ``;`` or tab from the first lines of a file.
+
+    A candidate qualifies when the header splits into more than one field and every following row
+    of the head has the same number of fields; among those the widest header wins. When none
+    qualifies, the one giving the widest header does (the row-shape checks then report the rows).
+
+    Args:
+        text: Decoded start of the file.
+
+    Returns:
+        The delimiter; ``,`` when nothing splits the header.
+    """
+    best, best_score = ",", (False, 1)
+    for delimiter in DELIMITERS:
+        rows = _head_rows(text, delimiter)
+        if not rows:
+            continue
+        width = len(rows[0])
+        consistent = width > 1 and all(len(r) == width for r in rows[1:])
+        if (consistent, width) > best_score:
+            best, best_score = delimiter, (consistent, width)
+    return best
+
+
+def read_table(data: bytes) -> RawTable:
+    """Read raw bytes into text cells, recording rows with too many or too few cells.
+
+    Args:
+        data: Raw uploaded bytes.
+
+    Returns:
+        The table; when the file is empty or undecodable, an empty table and an error issue.
+    """
+    encoding, body, issues = decode(data)
+    if encoding is None:
+        return RawTable([], pd.DataFrame(), np.empty(0, np.int64), None, None, issues)
+    if not body.strip():
+        issue = Issue("source-error", Severity.ERROR, "the file is empty", row=0)
+        return RawTable([], pd.DataFrame(), np.empty(0, np.int64), encoding, None, [issue])
+    delimiter = detect_delimiter(body[:_HEAD_BYTES].decode("utf-8", errors="ignore"))
+    bad: list[pacsv.InvalidRow] = []
+
+    def _on_invalid(row: pacsv.InvalidRow) -> str:
+        bad.append(row)
+        return "skip"
+
+    head = _head_rows(body[:_HEAD_BYTES].decode("utf-8", errors="ignore"), delimiter)
+    names = [str(i) for i in range(len(head[0]) if head else 1)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=_on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        issue = Issue("source-error", Severity.ERROR, f"the file is not readable as CSV: {exc}")
+        return RawTable([], pd.DataFrame(), np.empty(0, np.int64), encoding, delimiter, [issue])
+    return _finish(table, bad, encoding, delimiter)
+
+
+def _finish(table: pa.Table, bad: list[pacsv.InvalidRow], encoding: str, delimiter: str) -> RawTable:
+    """Split off the header, trim cells and number the rows."""
+    header = [str(table.column(i)[0]) for i in range(table.num_columns)]
+    body = table.slice(1)
+    trimmed = {name: pc.utf8_trim_whitespace(body.column(name)) for name in body.column_names}
+    frame = pa.table(trimmed).to_pandas()
+    # pyarrow numbers records from 1 with the header, so record n is data row n - 1.
+    rows = np.arange(1, len(frame) + len(bad) + 1, dtype=np.int64)
+    if bad:
+        keep = np.ones(len(rows), dtype=bool)
+        keep[[r.number - 2 for r in bad if r.number and 1 < r.number <= len(rows) + 1]] = False
+        rows = rows[keep]
+    issues = [_shape_issue(r, len(header)) for r in bad]
+    return RawTable([h.strip() for h in header], frame, rows, encoding, delimiter, issues)
+
+
+def _shape_issue(row: pacsv.InvalidRow, width: int) -> Issue:
+    code = "extra-cell" if row.actual_columns > width else "missing-cell"
+    return Issue(
+        code,
+        Severity.ERROR,
+        f"row has {row.actual_columns} cells where the header has {width}",
+        row=(row.number or 0) - 1 if row.number else None,
+        value=row.text[:200],
+    )

@@ -1,0 +1,142 @@
+"""Checks and canonical frames for indicator definitions and the strategy files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from observatory.domain import ActionStatus
+from observatory.ingest import rules
+from observatory.ingest.convert import Typed
+from observatory.ingest.reference import Checked, Reference
+from observatory.ingest.rules import Sheet
+
+
+def _optional_text(sheet: Sheet, typed: Typed, name: str) -> pd.Series:
+    """A text column, or empty texts when the file lacks it."""
+    return typed.values.get(name, pd.Series("", index=sheet.text.index, dtype="str"))
+
+
+def _optional_number(sheet: Sheet, typed: Typed, name: str) -> pd.Series:
+    return typed.values.get(name, pd.Series(np.nan, index=sheet.text.index, dtype="float64"))
+
+
+def check_indicators(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
+    """Check indicator definitions; multiplier defaults to 1000 with a denominator, else 1.
+
+    Returns:
+        Frame with code, name, theme, kind, unit, polarity, denominator_kind, multiplier,
+        disclosure_threshold, description, source.
+    """
+    denominator = _optional_text(sheet, typed, "denominator")
+    multiplier = _optional_number(sheet, typed, "multiplier")
+    threshold = _optional_number(sheet, typed, "threshold")
+    issues = rules.duplicate_keys(sheet, sheet.text[["code"]], "code")
+    if sheet.has("multiplier"):
+        issues += rules.not_positive(sheet, "multiplier", multiplier)
+    if sheet.has("threshold"):
+        issues += rules.below(sheet, "threshold", threshold, 1)
+    default = pd.Series(np.where(denominator != "", 1000.0, 1.0), index=sheet.text.index)
+    frame = pd.DataFrame(
+        {
+            "code": sheet.text["code"],
+            "name": sheet.text["name"],
+            "theme": sheet.text["theme"],
+            "kind": typed.values["kind"].astype("str"),
+            "unit": typed.values["unit"].astype("str"),
+            "polarity": typed.values["polarity"].astype("str"),
+            "denominator_kind": denominator.astype(object).where(denominator != "", None),
+            "multiplier": multiplier.fillna(default).astype("float64"),
+            "disclosure_threshold": threshold.fillna(5).round().astype("Int64"),
+            "description": _optional_text(sheet, typed, "description"),
+            "source": _optional_text(sheet, typed, "source"),
+        }
+    )
+    return Checked(frame.reset_index(drop=True), issues)
+
+
+def check_axes(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
+    """Check strategy axes: frame with code, title, description."""
+    issues = rules.duplicate_keys(sheet, sheet.text[["code"]], "code")
+    frame = pd.DataFrame(
+        {
+            "code": sheet.text["code"],
+            "title": sheet.text["title"],
+            "description": _optional_text(sheet, typed, "description"),
+        }
+    )
+    return Checked(frame.reset_index(drop=True), issues)
+
+
+def check_partners(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
+    """Check partners: frame with code, name, sector."""
+    issues = rules.duplicate_keys(sheet, sheet.text[["code"]], "code")
+    frame = pd.DataFrame(
+        {
+            "code": sheet.text["code"],
+            "name": sheet.text["name"],
+            "sector": typed.values["sector"].astype("str"),
+        }
+    )
+    return Checked(frame.reset_index(drop=True), issues)
+
+
+def check_objectives(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
+    """Check objectives: known axis, indicator and area; target period after the baseline period."""
+    issues = rules.unknown_codes(sheet, "axis", reference.axis_codes, "foreign-key", "axis")
+    issues += rules.unknown_codes(sheet, "indicator", reference.indicators, "unknown-indicator", "indicator")
+    issues += rules.unknown_codes(sheet, "area", reference.area_codes, "unknown-area", "area")
+    baseline, target = typed.periods["baseline_period"], typed.periods["target_period"]
+    issues += rules.not_after(sheet, "target_period", target.start, baseline.start, "baseline_period")
+    issues += rules.duplicate_keys(sheet, sheet.text[["code"]], "code")
+    frame = pd.DataFrame(
+        {
+            "code": sheet.text["code"],
+            "axis_code": sheet.text["axis"],
+            "title": sheet.text["title"],
+            "indicator_code": sheet.text["indicator"],
+            "area_code": sheet.text["area"],
+            "baseline_period": baseline.label,
+            "baseline_value": typed.values["baseline_value"],
+            "target_value": typed.values["target_value"],
+            "target_period": target.label,
+        }
+    )
+    return Checked(frame.reset_index(drop=True), issues)
+
+
+def check_actions(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
+    """Check actions: known objective and partners, end not before start, budget not negative.
+
+    Returns:
+        Frame with code, objective_code, title, lead_partner, status, start_date, end_date, budget,
+        and ``extra["action_partners"]`` (action_code, partner_code) from the ``|``-separated list.
+    """
+    index = sheet.text.index
+    nat = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    start, end = typed.values.get("start", nat), typed.values.get("end", nat)
+    budget = _optional_number(sheet, typed, "budget")
+    lists = typed.values.get("partners", pd.Series([[] for _ in index], index=index, dtype=object))
+    issues = rules.unknown_codes(sheet, "objective", reference.objective_codes, "foreign-key", "objective")
+    issues += rules.unknown_codes(sheet, "lead_partner", reference.partner_codes, "foreign-key", "partner")
+    if sheet.has("partners"):
+        issues += rules.unknown_in_lists(sheet, "partners", lists, reference.partner_codes)
+    issues += rules.not_after(sheet, "end", end, start, "start", same_ok=True)
+    issues += rules.negative(sheet, "budget", budget, budget.notna())
+    issues += rules.duplicate_keys(sheet, sheet.text[["code"]], "code")
+    status = typed.values.get("status", pd.Series(None, index=index, dtype=object))
+    frame = pd.DataFrame(
+        {
+            "code": sheet.text["code"],
+            "objective_code": sheet.text["objective"],
+            "title": sheet.text["title"],
+            "lead_partner": sheet.text["lead_partner"],
+            "status": status.fillna(str(ActionStatus.PLANNED)).astype("str"),
+            "start_date": start,
+            "end_date": end,
+            "budget": budget,
+        }
+    )
+    pairs = pd.DataFrame({"action_code": sheet.text["code"], "partner_code": lists}).explode("partner_code")
+    pairs = pairs.dropna().drop_duplicates().astype("str").reset_index(drop=True)
+    return Checked(frame.reset_index(drop=True), issues, {"action_partners": pairs})
