@@ -3,15 +3,21 @@
 import streamlit as st
 
 from observatory.i18n import LOCALES, set_locale, t
+from observatory.ui import widgets
+from observatory.ui.resources import ICON, settings
 
 LANGUAGE_NAMES = {"en": "English", "pt": "Português", "fr": "Français"}
-from observatory.ui import widgets
-from observatory.ui.resources import settings
 
-st.set_page_config(page_title="Safety observatory", page_icon=":material/shield:", layout="wide")
+st.set_page_config(page_title="Safety observatory", page_icon=ICON, layout="wide")
 conf = settings()
-locale = widgets.select("🌐", list(LOCALES), key="lang", default=conf.default_locale, sidebar=True,
-                        format_func=LANGUAGE_NAMES.get)
+locale = widgets.select(
+    "Language · Idioma · Langue",
+    list(LOCALES),
+    key="lang",
+    default=conf.default_locale,
+    sidebar=True,
+    format_func=LANGUAGE_NAMES.get,
+)
 set_locale(locale)
 
 pages = [

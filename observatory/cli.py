@@ -65,8 +65,9 @@ def _cmd_import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"{args.file.name}: recognised as {found.value}\n")
         kind_text = found.value
     actor = Actor(args.user, CLI_ACTOR.role)
-    report = imports.import_table(store, ImportKind(kind_text), data, args.file.name, actor=actor,
-                                  dry_run=args.dry_run)
+    report = imports.import_table(
+        store, ImportKind(kind_text), data, args.file.name, actor=actor, dry_run=args.dry_run
+    )
     out.write(report.to_text() + "\n")
     return 0 if report.ok else 1
 
@@ -74,9 +75,17 @@ def _cmd_import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_boundaries(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     settings = load_settings({"db_path": args.db})
     report = imports.import_boundaries(
-        store, args.file.read_bytes(), args.file.name, code_field=args.code_field,
-        name_field=args.name_field, crs=args.crs, level=args.level, actor=Actor(args.user, CLI_ACTOR.role),
-        city_code=settings.city_code, city_name=settings.city_name, dry_run=args.dry_run,
+        store,
+        args.file.read_bytes(),
+        args.file.name,
+        code_field=args.code_field,
+        name_field=args.name_field,
+        crs=args.crs,
+        level=args.level,
+        actor=Actor(args.user, CLI_ACTOR.role),
+        city_code=settings.city_code,
+        city_name=settings.city_name,
+        dry_run=args.dry_run,
     )
     out.write(report.to_text() + "\n")
     return 0 if report.ok else 1
@@ -85,8 +94,10 @@ def _cmd_boundaries(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_demo(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     settings = load_settings({"db_path": args.db})
     for report in demo.load_demo(store, settings.demo_dir):
-        out.write(f"{report.filename}: read {report.rows_read}, created {report.created}, "
-                  f"updated {report.updated}, unchanged {report.unchanged}\n")
+        out.write(
+            f"{report.filename}: read {report.rows_read}, created {report.created}, "
+            f"updated {report.updated}, unchanged {report.unchanged}\n"
+        )
     return 0
 
 

@@ -6,7 +6,14 @@ from observatory.domain import Actor, PermissionDenied, Role
 EXPECTED = {
     Role.PUBLIC: {"read_published"},
     Role.VIEWER: {"read_published", "read_unsuppressed"},
-    Role.EDITOR: {"read_published", "read_unsuppressed", "import", "rollback", "edit_strategy", "edit_indicators"},
+    Role.EDITOR: {
+        "read_published",
+        "read_unsuppressed",
+        "import",
+        "rollback",
+        "edit_strategy",
+        "edit_indicators",
+    },
     Role.ADMIN: set(auth.ACTIONS),
 }
 

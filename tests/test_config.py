@@ -18,7 +18,9 @@ def test_every_setting_is_documented():
 
 
 def test_environment_overrides_default(tmp_path):
-    conf = load_settings(environ={"OBSERVATORY_DB": str(tmp_path / "x.duckdb")}, secrets_path=tmp_path / "none")
+    conf = load_settings(
+        environ={"OBSERVATORY_DB": str(tmp_path / "x.duckdb")}, secrets_path=tmp_path / "none"
+    )
     assert conf.db_path == str(tmp_path / "x.duckdb")
 
 
@@ -31,7 +33,9 @@ def test_secrets_table_is_read_and_environment_wins(tmp_path):
 
 
 def test_explicit_override_wins_over_environment(tmp_path):
-    conf = load_settings({"db_path": "a.duckdb"}, environ={"OBSERVATORY_DB": "b.duckdb"}, secrets_path=tmp_path / "n")
+    conf = load_settings(
+        {"db_path": "a.duckdb"}, environ={"OBSERVATORY_DB": "b.duckdb"}, secrets_path=tmp_path / "n"
+    )
     assert conf.db_path == "a.duckdb"
 
 

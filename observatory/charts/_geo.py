@@ -9,7 +9,7 @@ from typing import Any
 # Pixel size assumed when fitting the zoom: a typical map panel in the app.
 _VIEW_WIDTH = 600
 _VIEW_HEIGHT = 450
-_TILE = 256
+_TILE = 512  # MapLibre (plotly map traces) draws the world in 512 px at zoom 0
 _MARGIN = 0.25  # zoom levels kept free around the city so edge districts are not clipped
 
 

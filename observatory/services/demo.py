@@ -44,8 +44,14 @@ def load_demo(store: Store, folder: str | Path) -> list[ValidationReport]:
     boundaries = folder / "districts.geojson"
     reports = [
         import_boundaries(
-            store, boundaries.read_bytes(), boundaries.name, code_field="code", name_field="name",
-            actor=DEMO_ACTOR, city_code=code, city_name=name,
+            store,
+            boundaries.read_bytes(),
+            boundaries.name,
+            code_field="code",
+            name_field="name",
+            actor=DEMO_ACTOR,
+            city_code=code,
+            city_name=name,
         )
     ]
     for kind, filename in DEMO_FILES:

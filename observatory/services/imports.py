@@ -72,8 +72,14 @@ def _finish(
 ) -> ValidationReport:
     """Log the attempt; classify and (unless dry run) write the tables; fill the report's counts."""
     record = writes.BatchRecord(
-        kind=str(report.kind), filename=report.filename, sha256=report.sha256, rows_read=report.rows_read,
-        rejected=0, user_name=actor.name, started_at=started, tables=tables or {},
+        kind=str(report.kind),
+        filename=report.filename,
+        sha256=report.sha256,
+        rows_read=report.rows_read,
+        rejected=0,
+        user_name=actor.name,
+        started_at=started,
+        tables=tables or {},
         main_table=KIND_TABLES[report.kind][0],
     )
     if tables is None or not report.ok:
@@ -132,9 +138,17 @@ def _area_rows(bounds: geo.Boundaries, *, level: int, city_code: str, city_name:
         return rows
     outline = geo.union_outline(frame)
     city = pd.DataFrame(
-        [{"code": city_code, "name": city_name, "level": 0, "parent_code": None,
-          "geometry": geo.geometry_to_text(outline), "display_geometry": None,
-          "area_km2": float(frame["area_km2"].sum())}]
+        [
+            {
+                "code": city_code,
+                "name": city_name,
+                "level": 0,
+                "parent_code": None,
+                "geometry": geo.geometry_to_text(outline),
+                "display_geometry": None,
+                "area_km2": float(frame["area_km2"].sum()),
+            }
+        ]
     )
     return pd.concat([city, rows], ignore_index=True)
 
@@ -164,14 +178,23 @@ def import_boundaries(
     started = _now()
     bounds = geo.read_boundaries(data, filename, code_field=code_field, name_field=name_field, crs=crs)
     report = ValidationReport(
-        kind=ImportKind.AREAS, filename=filename, sha256=hashlib.sha256(data).hexdigest(),
-        rows_read=len(bounds.frame), issues=list(bounds.issues),
+        kind=ImportKind.AREAS,
+        filename=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        rows_read=len(bounds.frame),
+        issues=list(bounds.issues),
     )
     report.encoding = None
     if bounds.ok and city_code in set(bounds.frame["code"].astype(str)):
         report.issues.append(
-            Issue("primary-key", Severity.ERROR, f"area code {city_code} is the city's own code",
-                  column=code_field, value=city_code, file=filename)
+            Issue(
+                "primary-key",
+                Severity.ERROR,
+                f"area code {city_code} is the city's own code",
+                column=code_field,
+                value=city_code,
+                file=filename,
+            )
         )
     tables = None
     if report.ok:

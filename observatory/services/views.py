@@ -55,11 +55,17 @@ def indicator(store: Store, code: str) -> IndicatorInfo:
     rec = row.iloc[0].to_dict()
     denominator = rec["denominator_kind"]
     return IndicatorInfo(
-        code=str(rec["code"]), name=str(rec["name"]), theme=str(rec["theme"]), kind=str(rec["kind"]),
-        unit=str(rec["unit"]), polarity=str(rec["polarity"]),
+        code=str(rec["code"]),
+        name=str(rec["name"]),
+        theme=str(rec["theme"]),
+        kind=str(rec["kind"]),
+        unit=str(rec["unit"]),
+        polarity=str(rec["polarity"]),
         denominator_kind=None if pd.isna(denominator) or not denominator else str(denominator),
-        multiplier=float(rec["multiplier"]), disclosure_threshold=int(rec["disclosure_threshold"]),
-        description=str(rec["description"] or ""), source=str(rec["source"] or ""),
+        multiplier=float(rec["multiplier"]),
+        disclosure_threshold=int(rec["disclosure_threshold"]),
+        description=str(rec["description"] or ""),
+        source=str(rec["source"] or ""),
     )
 
 
@@ -67,8 +73,12 @@ def district_geojson(store: Store) -> dict:
     """FeatureCollection of the districts' display geometries, feature id = area code."""
     shapes = queries.area_shapes(store, level=1, display=True)
     features = [
-        {"type": "Feature", "id": row.code, "properties": {"code": row.code, "name": row.name},
-         "geometry": json.loads(row.geometry)}
+        {
+            "type": "Feature",
+            "id": row.code,
+            "properties": {"code": row.code, "name": row.name},
+            "geometry": json.loads(row.geometry),
+        }
         for row in shapes.itertuples()
     ]
     return {"type": "FeatureCollection", "features": features}
@@ -115,11 +125,18 @@ def district_year(store: Store, info: IndicatorInfo, year: int) -> pd.DataFrame:
     frame["complete"] = frame["complete"].fillna(False).astype(bool)
     frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
     den = _denominator_for(store, info.denominator_kind, year).rename(columns={"area_code": "code"})
-    frame = frame.merge(den, on="code", how="left") if len(den) else frame.assign(
-        denominator=np.nan, denominator_year=np.nan)
-    estimate = rates.ci_for(info.unit, frame["value"].to_numpy(dtype=float),
-                            denominator=frame["denominator"].to_numpy(dtype=float) if info.denominator_kind else None,
-                            sample_size=frame["sample_size"].to_numpy(dtype=float), multiplier=info.multiplier)
+    frame = (
+        frame.merge(den, on="code", how="left")
+        if len(den)
+        else frame.assign(denominator=np.nan, denominator_year=np.nan)
+    )
+    estimate = rates.ci_for(
+        info.unit,
+        frame["value"].to_numpy(dtype=float),
+        denominator=frame["denominator"].to_numpy(dtype=float) if info.denominator_kind else None,
+        sample_size=frame["sample_size"].to_numpy(dtype=float),
+        multiplier=info.multiplier,
+    )
     frame["rate"] = estimate.rate if info.denominator_kind else np.nan
     frame["lower"], frame["upper"] = estimate.lower, estimate.upper
     return frame
@@ -151,8 +168,11 @@ def city_series(store: Store, info: IndicatorInfo, granularity: str) -> pd.DataF
         if frame.empty:
             frame = queries.aggregated(store, info.code, stored=source, target=target, level=0)
         frame = frame.groupby("period_start", as_index=False).agg(
-            value=("value", "sum"), sample_size=("sample_size", "sum"),
-            withheld=("withheld", "any"), complete=("complete", "all"))
+            value=("value", "sum"),
+            sample_size=("sample_size", "sum"),
+            withheld=("withheld", "any"),
+            complete=("complete", "all"),
+        )
         frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
     else:
         source = "year" if "year" in stored else stored[-1]

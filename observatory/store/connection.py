@@ -106,7 +106,9 @@ class Store:
             cur.execute("CHECKPOINT")
 
 
-def connect(path: str | Path, *, read_only: bool = False, memory_limit: str = "2GB", threads: int = 2) -> Store:
+def connect(
+    path: str | Path, *, read_only: bool = False, memory_limit: str = "2GB", threads: int = 2
+) -> Store:
     """Open a database file and bring its schema up to date (unless read-only)."""
     from observatory.store.schema import migrate
 

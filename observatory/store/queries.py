@@ -12,7 +12,7 @@ _PARTS = {("month", "year"): 12, ("month", "quarter"): 3, ("quarter", "year"): 4
 
 
 def reference_codes(store: Store) -> dict[str, pd.DataFrame]:
-    """Codes ingest checks files against: areas, indicators (with unit and kind), axes, partners, objectives."""
+    """Codes ingest checks files against: areas, indicators (unit, kind), axes, partners, objectives."""
     return {
         "areas": store.frame("SELECT code FROM areas"),
         "indicators": store.frame("SELECT code, unit, kind FROM indicators"),

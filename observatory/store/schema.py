@@ -40,22 +40,53 @@ class TableSpec:
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
-        TableSpec("areas", ("code",),
-                  ("name", "level", "parent_code", "geometry", "display_geometry", "area_km2")),
-        TableSpec("indicators", ("code",),
-                  ("name", "theme", "kind", "unit", "polarity", "denominator_kind", "multiplier",
-                   "disclosure_threshold", "description", "source")),
+        TableSpec(
+            "areas", ("code",), ("name", "level", "parent_code", "geometry", "display_geometry", "area_km2")
+        ),
+        TableSpec(
+            "indicators",
+            ("code",),
+            (
+                "name",
+                "theme",
+                "kind",
+                "unit",
+                "polarity",
+                "denominator_kind",
+                "multiplier",
+                "disclosure_threshold",
+                "description",
+                "source",
+            ),
+        ),
         TableSpec("denominators", ("area_code", "year", "kind"), ("value",)),
-        TableSpec("observations", ("indicator_code", "area_code", "granularity", "period_start"),
-                  ("value", "sample_size", "status"),
-                  order_by=("indicator_code", "area_code", "period_start")),
+        TableSpec(
+            "observations",
+            ("indicator_code", "area_code", "granularity", "period_start"),
+            ("value", "sample_size", "status"),
+            order_by=("indicator_code", "area_code", "period_start"),
+        ),
         TableSpec("axes", ("code",), ("title", "description")),
         TableSpec("partners", ("code",), ("name", "sector")),
-        TableSpec("objectives", ("code",),
-                  ("axis_code", "title", "indicator_code", "area_code", "baseline_period",
-                   "baseline_value", "target_value", "target_period")),
-        TableSpec("actions", ("code",),
-                  ("objective_code", "title", "lead_partner", "status", "start_date", "end_date", "budget")),
+        TableSpec(
+            "objectives",
+            ("code",),
+            (
+                "axis_code",
+                "title",
+                "indicator_code",
+                "area_code",
+                "baseline_period",
+                "baseline_value",
+                "target_value",
+                "target_period",
+            ),
+        ),
+        TableSpec(
+            "actions",
+            ("code",),
+            ("objective_code", "title", "lead_partner", "status", "start_date", "end_date", "budget"),
+        ),
         TableSpec("action_partners", ("action_code", "partner_code"), ()),
     )
 }

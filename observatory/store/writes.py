@@ -101,7 +101,9 @@ def _apply_staged(cur: duckdb.DuckDBPyConnection, spec: TableSpec, batch_id: int
         [batch_id],
     )
     if spec.name in SCOPES:
-        cur.execute(f"INSERT INTO {hist} SELECT ?, 'deleted', o.* FROM ({_scope_orphans(spec)}) o", [batch_id])
+        cur.execute(
+            f"INSERT INTO {hist} SELECT ?, 'deleted', o.* FROM ({_scope_orphans(spec)}) o", [batch_id]
+        )
         cur.execute(
             f"DELETE FROM {spec.name} USING {hist} h WHERE h.change_batch = ? AND h.change = 'deleted' "
             f"AND {_join(spec, spec.name, 'h')}",
@@ -120,7 +122,12 @@ def _apply_staged(cur: duckdb.DuckDBPyConnection, spec: TableSpec, batch_id: int
 
 
 def _insert_batch(
-    cur: duckdb.DuckDBPyConnection, record: BatchRecord, counts: Counts, state: str, *, rolls_back: int | None = None
+    cur: duckdb.DuckDBPyConnection,
+    record: BatchRecord,
+    counts: Counts,
+    state: str,
+    *,
+    rolls_back: int | None = None,
 ) -> int:
     batch_id = int(cur.execute("SELECT nextval('batch_ids')").fetchall()[0][0])
     _insert_batch_row(cur, batch_id, record, counts, state, rolls_back)
@@ -137,10 +144,25 @@ def _insert_batch_row(
 ) -> None:
     cur.execute(
         "INSERT INTO batches (id, kind, filename, sha256, rows_read, created, updated, unchanged, rejected, "
-        "user_name, started_at, finished_at, state, report, rolls_back) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [batch_id, record.kind, record.filename, record.sha256, record.rows_read, counts.created,
-         counts.updated, counts.unchanged, record.rejected, record.user_name, record.started_at, _now(),
-         state, record.report, rolls_back],
+        "user_name, started_at, finished_at, state, report, rolls_back) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            batch_id,
+            record.kind,
+            record.filename,
+            record.sha256,
+            record.rows_read,
+            counts.created,
+            counts.updated,
+            counts.unchanged,
+            record.rejected,
+            record.user_name,
+            record.started_at,
+            _now(),
+            state,
+            record.report,
+            rolls_back,
+        ],
     )
 
 
@@ -214,7 +236,9 @@ def rollback_batch(store: Store, batch_id: int, *, user_name: str) -> int:
         RollbackRefused: If the batch is not committed, or a later committed batch changed the same rows.
     """
     with store.transaction() as cur:
-        found = cur.execute("SELECT state, kind, filename, sha256 FROM batches WHERE id = ?", [batch_id]).fetchall()
+        found = cur.execute(
+            "SELECT state, kind, filename, sha256 FROM batches WHERE id = ?", [batch_id]
+        ).fetchall()
         if not found:
             raise NotFound(f"no batch {batch_id}")
         state, kind, filename, sha = found[0]
@@ -229,13 +253,18 @@ def rollback_batch(store: Store, batch_id: int, *, user_name: str) -> int:
         restored = sum(_undo_table(cur, spec, batch_id) for spec in TABLES.values())
         cur.execute("UPDATE batches SET state = 'rolled_back' WHERE id = ?", [batch_id])
         record = BatchRecord("rollback", filename, sha, 0, 0, user_name, _now())
-        new_id = _insert_batch(cur, record, Counts(updated=restored), BatchState.COMMITTED, rolls_back=batch_id)
+        new_id = _insert_batch(
+            cur, record, Counts(updated=restored), BatchState.COMMITTED, rolls_back=batch_id
+        )
         _audit(cur, user_name, "rollback", f"batch {batch_id} rolled back by batch {new_id}")
     return new_id
 
 
 def _audit(cur: duckdb.DuckDBPyConnection, actor: str, action: str, detail: str) -> None:
-    cur.execute("INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, ?, ?)", [_now(), actor, action, detail])
+    cur.execute(
+        "INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, ?, ?)",
+        [_now(), actor, action, detail],
+    )
 
 
 def audit(store: Store, actor: str, action: str, detail: str = "") -> None:

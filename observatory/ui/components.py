@@ -60,20 +60,36 @@ def district_map(info: IndicatorInfo, frame: pd.DataFrame, geojson: dict, measur
     if info.denominator_kind:
         hover["denominator_text"] = t("footnote.denominator_short")
     figure = charts.choropleth(
-        shown, geojson, value_col="shown", label_col="name", hover_cols=hover, legend_title=label,
-        withheld_label=t("map.not_published"), decimals=decimals,
+        shown,
+        geojson,
+        value_col="shown",
+        label_col="name",
+        hover_cols=hover,
+        legend_title=label,
+        withheld_label=t("map.not_published"),
+        decimals=decimals,
     )
     st.plotly_chart(figure, key=key, config={"displaylogo": False})
     footnotes(info, frame)
-    download(shown[["code", "name", "value", "rate", "lower", "upper", "denominator", "denominator_year",
-                    "withheld"]], f"{info.code}.csv", key=f"{key}-csv")
+    download(
+        shown[
+            ["code", "name", "value", "rate", "lower", "upper", "denominator", "denominator_year", "withheld"]
+        ],
+        f"{info.code}.csv",
+        key=f"{key}-csv",
+    )
 
 
 def city_trend(info: IndicatorInfo, series: pd.DataFrame, *, granularity: str, key: str) -> None:
     """Draw the city's series with its interval band, and a CSV download."""
     frame = series.assign(series=t("common.city"))
     figure = charts.trend(
-        frame, x="period_start", y="value", series="series", lower="lower", upper="upper",
+        frame,
+        x="period_start",
+        y="value",
+        series="series",
+        lower="lower",
+        upper="upper",
         y_title=measure_label(info, "count" if info.additive else "value"),
         band_label=t("footnote.ci"),
     )
@@ -93,8 +109,13 @@ def footnotes(info: IndicatorInfo, frame: pd.DataFrame) -> None:
 
 def download(frame: pd.DataFrame, filename: str, *, key: str) -> None:
     """A button that downloads the table behind a chart as CSV."""
-    st.download_button(t("common.download_csv"), frame.to_csv(index=False).encode("utf-8"),
-                        file_name=filename, mime="text/csv", key=key)
+    st.download_button(
+        t("common.download_csv"),
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=filename,
+        mime="text/csv",
+        key=key,
+    )
 
 
 def period_label(value: object) -> str:

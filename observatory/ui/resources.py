@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from observatory.config import Settings, load_settings
 from observatory.services.demo import ensure_demo
 from observatory.store import Store, connect
+
+# Served by the app itself: a named Material icon would be fetched from a third-party host.
+ICON = str(Path(__file__).parent / "assets" / "icon.png")
 
 
 @st.cache_resource(show_spinner=False)

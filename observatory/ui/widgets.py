@@ -38,12 +38,23 @@ def select(
         raise ValueError(f"no options for {key}")
     chosen = _from_url(key, options)
     if key not in st.session_state or st.session_state[key] not in options:
-        st.session_state[key] = chosen if chosen is not None else (default if default in options else options[0])
+        st.session_state[key] = (
+            chosen if chosen is not None else (default if default in options else options[0])
+        )
     host = st.sidebar if sidebar else st
     if radio:
-        value = host.radio(label, options, key=key, format_func=format_func, horizontal=horizontal,
-                           on_change=_remember, args=(key,))
+        value = host.radio(
+            label,
+            options,
+            key=key,
+            format_func=format_func,
+            horizontal=horizontal,
+            on_change=_remember,
+            args=(key,),
+        )
     else:
-        value = host.selectbox(label, options, key=key, format_func=format_func, on_change=_remember, args=(key,))
+        value = host.selectbox(
+            label, options, key=key, format_func=format_func, on_change=_remember, args=(key,)
+        )
     st.query_params[key] = str(value)
     return value

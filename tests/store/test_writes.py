@@ -19,20 +19,31 @@ def store():
 
 def _obs(values, status=None):
     n = len(values)
-    return pd.DataFrame({
-        "indicator_code": ["burglary"] * n,
-        "area_code": [f"{i + 1:02d}" for i in range(n)],
-        "granularity": ["month"] * n,
-        "period_start": pd.to_datetime(["2024-01-01"] * n),
-        "value": np.array(values, dtype=float),
-        "sample_size": pd.array([None] * n, dtype="Int64"),
-        "status": status or ["ok"] * n,
-    })
+    return pd.DataFrame(
+        {
+            "indicator_code": ["burglary"] * n,
+            "area_code": [f"{i + 1:02d}" for i in range(n)],
+            "granularity": ["month"] * n,
+            "period_start": pd.to_datetime(["2024-01-01"] * n),
+            "value": np.array(values, dtype=float),
+            "sample_size": pd.array([None] * n, dtype="Int64"),
+            "status": status or ["ok"] * n,
+        }
+    )
 
 
 def _record(frame, name="obs.csv"):
-    return writes.BatchRecord("observations", name, "sha", len(frame), 0, "tester", datetime(2026, 1, 1),
-                              tables={"observations": frame}, main_table="observations")
+    return writes.BatchRecord(
+        "observations",
+        name,
+        "sha",
+        len(frame),
+        0,
+        "tester",
+        datetime(2026, 1, 1),
+        tables={"observations": frame},
+        main_table="observations",
+    )
 
 
 def _contents(store):
@@ -116,15 +127,25 @@ def test_child_rows_are_replaced_as_a_set_per_parent_and_restored_on_rollback(st
         return pd.DataFrame(pairs, columns=["action_code", "partner_code"])
 
     def record(frame):
-        return writes.BatchRecord("actions", "a.csv", "s", len(frame), 0, "t", datetime(2026, 1, 1),
-                                  tables={"action_partners": frame}, main_table="action_partners")
+        return writes.BatchRecord(
+            "actions",
+            "a.csv",
+            "s",
+            len(frame),
+            0,
+            "t",
+            datetime(2026, 1, 1),
+            tables={"action_partners": frame},
+            main_table="action_partners",
+        )
 
     writes.apply_batch(store, record(links([("A1", "P1"), ("A1", "P2"), ("A2", "P1")])), dry_run=False)
     before = queries.table_contents(store, "action_partners")
     second, counts = writes.apply_batch(store, record(links([("A1", "P1")])), dry_run=False)
     assert counts.deleted == 1
-    assert queries.table_contents(store, "action_partners")[["action_code", "partner_code"]].values.tolist() == [
-        ["A1", "P1"], ["A2", "P1"]]
+    assert queries.table_contents(store, "action_partners")[
+        ["action_code", "partner_code"]
+    ].values.tolist() == [["A1", "P1"], ["A2", "P1"]]
     writes.rollback_batch(store, second, user_name="t")
     pd.testing.assert_frame_equal(before, queries.table_contents(store, "action_partners"))
 
