@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -84,11 +84,17 @@ class Store:
         return found[0][0] if found else None
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, *, setup: Sequence[str] = ()) -> Iterator[duckdb.DuckDBPyConnection]:
         """One write transaction on a private cursor: committed and checkpointed, or rolled back.
 
         Writers are serialised by a lock: the app is the database's only writer, but several of its
         sessions may try to import at once.
+
+        Args:
+            setup: Statements run on the cursor before the transaction begins. Scratch tables must be
+                created here: with DuckDB 2.0, a table created inside a transaction and filled there
+                with a full row group (122,880 rows) or more reads back as empty within that
+                transaction (tests/store/test_writes.py keeps a guard on this).
 
         Raises:
             StoreError: If the store is read-only.
@@ -96,6 +102,8 @@ class Store:
         if self.read_only:
             raise StoreError("this database is open read-only")
         with self._write_lock, self.cursor() as cur:
+            for statement in setup:
+                cur.execute(statement)
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur

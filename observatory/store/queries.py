@@ -144,3 +144,72 @@ def strategy(store: Store) -> dict[str, pd.DataFrame]:
 def is_empty(store: Store) -> bool:
     """True when nothing has been imported yet."""
     return int(store.scalar("SELECT count(*) FROM batches WHERE state = 'committed'")) == 0
+
+
+def series_breaks(store: Store, indicator_code: str) -> pd.DataFrame:
+    """break_date and note of an indicator's series breaks, oldest first.
+
+    A database written before the series_breaks table existed (an older published snapshot opened
+    read-only, so never migrated) simply has no breaks: the frame is then empty, not an error.
+    """
+    present = store.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'series_breaks'"
+    )
+    if not present:
+        return pd.DataFrame({"break_date": pd.Series(dtype="datetime64[us]"), "note": pd.Series(dtype=str)})
+    return store.frame(
+        "SELECT break_date, note FROM series_breaks WHERE indicator_code = ? ORDER BY break_date",
+        [indicator_code],
+    )
+
+
+def coverage(store: Store) -> pd.DataFrame:
+    """What is stored per indicator, granularity and calendar year (for the methodology catalogue).
+
+    Returns:
+        indicator_code, granularity, year, periods (distinct periods), districts (level-1 areas
+        with a row), city (True when the city itself, level 0, has rows), withheld (rows not published).
+    """
+    return store.frame(
+        "SELECT o.indicator_code, o.granularity, year(o.period_start)::INTEGER AS year, "
+        "count(DISTINCT o.period_start) AS periods, "
+        "count(DISTINCT o.area_code) FILTER (WHERE a.level = 1) AS districts, "
+        "coalesce(bool_or(a.level = 0), false) AS city, "
+        "count(*) FILTER (WHERE o.status = 'not_published') AS withheld "
+        "FROM observations o JOIN areas a ON a.code = o.area_code "
+        "GROUP BY ALL ORDER BY o.indicator_code, o.granularity, year"
+    )
+
+
+def assessments(store: Store, objective_code: str | None = None) -> pd.DataFrame:
+    """Written yearly assessments of objectives (all, or one objective's), newest year first.
+
+    Returns:
+        objective_code, year, text, author, created_at.
+    """
+    return store.frame(
+        "SELECT objective_code, year, text, author, created_at FROM assessments "
+        "WHERE ? IS NULL OR objective_code = ? ORDER BY objective_code, year DESC, created_at DESC",
+        [objective_code, objective_code],
+    )
+
+
+def all_series_breaks(store: Store) -> pd.DataFrame:
+    """indicator_code, break_date and note of every series break, by indicator then date.
+
+    Like :func:`series_breaks`, a database without the series_breaks table gives an empty frame.
+    """
+    present = store.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'series_breaks'"
+    )
+    if not present:
+        return pd.DataFrame(
+            {
+                "indicator_code": pd.Series(dtype=str),
+                "break_date": pd.Series(dtype="datetime64[us]"),
+                "note": pd.Series(dtype=str),
+            }
+        )
+    return store.frame(
+        "SELECT indicator_code, break_date, note FROM series_breaks ORDER BY indicator_code, break_date"
+    )

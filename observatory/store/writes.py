@@ -59,19 +59,28 @@ def _join(spec: TableSpec, left: str, right: str) -> str:
     return " AND ".join(f"{left}.{k} = {right}.{k}" for k in spec.keys)
 
 
+def _scratch(spec: TableSpec) -> list[str]:
+    """Empty scratch tables typed like the target, made before the transaction (see Store.transaction)."""
+    return [
+        f"CREATE OR REPLACE TEMP TABLE incoming_{spec.name} AS SELECT * FROM {spec.name} WHERE false",
+        f"CREATE OR REPLACE TEMP TABLE staged_{spec.name} AS "
+        f"SELECT *, ''::VARCHAR AS change FROM {spec.name} WHERE false",
+    ]
+
+
 def _stage(cur: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame) -> Counts:
-    """Load the frame into temp tables typed like the target and classify each row."""
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM {spec.name} WHERE false")
+    """Load the frame into its scratch tables and classify each row against the stored one."""
+    incoming, staged = f"incoming_{spec.name}", f"staged_{spec.name}"
     cur.register("incoming_frame", frame[list(spec.columns)])
-    cur.execute("INSERT INTO incoming BY NAME SELECT * FROM incoming_frame")
+    cur.execute(f"INSERT INTO {incoming} BY NAME SELECT * FROM incoming_frame")
     cur.unregister("incoming_frame")
     differs = " OR ".join(f"t.{v} IS DISTINCT FROM i.{v}" for v in spec.values) or "false"
     cur.execute(
-        f"CREATE OR REPLACE TEMP TABLE staged AS SELECT i.*, CASE WHEN t.{spec.keys[0]} IS NULL "
-        f"THEN 'created' WHEN {differs} THEN 'updated' ELSE 'unchanged' END AS change "
-        f"FROM incoming i LEFT JOIN {spec.name} t ON {_join(spec, 't', 'i')}"
+        f"INSERT INTO {staged} SELECT i.*, CASE WHEN t.{spec.keys[0]} IS NULL "
+        f"THEN 'created' WHEN {differs} THEN 'updated' ELSE 'unchanged' END "
+        f"FROM {incoming} i LEFT JOIN {spec.name} t ON {_join(spec, 't', 'i')}"
     )
-    found = dict(cur.execute("SELECT change, count(*) FROM staged GROUP BY change").fetchall())
+    found = dict(cur.execute(f"SELECT change, count(*) FROM {staged} GROUP BY change").fetchall())
     deleted = 0
     if spec.name in SCOPES:
         deleted = int(cur.execute(f"SELECT count(*) FROM ({_scope_orphans(spec)})").fetchall()[0][0])
@@ -79,25 +88,26 @@ def _stage(cur: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame)
 
 
 def _scope_orphans(spec: TableSpec) -> str:
-    scope = SCOPES[spec.name]
-    in_scope = " AND ".join(f"t.{c} IN (SELECT {c} FROM incoming)" for c in scope)
+    """Stored child rows of the parents in the file that the file no longer lists."""
+    incoming = f"incoming_{spec.name}"
+    in_scope = " AND ".join(f"t.{c} IN (SELECT {c} FROM {incoming})" for c in SCOPES[spec.name])
     return (
         f"SELECT t.* FROM {spec.name} t WHERE {in_scope} AND NOT EXISTS "
-        f"(SELECT 1 FROM incoming i WHERE {_join(spec, 't', 'i')})"
+        f"(SELECT 1 FROM {incoming} i WHERE {_join(spec, 't', 'i')})"
     )
 
 
 def _apply_staged(cur: duckdb.DuckDBPyConnection, spec: TableSpec, batch_id: int) -> None:
     """Write the staged rows, keeping what is needed to undo them in the history table."""
-    hist, keys = spec.history, ", ".join(spec.keys)
+    hist, keys, staged = spec.history, ", ".join(spec.keys), f"staged_{spec.name}"
     cur.execute(
         f"INSERT INTO {hist} SELECT ?, 'updated', t.* FROM {spec.name} t "
-        f"JOIN staged s ON {_join(spec, 't', 's')} WHERE s.change = 'updated'",
+        f"JOIN {staged} s ON {_join(spec, 't', 's')} WHERE s.change = 'updated'",
         [batch_id],
     )
     cur.execute(
         f"INSERT INTO {hist} (change_batch, change, {keys}) "
-        f"SELECT ?, 'created', {keys} FROM staged WHERE change = 'created'",
+        f"SELECT ?, 'created', {keys} FROM {staged} WHERE change = 'created'",
         [batch_id],
     )
     if spec.name in SCOPES:
@@ -110,12 +120,13 @@ def _apply_staged(cur: duckdb.DuckDBPyConnection, spec: TableSpec, batch_id: int
             [batch_id],
         )
     cur.execute(
-        f"DELETE FROM {spec.name} USING staged s WHERE s.change = 'updated' AND {_join(spec, spec.name, 's')}"
+        f"DELETE FROM {spec.name} USING {staged} s WHERE s.change = 'updated' "
+        f"AND {_join(spec, spec.name, 's')}"
     )
     cols = ", ".join(spec.columns)
     order = f"ORDER BY {', '.join(spec.order_by)}" if spec.order_by else ""
     cur.execute(
-        f"INSERT INTO {spec.name} ({cols}, batch_id) SELECT {cols}, ? FROM staged "
+        f"INSERT INTO {spec.name} ({cols}, batch_id) SELECT {cols}, ? FROM {staged} "
         f"WHERE change <> 'unchanged' {order}",
         [batch_id],
     )
@@ -166,11 +177,6 @@ def _insert_batch_row(
     )
 
 
-def _drop_stage(cur: duckdb.DuckDBPyConnection) -> None:
-    cur.execute("DROP TABLE IF EXISTS staged")
-    cur.execute("DROP TABLE IF EXISTS incoming")
-
-
 def apply_batch(store: Store, record: BatchRecord, *, dry_run: bool) -> tuple[int, Counts]:
     """Classify (and unless ``dry_run``, write) every table of a batch in one transaction.
 
@@ -180,15 +186,15 @@ def apply_batch(store: Store, record: BatchRecord, *, dry_run: bool) -> tuple[in
     Returns:
         The batch id and the counts of the main table.
     """
-    with store.transaction() as cur:
+    # Scratch tables live in the transaction cursor's own temp schema and vanish when it closes.
+    setup = [statement for name in record.tables for statement in _scratch(TABLES[name])]
+    per_table: dict[str, Counts] = {}
+    with store.transaction(setup=setup) as cur:
         batch_id = int(cur.execute("SELECT nextval('batch_ids')").fetchall()[0][0])
-        per_table: dict[str, Counts] = {}
         for name, frame in record.tables.items():
-            spec = TABLES[name]
-            per_table[name] = _stage(cur, spec, frame)
+            per_table[name] = _stage(cur, TABLES[name], frame)
             if not dry_run:
-                _apply_staged(cur, spec, batch_id)
-            _drop_stage(cur)
+                _apply_staged(cur, TABLES[name], batch_id)
         counts = per_table.get(record.main_table, Counts())
         state = BatchState.DRY_RUN if dry_run else BatchState.COMMITTED
         _insert_batch_row(cur, batch_id, record, counts, state)

@@ -166,3 +166,25 @@ def test_read_only_store_refuses_writes(tmp_path):
     with pytest.raises(Exception, match="read-only"):
         writes.audit(ro, "x", "y")
     ro.close()
+
+
+def test_batch_larger_than_a_row_group_is_written_whole(store):
+    # DuckDB 2.0 reads back a table created and filled (>= 122,880 rows) inside one transaction as
+    # empty; the scratch tables are therefore made before the transaction. This guards that.
+    n = 130_000
+    frame = pd.DataFrame(
+        {
+            "indicator_code": ["burglary"] * n,
+            "area_code": [f"{i:06d}" for i in range(n)],
+            "granularity": ["month"] * n,
+            "period_start": pd.to_datetime(["2024-01-01"] * n),
+            "value": np.ones(n),
+            "sample_size": pd.array([None] * n, dtype="Int64"),
+            "status": ["ok"] * n,
+        }
+    )
+    batch_id, counts = writes.apply_batch(store, _record(frame), dry_run=False)
+    assert counts.created == n
+    assert queries.count_rows(store, "observations") == n
+    writes.rollback_batch(store, batch_id, user_name="tester")
+    assert queries.count_rows(store, "observations") == 0

@@ -1,0 +1,93 @@
+"""The command line: exit codes, printed reports, history and rollback."""
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from observatory.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+INDICATORS = (
+    b"code,name,theme,kind,unit,polarity,denominator\n"
+    b"burglary,Burglary,property crime,result,count,lower_is_better,dwellings\n"
+)
+
+
+def run(*args):
+    out = io.StringIO()
+    code = main(list(args), out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "cli.duckdb")
+
+
+def test_init_creates_the_database(db):
+    code, text = run("init", "--db", db)
+    assert code == 0 and "database ready" in text
+    assert Path(db).exists()
+
+
+def test_dry_run_prints_the_report_and_writes_nothing(db, tmp_path):
+    file = tmp_path / "indicators.csv"
+    file.write_bytes(INDICATORS)
+    code, text = run("import", "indicators", str(file), "--dry-run", "--db", db)
+    assert code == 0
+    assert "utf-8" in text.lower()
+    code, text = run("batches", "--db", db)
+    assert "dry_run" in text
+    assert "committed" not in text
+
+
+def test_rejected_file_exits_1_with_row_and_column(db, tmp_path):
+    file = tmp_path / "obs.csv"
+    file.write_bytes(b"indicator,area,period,value\nburglary,01,2024-13,3\n")
+    code, text = run("import", "observations", str(file), "--db", db)
+    assert code == 1
+    assert "unknown-indicator" in text or "type-error" in text
+    assert "obs.csv" in text
+
+
+def test_auto_recognises_the_kind(db, tmp_path):
+    file = tmp_path / "whatever.csv"
+    file.write_bytes(INDICATORS)
+    code, text = run("import", "auto", str(file), "--db", db)
+    assert code == 0
+    assert "recognised as indicators" in text
+
+
+def test_rollback_undoes_a_batch_and_a_second_rollback_fails(db, tmp_path):
+    file = tmp_path / "indicators.csv"
+    file.write_bytes(INDICATORS)
+    run("import", "indicators", str(file), "--db", db)
+    code, text = run("rollback", "1", "--db", db)
+    assert code == 0 and "rolled back" in text
+    code, text = run("rollback", "1", "--db", db)
+    assert code == 2 and "error:" in text
+
+
+def test_boundaries_without_crs_fields_are_reported(db, tmp_path):
+    file = tmp_path / "zones.geojson"
+    file.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    code, text = run("boundaries", str(file), "--code-field", "CODE", "--name-field", "NAME", "--db", db)
+    assert code == 1
+    assert "zones.geojson" in text
+
+
+def test_environment_variable_names_the_database(tmp_path):
+    db = tmp_path / "env.duckdb"
+    done = subprocess.run(
+        [sys.executable, "-m", "observatory", "init"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"OBSERVATORY_DB": str(db), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert db.exists()
