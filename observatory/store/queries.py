@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from observatory.store.connection import Store
@@ -213,3 +215,53 @@ def all_series_breaks(store: Store) -> pd.DataFrame:
     return store.frame(
         "SELECT indicator_code, break_date, note FROM series_breaks ORDER BY indicator_code, break_date"
     )
+
+
+def latest_complete_period(store: Store, indicator_code: str, granularity: str) -> date | None:
+    """Start of the latest period of a granularity for which every district (or the city) has a row."""
+    found = store.scalar(
+        "WITH n AS (SELECT count(*) AS districts FROM areas WHERE level = 1), "
+        "per AS (SELECT o.period_start, count(*) FILTER (WHERE a.level = 1) AS districts, "
+        "count(*) FILTER (WHERE a.level = 0) AS city "
+        "FROM observations o JOIN areas a ON a.code = o.area_code "
+        "WHERE o.indicator_code = ? AND o.granularity = ? GROUP BY o.period_start) "
+        "SELECT max(period_start) FROM per, n WHERE per.districts = n.districts OR per.city > 0",
+        [indicator_code, granularity],
+    )
+    return None if found is None else pd.Timestamp(found).date()
+
+
+def _window_sql(by_area: bool) -> str:
+    area = "o.area_code, " if by_area else ""
+    return (
+        "WITH w AS (SELECT unnest(?::INTEGER[]) AS k, unnest(?::DATE[]) AS s) "  # noqa: S608
+        f"SELECT {area}w.k, sum(o.value) AS value, sum(o.sample_size) AS sample_size, "
+        "sum(CASE o.granularity WHEN 'month' THEN 1 WHEN 'quarter' THEN 3 ELSE 12 END) AS months, "
+        "count(DISTINCT o.area_code) AS areas, bool_or(o.status = 'not_published') AS withheld "
+        "FROM w JOIN observations o ON o.period_start >= w.s AND o.period_start < w.s + INTERVAL 12 MONTH "
+        "JOIN areas a ON a.code = o.area_code "
+        "WHERE o.indicator_code = ? AND a.level = ? AND o.period_start < ? "
+        f"GROUP BY ALL ORDER BY {area}w.k"
+    )
+
+
+def window_totals(
+    store: Store, indicator_code: str, starts: list[date], end: date, *, level: int
+) -> pd.DataFrame:
+    """Totals over 12-month windows starting at each date, summed over the areas of one level.
+
+    Returns:
+        k (window index), value, sample_size, months, areas, withheld, complete (every area has all
+        12 months of the window).
+    """
+    frame = store.frame(_window_sql(False), [list(range(len(starts))), starts, indicator_code, level, end])
+    expected = int(store.scalar("SELECT count(*) FROM areas WHERE level = ?", [level]))
+    frame["complete"] = (frame["months"] == 12 * expected) & (frame["areas"] == expected)
+    return frame
+
+
+def window_totals_by_area(store: Store, indicator_code: str, starts: list[date], end: date) -> pd.DataFrame:
+    """Like :func:`window_totals` but per district: area_code, k, value, …, complete."""
+    frame = store.frame(_window_sql(True), [list(range(len(starts))), starts, indicator_code, 1, end])
+    frame["complete"] = frame["months"] == 12
+    return frame

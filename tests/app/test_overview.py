@@ -1,46 +1,51 @@
-"""AppTest of the overview page: starts, builds the demo on a fresh database, draws the map."""
+"""AppTest of the overview page: starts, builds the demo on a fresh database, shows what changed."""
 
 from observatory.store import connect, queries
-from tests.app.helpers import figures, map_locations, start
+from tests.app.helpers import start
 
 
-def _district_codes(path):
-    store = connect(path)
-    codes = sorted(queries.areas(store, level=1)["code"])
-    store.close()
-    return codes
-
-
-def test_fresh_database_builds_the_demo_and_draws_one_polygon_per_district(app_env, tmp_path):
+def test_fresh_database_builds_the_demo_and_the_overview_renders(app_env, tmp_path):
     path = app_env(tmp_path / "fresh.duckdb")
     at = start()
     assert not at.exception
-    maps = [f for f in figures(at) if map_locations(f)]
-    assert len(maps) == 1
-    codes = _district_codes(path)
-    assert len(codes) == 20
-    assert sorted(map_locations(maps[0])) == codes
+    store = connect(path)
+    assert len(queries.areas(store, level=1)) == 20
+    store.close()
+    assert at.title[0].value == "City overview"
 
 
-def test_indicator_choice_changes_the_map(demo_app):
+def test_headline_cards_say_rate_denominator_and_verdict(demo_app):
     at = start()
-    first = figures(at)[0]
-    at.selectbox(key="indicator").select("feel_unsafe").run()
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "per 1,000 dwellings (2025)" in text
+    assert "beyond chance" in text
+
+
+def test_indicator_choice_changes_the_movers_table(demo_app):
+    at = start(query={"indicator": "burglary"})
+    first = at.dataframe[0].value
+    at.selectbox(key="indicator").select("drug_offences").run()
     assert not at.exception
-    assert figures(at)[0] != first
-    assert at.query_params["indicator"] == ["feel_unsafe"] or at.query_params["indicator"] == "feel_unsafe"
+    assert at.query_params["indicator"] in ("drug_offences", ["drug_offences"])
+    assert not at.dataframe or not at.dataframe[0].value.equals(first)
+
+
+def test_movers_are_only_significant_moves(demo_app):
+    at = start(query={"indicator": "burglary"})
+    table = at.dataframe[0].value
+    assert len(table) >= 1
+    assert all("beyond chance" in v for v in table["Verdict"])
 
 
 def test_url_restores_the_selection(demo_app):
-    at = start(query={"indicator": "robbery", "year": "2020", "measure": "count"})
-    assert not at.exception
+    at = start(query={"indicator": "robbery"})
     assert at.selectbox(key="indicator").value == "robbery"
-    assert at.selectbox(key="year").value == 2020
-    assert at.radio(key="measure").value == "count"
 
 
 def test_every_language_renders(demo_app):
+    titles = {}
     for lang in ("en", "pt", "fr"):
         at = start(query={"lang": lang})
         assert not at.exception, lang
-        assert at.title[0].value
+        titles[lang] = at.title[0].value
+    assert len(set(titles.values())) == 3
