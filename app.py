@@ -22,5 +22,10 @@ set_locale(locale)
 
 pages = [
     st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/map.py", title=t("nav.map"), icon=":material/map:"),
+    st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/show_chart:"),
+    st.Page("pages/profile.py", title=t("nav.district_profile"), icon=":material/location_city:"),
+    st.Page("pages/strategy.py", title=t("nav.strategy"), icon=":material/flag:"),
+    st.Page("pages/methodology.py", title=t("nav.methodology"), icon=":material/menu_book:"),
 ]
 st.navigation(pages).run()

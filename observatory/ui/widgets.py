@@ -58,3 +58,61 @@ def select(
         )
     st.query_params[key] = str(value)
     return value
+
+
+def _remember_text(key: str) -> None:
+    text = str(st.session_state[key]).strip()
+    if text:
+        st.query_params[key] = text
+    elif key in st.query_params:
+        del st.query_params[key]
+
+
+def text(label: str, *, key: str, placeholder: str | None = None, sidebar: bool = False) -> str:
+    """A text input whose value is read from and written to the URL under ``key`` (absent when empty).
+
+    Returns:
+        The text typed, stripped of surrounding spaces ("" when empty).
+    """
+    if key not in st.session_state:
+        st.session_state[key] = str(st.query_params.get(key, ""))
+    host = st.sidebar if sidebar else st
+    value = host.text_input(label, key=key, placeholder=placeholder, on_change=_remember_text, args=(key,))
+    _remember_text(key)
+    return str(value).strip()
+
+
+def _remember_many(key: str) -> None:
+    st.query_params[key] = [str(value) for value in st.session_state[key]]
+
+
+def multiselect(
+    label: str,
+    options: Sequence[T],
+    *,
+    key: str,
+    format_func: Callable[[Any], str] = str,
+    default: Sequence[T] = (),
+    sidebar: bool = False,
+    placeholder: str | None = None,
+) -> list[T]:
+    """A multiselect whose values are read from and written to the URL as ``key=a&key=b``.
+
+    Values in the URL that are not options are ignored, so an old link still opens.
+    """
+    wanted = set(st.query_params.get_all(key))
+    if key not in st.session_state or any(value not in options for value in st.session_state[key]):
+        chosen = [option for option in options if str(option) in wanted]
+        st.session_state[key] = chosen if key in st.query_params else [o for o in default if o in options]
+    host = st.sidebar if sidebar else st
+    values = host.multiselect(
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        on_change=_remember_many,
+        args=(key,),
+        placeholder=placeholder,
+    )
+    st.query_params[key] = [str(value) for value in values]
+    return list(values)

@@ -1,0 +1,255 @@
+"""Yearly panels behind the district profile: every district and the city, every year, one indicator.
+
+A panel row carries the value, its denominator (with the year it comes from), the measure that is
+compared across places (``shown``: a rate per 1,000 for counts with a denominator, else the value) and
+its 95% interval. Withheld or incomplete years keep their row with NaN values, never 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from observatory.domain import IndicatorKind, NotFound, Unit
+from observatory.services import views
+from observatory.stats import rates
+from observatory.store import Store, queries
+
+PANEL_COLUMNS = [
+    "area_code",
+    "is_city",
+    "year",
+    "value",
+    "sample_size",
+    "withheld",
+    "complete",
+    "denominator",
+    "denominator_year",
+    "shown",
+    "lower",
+    "upper",
+]
+
+# Anti-social behaviour is not crime: an indicator named so must never enter an offences total.
+_ANTI_SOCIAL = re.compile(r"anti[\s_-]?social|\basb\b|incivilit", re.IGNORECASE)
+
+
+def is_anti_social(*texts: str) -> bool:
+    """True when any of the texts (code, theme, name) says anti-social behaviour."""
+    return any(_ANTI_SOCIAL.search(text or "") for text in texts)
+
+
+def is_offence(info: views.IndicatorInfo) -> bool:
+    """True for a recorded-offence indicator: a result count that is not anti-social behaviour."""
+    return (
+        info.kind == IndicatorKind.RESULT.value
+        and info.unit == Unit.COUNT.value
+        and not is_anti_social(info.code, info.theme, info.name)
+    )
+
+
+def comparable(info: views.IndicatorInfo) -> bool:
+    """A district can be set against the city unless it is a raw count without a denominator."""
+    return not (info.unit == Unit.COUNT.value and not info.denominator_kind)
+
+
+def as_of(frame: pd.DataFrame, denominators: pd.DataFrame) -> pd.DataFrame:
+    """Attach to each (area_code, year) row the denominator of that year or else the latest earlier one.
+
+    Args:
+        frame: Rows with area_code and year.
+        denominators: area_code, year, value of one denominator kind.
+
+    Returns:
+        The frame (sorted by year) with denominator and denominator_year columns added.
+    """
+    left = frame.assign(year=frame["year"].astype("int64")).sort_values("year", kind="stable")
+    right = (
+        denominators.rename(columns={"value": "denominator", "year": "denominator_year"})
+        .assign(denominator_year=lambda d: d["denominator_year"].astype("int64"))
+        .sort_values("denominator_year", kind="stable")
+    )
+    if right.empty:
+        return left.assign(denominator=np.nan, denominator_year=np.nan)
+    merged = pd.merge_asof(
+        left,
+        right[["area_code", "denominator_year", "denominator"]],
+        left_on="year",
+        right_on="denominator_year",
+        by="area_code",
+        direction="backward",
+    )
+    return merged.assign(denominator=merged["denominator"].astype(float))
+
+
+def _districts(store: Store, info: views.IndicatorInfo) -> pd.DataFrame:
+    frame = views.yearly_values(store, info, level=1).assign(is_city=False)
+    frame["withheld"] = frame["withheld"].fillna(False).astype(bool)
+    frame["complete"] = frame["complete"].fillna(False).astype(bool)
+    frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
+    if info.denominator_kind:
+        return as_of(frame, queries.denominators(store, info.denominator_kind))
+    return frame.assign(denominator=np.nan, denominator_year=np.nan)
+
+
+def sum_if_all(frame: pd.DataFrame, by: str | list[str], column: str, size: int) -> pd.Series:
+    """Sum of ``column`` per group, NaN where fewer than ``size`` values are present (nothing becomes 0)."""
+    grouped = frame.groupby(by)[column]
+    sums, present = grouped.sum(), grouped.count()
+    return sums.where(present == size)
+
+
+def _city_from_districts(districts: pd.DataFrame, city_code: str) -> pd.DataFrame:
+    """Additive units: the city is the sum of all its districts, and missing when any one is missing."""
+    size = districts["area_code"].nunique()
+    city = districts.groupby("year").agg(
+        withheld=("withheld", "any"),
+        complete=("complete", "all"),
+        denominator_year=("denominator_year", "max"),
+        areas=("area_code", "nunique"),
+    )
+    city["value"] = sum_if_all(districts, "year", "value", size)
+    city["denominator"] = sum_if_all(districts, "year", "denominator", size)
+    city["sample_size"] = np.nan
+    city["complete"] = city["complete"] & (city["areas"] == size)
+    city.loc[~city["complete"], "value"] = np.nan
+    return city.drop(columns="areas").reset_index().assign(area_code=city_code, is_city=True)
+
+
+def _city_own(store: Store, info: views.IndicatorInfo, city_code: str) -> pd.DataFrame:
+    frame = views.yearly_values(store, info, level=0)
+    frame = frame[frame["area_code"] == city_code].assign(is_city=True)
+    frame["withheld"] = frame["withheld"].fillna(False).astype(bool)
+    frame["complete"] = frame["complete"].fillna(False).astype(bool)
+    frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
+    if info.denominator_kind:
+        return as_of(frame, queries.denominators(store, info.denominator_kind))
+    return frame.assign(denominator=np.nan, denominator_year=np.nan)
+
+
+def panel(store: Store, info: views.IndicatorInfo, city_code: str) -> pd.DataFrame:
+    """Every district's and the city's yearly value, rate and 95% interval for one indicator.
+
+    Method: yearly values from :func:`views.yearly_values`; the city is the sum of its districts for
+    counts and amounts, the city's own rows otherwise; intervals by :func:`stats.rates.ci_for` (Byar or
+    exact Poisson for counts, Wilson for survey shares, none for values that arrive as rates or shares
+    without a sample size). The city's ``shown`` is NaN for a count without a denominator, because a
+    district's count and a city total are not comparable.
+
+    Returns:
+        The columns of :data:`PANEL_COLUMNS`; empty when no district has the indicator.
+    """
+    districts = _districts(store, info)
+    if districts.empty:
+        return pd.DataFrame(columns=PANEL_COLUMNS)
+    city = _city_from_districts(districts, city_code) if info.additive else _city_own(store, info, city_code)
+    frame = pd.concat([districts, city], ignore_index=True)
+    frame["year"] = frame["year"].astype("int64")
+    estimate = rates.ci_for(
+        info.unit,
+        frame["value"].to_numpy(dtype=float),
+        denominator=frame["denominator"].to_numpy(dtype=float) if info.denominator_kind else None,
+        sample_size=frame["sample_size"].to_numpy(dtype=float),
+        multiplier=info.multiplier,
+    )
+    frame["shown"], frame["lower"], frame["upper"] = estimate.rate, estimate.lower, estimate.upper
+    if not comparable(info):
+        frame.loc[frame["is_city"], ["shown", "lower", "upper"]] = np.nan
+    return frame[PANEL_COLUMNS].sort_values(["is_city", "area_code", "year"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileData:
+    """Everything the district profile reads from the store, loaded once and then only sliced.
+
+    Attributes:
+        city_code: Code of the city (the level-0 area).
+        areas: code, name, level, area_km2 of the city and its districts.
+        indicators: Indicators with district data, in catalogue order.
+        panels: Indicator code → its :func:`panel`.
+        residents: area_code, year, value of the residents denominator.
+        dwellings: area_code, year, value of the dwellings denominator.
+        offence_codes: The indicators summed into recorded offences (see :func:`is_offence`).
+        offences: Yearly offences totals and rates of every district and the city
+            (see :func:`offence_totals`).
+    """
+
+    city_code: str
+    areas: pd.DataFrame
+    indicators: tuple[views.IndicatorInfo, ...]
+    panels: Mapping[str, pd.DataFrame]
+    residents: pd.DataFrame
+    dwellings: pd.DataFrame
+    offence_codes: tuple[str, ...]
+    offences: pd.DataFrame
+
+    def district_codes(self) -> list[str]:
+        """Codes of the districts, in code order."""
+        return self.areas.loc[self.areas["level"] == 1, "code"].astype(str).tolist()
+
+
+def load(store: Store) -> ProfileData:
+    """Read the catalogue, areas, denominators and one panel per indicator with district data.
+
+    Raises:
+        NotFound: If the store holds no city area (nothing imported yet).
+    """
+    areas = queries.areas(store)
+    cities = areas.loc[areas["level"] == 0, "code"]
+    if cities.empty:
+        raise NotFound("no city area")
+    city_code = str(cities.iloc[0])
+    infos, panels = [], {}
+    for code in queries.indicators(store)["code"]:
+        info = views.indicator(store, str(code))
+        frame = panel(store, info, city_code)
+        if not frame.empty:
+            infos.append(info)
+            panels[info.code] = frame
+    residents = queries.denominators(store, "residents")
+    codes = tuple(info.code for info in infos if is_offence(info))
+    return ProfileData(
+        city_code=city_code,
+        areas=areas[["code", "name", "level", "area_km2"]].reset_index(drop=True),
+        indicators=tuple(infos),
+        panels=panels,
+        residents=residents,
+        dwellings=queries.denominators(store, "dwellings"),
+        offence_codes=codes,
+        offences=offence_totals(panels, codes, residents, city_code),
+    )
+
+
+def offence_totals(
+    panels: Mapping[str, pd.DataFrame], codes: tuple[str, ...], residents: pd.DataFrame, city_code: str
+) -> pd.DataFrame:
+    """Every district's and the city's yearly recorded-offences total and rate per 1,000 residents.
+
+    Method: sum of the yearly counts of the offence indicators (a year is missing when any of them is
+    withheld or incomplete there); residents of that year or the latest earlier one; the city is the
+    sum of its districts; 95% interval by :func:`stats.rates.rate_ci` (exact Poisson / Byar).
+
+    Returns:
+        area_code, year, count, denominator, rate, lower, upper.
+    """
+    columns = ["area_code", "year", "count", "denominator", "rate", "lower", "upper"]
+    if not codes:
+        return pd.DataFrame(columns=columns)
+    long = pd.concat([panels[c].loc[~panels[c]["is_city"], ["area_code", "year", "value"]] for c in codes])
+    totals = sum_if_all(long, ["area_code", "year"], "value", len(codes)).rename("count").reset_index()
+    totals = as_of(totals, residents)
+    size = totals["area_code"].nunique()
+    city = pd.DataFrame(
+        {
+            "count": sum_if_all(totals, "year", "count", size),
+            "denominator": sum_if_all(totals, "year", "denominator", size),
+        }
+    ).reset_index()
+    frame = pd.concat([totals, city.assign(area_code=city_code)], ignore_index=True)
+    estimate = rates.rate_ci(frame["count"].to_numpy(float), frame["denominator"].to_numpy(float))
+    frame["rate"], frame["lower"], frame["upper"] = estimate
+    return frame[columns]

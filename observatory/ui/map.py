@@ -1,0 +1,288 @@
+"""The map page's cached reads and pieces: period and measure selectors, the map, the ranked table.
+
+Reads are cached per (indicator, period) and the figure per (indicator, period, measure, classes,
+language), so a rerun that changes nothing recomputes nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from observatory import charts
+from observatory.i18n import format_month, format_number, get_locale, t
+from observatory.services import mapview
+from observatory.services.mapview import MapPeriod, PeriodOptions
+from observatory.services.views import IndicatorInfo
+from observatory.ui import components, data, widgets
+from observatory.ui.resources import settings, store
+
+_TTL = settings().cache_ttl_seconds
+_MAX = settings().cache_max_entries
+PROFILE_PAGE = "pages/profile.py"
+
+# Lower / higher than the city for indicators with no better direction: purple and orange (PuOr end
+# points), distinguishable in the common colour-vision deficiencies and free of a good/bad reading.
+_NEUTRAL_COLOURS = {"lower": "#5e3c99", "higher": "#e66101"}
+_NOT_COMPARED_COLOUR = "#bdbdbd"
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def period_options(code: str) -> PeriodOptions:
+    """Calendar years and rolling-year end months of an indicator, newest first."""
+    return mapview.period_options(store(), data.indicator(code))
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def measures(code: str) -> list[str]:
+    """What the map of an indicator can show."""
+    return mapview.measures(store(), data.indicator(code))
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def table(code: str, period: str) -> pd.DataFrame:
+    """Every district's value, interval, base and benchmark for one period."""
+    return mapview.district_table(store(), data.indicator(code), MapPeriod.parse(period))
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def figure(code: str, period: str, measure: str, scheme: str, locale: str) -> dict:
+    """The map figure as a dict; the locale is in the key because its words and numbers are translated.
+
+    A dict, not a Figure: Streamlit names a selectable chart by its JSON, and a Figure rebuilt from
+    the cache writes its layout keys in another order than a fresh one, so a click made on the first
+    drawing would be addressed to a chart that no longer exists.
+    """
+    info = data.indicator(code)
+    shown = shown_table(code, period, measure, locale)
+    return build_figure(info, shown, data.district_geojson(), measure, scheme).to_dict()
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def shown_table(code: str, period: str, measure: str, locale: str) -> pd.DataFrame:
+    """The table with the shown measure and its texts in one language (see :func:`hover_frame`)."""
+    del locale  # cache key only: the current language is already set for t()
+    return hover_frame(data.indicator(code), table(code, period), measure)
+
+
+def keep_selections(*keys: str) -> None:
+    """Keep the values of widgets that share their URL key with another page's widgets.
+
+    Streamlit gives a widget on each page its own identity, so a keyed value left by the page the
+    visitor comes from would not reach this page's widget, which would start at its first option.
+    Writing the value back before the widget is drawn hands it over (Streamlit's documented idiom).
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def period_text(period: MapPeriod) -> str:
+    """A period in words: "2024", or "12 months to June 2025"."""
+    if period.rolling:
+        return t("map.rolling_to", month=format_month(period.last_month.date()))
+    return str(period.year)
+
+
+def measure_text(info: IndicatorInfo, measure: str) -> str:
+    """What a measure is, with its unit or denominator."""
+    if measure == mapview.BENCHMARK:
+        return t("measure.benchmark")
+    return components.measure_label(info, measure)
+
+
+def decimals_of(info: IndicatorInfo, measure: str) -> int:
+    """Decimals a measure is written with: none for counts, two for rates, one otherwise."""
+    if measure == mapview.COUNT or (measure == mapview.VALUE and info.additive):
+        return 0
+    return 2 if mapview.shown_columns(info, measure)[0] == "rate" else 1
+
+
+def _interval(lower: float, upper: float, decimals: int) -> str:
+    if np.isnan(lower) or np.isnan(upper):
+        return format_number(None)
+    return f"{format_number(lower, decimals=decimals)} – {format_number(upper, decimals=decimals)}"
+
+
+def _base(denominator: float, kind: object, year: float) -> str:
+    if np.isnan(denominator) or not isinstance(kind, str):
+        return format_number(None)
+    return f"{format_number(denominator)} {t(f'denominator.{kind}')} ({int(year)})"
+
+
+def hover_frame(info: IndicatorInfo, frame: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The table with the shown value and the texts of the hover: interval, base, the city."""
+    value, lower, upper = mapview.shown_columns(info, measure)
+    decimals = decimals_of(info, measure)
+    shown = frame.assign(shown=frame[value], lower=frame[lower], upper=frame[upper])
+    shown["shown_text"] = [
+        t("map.not_published") if hidden else format_number(v, decimals=decimals)
+        for v, hidden in zip(shown["shown"].astype(float), shown["withheld"], strict=True)
+    ]
+    shown["ci_text"] = [
+        _interval(lo, hi, decimals)
+        for lo, hi in zip(shown["lower"].astype(float), shown["upper"].astype(float), strict=True)
+    ]
+    shown["base_text"] = [
+        _base(d, k, y)
+        for d, k, y in zip(
+            shown["denominator"].astype(float),
+            shown["denominator_kind"],
+            shown["denominator_year"].astype(float),
+            strict=True,
+        )
+    ]
+    shown["city_text"] = format_number(city_reference(frame), decimals=decimals)
+    shown["benchmark_text"] = [benchmark_word(b) for b in shown["benchmark"]]
+    shown["withheld"] = shown["withheld"] | shown["shown"].isna()
+    return shown
+
+
+def city_reference(frame: pd.DataFrame) -> float:
+    """The city's value (or rate) the districts of a table are compared with; NaN when unknown."""
+    return float(frame["reference"].iloc[0]) if len(frame) else float("nan")
+
+
+def benchmark_word(value: str) -> str:
+    """A benchmark in words ("better than the city"); not compared is "not compared"."""
+    if value == "not_compared":
+        return t("map.not_compared")
+    return t(f"benchmark.{value}")
+
+
+def _categories(info: IndicatorInfo) -> dict[str, tuple[str, str]]:
+    colours = {**charts.BENCHMARK_COLOURS, **_NEUTRAL_COLOURS}
+    keys = ("lower", "similar", "higher") if info.polarity == "neutral" else ("better", "similar", "worse")
+    categories = {key: (benchmark_word(key), colours[key]) for key in keys}
+    categories["not_compared"] = (benchmark_word("not_compared"), _NOT_COMPARED_COLOUR)
+    return categories
+
+
+def build_figure(
+    info: IndicatorInfo, shown: pd.DataFrame, geojson: dict, measure: str, scheme: str
+) -> go.Figure:
+    """A classed choropleth of the measure, or the benchmark map with a word for every colour."""
+    hover = {"ci_text": t("footnote.ci")}
+    if shown["denominator_kind"].notna().any():
+        hover["base_text"] = t("footnote.denominator_short")
+    if measure == mapview.BENCHMARK:
+        basis = mapview.RATE if info.denominator_kind else mapview.VALUE
+        return charts.category_map(
+            shown,
+            geojson,
+            category_col="benchmark",
+            categories=_categories(info),
+            hover_cols={"shown_text": measure_text(info, basis), **hover, "city_text": t("common.city")},
+            legend_title=t("measure.benchmark"),
+            withheld_label=t("map.not_published"),
+        )
+    return charts.choropleth(
+        shown,
+        geojson,
+        value_col="shown",
+        label_col="name",
+        hover_cols=hover,
+        scheme=scheme,
+        legend_title=measure_text(info, measure),
+        withheld_label=t("map.not_published"),
+        unit_label="%" if info.unit == "percent" and measure == mapview.VALUE else "",
+        decimals=decimals_of(info, measure),
+    )
+
+
+def choose_period(options: PeriodOptions) -> MapPeriod:
+    """Calendar year or rolling 12 months (when the data are monthly), then the period; kept in the URL."""
+    windows = [w for w, opts in (("year", options.years), ("rolling", options.months)) if opts]
+    if len(windows) > 1:
+        wanted = str(st.query_params.get("period", ""))
+        window = widgets.select(
+            t("map.window"),
+            windows,
+            key="window",
+            radio=True,
+            horizontal=True,
+            default="rolling" if wanted in options.months else "year",
+            format_func=lambda w: t(f"map.window_{w}"),
+        )
+    else:
+        window = windows[0]
+    choices = list(options.years if window == "year" else options.months)
+    label = widgets.select(
+        t("common.period"), choices, key="period", format_func=lambda p: period_text(MapPeriod.parse(p))
+    )
+    return MapPeriod.parse(label)
+
+
+def choose_measure(info: IndicatorInfo, available: list[str]) -> str:
+    """Count, rate, value or benchmark; kept in the URL."""
+    return widgets.select(
+        t("overview.measure"), available, key="measure", format_func=lambda m: measure_text(info, m)
+    )
+
+
+def choose_scheme() -> str:
+    """Quantiles, natural breaks or equal intervals; kept in the URL."""
+    return widgets.select(
+        t("map.scheme"), list(mapview.SCHEMES), key="scheme", format_func=lambda s: t(f"map.scheme_{s}")
+    )
+
+
+def district_map(info: IndicatorInfo, period: MapPeriod, measure: str, scheme: str, *, key: str) -> None:
+    """Draw the map; a click on a district opens its profile."""
+    spec = figure(info.code, period.label, measure, scheme, get_locale())
+    st.caption(t("map.click_hint"))
+    # Built and checked by the chart builder already; checking the cached copy again on every rerun
+    # would cost more than the rest of the page.
+    fig = go.Figure(spec, _validate=False)
+    event = st.plotly_chart(
+        fig, key=key, on_select="rerun", selection_mode="points", config={"displaylogo": False}
+    )
+    locations = [list(trace.get("locations") or []) for trace in spec["data"]]
+    code = mapview.selected_code(event.selection.points if event else [], locations)
+    if code:
+        st.query_params["district"] = code
+        st.switch_page(PROFILE_PAGE, query_params={"district": code, "lang": get_locale()})
+
+
+def ranked_table(info: IndicatorInfo, period: MapPeriod, measure: str, *, key: str) -> None:
+    """Districts from highest to lowest with interval, base and benchmark; withheld ones last."""
+    frame = table(info.code, period.label)
+    shown = shown_table(info.code, period.label, measure, get_locale())
+    shown = shown.sort_values("shown", ascending=False, na_position="last")
+    value_label = measure_text(info, mapview.RATE if measure == mapview.BENCHMARK else measure)
+    view = pd.DataFrame(
+        {
+            t("common.district"): shown["name"],
+            value_label: shown["shown_text"],
+            t("footnote.ci"): shown["ci_text"],
+            t("footnote.denominator_short"): shown["base_text"],
+            t("measure.benchmark"): shown["benchmark_text"],
+        }
+    )
+    if not mapview.comparable(info):
+        view = view.drop(columns=t("measure.benchmark"))
+    if frame["denominator_kind"].isna().all():
+        view = view.drop(columns=t("footnote.denominator_short"))
+    st.dataframe(view, hide_index=True, width="stretch")
+    # The CSV carries the numbers behind the table, unformatted, with the flags that explain the gaps.
+    components.download(frame.assign(period=period.label), f"{info.code}-{period.label}.csv", key=key)
+
+
+def footnotes(info: IndicatorInfo, period: MapPeriod, measure: str) -> None:
+    """Source, the denominator's kind and year, the interval method, and the benchmark rule."""
+    frame = table(info.code, period.label)
+    lines = [f"{t('footnote.source')} {info.source}"]
+    kinds = frame["denominator_kind"].dropna()
+    if len(kinds) and frame["denominator_year"].notna().any():
+        year = int(frame["denominator_year"].max())
+        lines.append(t("footnote.denominator", kind=t(f"denominator.{kinds.iloc[0]}"), year=year))
+    if period.rolling:
+        lines.append(t("map.rolling_note"))
+    lines.append(t("footnote.ci_method"))
+    if mapview.comparable(info):
+        lines.append(t("map.benchmark_method"))
+    st.caption(" · ".join(lines))
+    if measure == mapview.BENCHMARK and np.isnan(city_reference(frame)):
+        st.warning(t("map.city_missing"))

@@ -1,0 +1,157 @@
+"""Words and numbers of the district profile table, in the current language."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from observatory.domain import Unit
+from observatory.i18n import format_number, format_percent, t
+
+#: Columns of the downloadable profile table, raw numbers for reuse.
+CSV_COLUMNS = [
+    "code",
+    "name",
+    "theme",
+    "kind",
+    "unit",
+    "year",
+    "value",
+    "withheld",
+    "sample_size",
+    "denominator_kind",
+    "multiplier",
+    "denominator",
+    "denominator_year",
+    "shown",
+    "lower",
+    "upper",
+    "city",
+    "district_min",
+    "district_max",
+    "benchmark",
+    "change_measure",
+    "change",
+    "change_lower",
+    "change_upper",
+    "change_significant",
+    "verdict",
+    "source",
+]
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or bool(pd.isna(x))
+
+
+def measure_text(x: Any, unit: str, *, rate: bool = False) -> str:
+    """A value as the reader expects it: a percentage, a rate with two decimals, or a whole count."""
+    if _missing(x):
+        return format_number(None)
+    if unit == Unit.PERCENT.value:
+        return format_percent(float(x), decimals=1)
+    if rate:
+        return format_number(float(x), decimals=2)
+    return format_number(float(x), decimals=0 if unit == Unit.COUNT.value else 1)
+
+
+def value_text(row: pd.Series) -> str:
+    """The district's value; a withheld value reads "not published", never 0."""
+    if row["withheld"]:
+        return t("map.not_published")
+    return measure_text(row["value"], row["unit"])
+
+
+def has_denominator(row: Mapping[str, Any] | pd.Series) -> bool:
+    """True for a count with a denominator kind, i.e. one compared as a rate."""
+    kind = row["denominator_kind"]
+    return row["unit"] == Unit.COUNT.value and isinstance(kind, str) and bool(kind)
+
+
+def rate_text(row: pd.Series) -> str:
+    """A count's rate with its denominator (kind, size and year); a dash when there is none."""
+    if not has_denominator(row) or _missing(row["shown"]) or _missing(row["denominator_year"]):
+        return format_number(None)
+    return t(
+        "profile.rate_cell",
+        rate=format_number(float(row["shown"]), decimals=2),
+        multiplier=format_number(float(row["multiplier"])),
+        kind=t(f"denominator.{row['denominator_kind']}"),
+        denominator=format_number(float(row["denominator"])),
+        year=int(row["denominator_year"]),
+    )
+
+
+def interval_text(row: pd.Series) -> str:
+    """The 95% interval of the compared measure (the rate for counts with a denominator)."""
+    if _missing(row["lower"]) or _missing(row["upper"]):
+        return format_number(None)
+    rate = has_denominator(row)
+    lower, upper = (measure_text(row[limit], row["unit"], rate=rate) for limit in ("lower", "upper"))
+    return f"{lower} – {upper}"
+
+
+def city_text(row: pd.Series) -> str:
+    """The city's value of the compared measure; a dash when the district cannot be set against it."""
+    return measure_text(row["city"], row["unit"], rate=has_denominator(row))
+
+
+def benchmark_text(value: str) -> str:
+    """Words for a benchmark category."""
+    return t("profile.not_compared") if value == "not_compared" else t(f"benchmark.{value}")
+
+
+def _signed_percent(ratio: float) -> str:
+    text = format_percent((ratio - 1.0) * 100.0, decimals=0)
+    return text if ratio < 1.0 else f"+{text}"
+
+
+def _signed_points(points: float) -> str:
+    text = format_number(points, decimals=1)
+    return t("profile.points", value=text if points < 0 else f"+{text}")
+
+
+def change_text(row: Mapping[str, Any] | pd.Series) -> str:
+    """The change since last year: a percent change of the rate, or a difference in points, with its CI."""
+    if _missing(row["change"]) or math.isinf(float(row["change"])):
+        return format_number(None)
+    ratio = row["change_measure"] == "rate_ratio"
+    show = _signed_percent if ratio else _signed_points
+    text = show(float(row["change"]))
+    if (
+        _missing(row["change_lower"])
+        or _missing(row["change_upper"])
+        or math.isinf(float(row["change_upper"]))
+    ):
+        return text
+    return t(
+        "profile.change_ci",
+        change=text,
+        lower=show(float(row["change_lower"])),
+        upper=show(float(row["change_upper"])),
+    )
+
+
+def verdict_text(key: str) -> str:
+    """Words for a change verdict key of :func:`observatory.stats.compare.verdict`."""
+    return t(f"profile.verdict.{key}")
+
+
+def display_table(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The profile rows of one kind as translated, formatted text columns."""
+    return pd.DataFrame(
+        {
+            t("profile.col_theme"): table["theme"],
+            t("common.indicator"): table["name"],
+            t("common.value"): [value_text(r) for _, r in table.iterrows()],
+            t("profile.col_rate"): [rate_text(r) for _, r in table.iterrows()],
+            t("footnote.ci"): [interval_text(r) for _, r in table.iterrows()],
+            t("common.city"): [city_text(r) for _, r in table.iterrows()],
+            t("measure.benchmark"): [benchmark_text(b) for b in table["benchmark"]],
+            t("profile.col_change", year=year - 1): [change_text(r) for _, r in table.iterrows()],
+            t("profile.col_verdict"): [verdict_text(v) for v in table["verdict"]],
+        }
+    )

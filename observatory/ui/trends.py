@@ -1,0 +1,258 @@
+"""The trends page's cached reads and its pieces: the chart, the trend verdicts, the month comparison.
+
+Reads are computed once per indicator, view and measure for the city and every district; choosing
+districts only filters cached frames, so a rerun after a widget change costs a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from observatory import charts
+from observatory.i18n import format_month, format_number, format_percent, t
+from observatory.services import trend_checks, trends, views
+from observatory.ui import components
+from observatory.ui.resources import settings, store
+
+_TTL = settings().cache_ttl_seconds
+_MAX = settings().cache_max_entries
+CSV_COLUMNS = [
+    "area_code",
+    "series",
+    "period_start",
+    "value",
+    "denominator",
+    "denominator_year",
+    "sample_size",
+    "shown",
+    "lower",
+    "upper",
+    "withheld",
+]
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def area_names() -> dict[str, str]:
+    """Name of the city and of every district by code."""
+    frame = trends.areas(store())
+    return dict(zip(frame["code"], frame["name"], strict=True))
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def city() -> str:
+    """The city's area code."""
+    return trends.city_code(store())
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def view_options(code: str) -> list[str]:
+    """Views the indicator supports (year, quarter, month, rolling12)."""
+    return trends.available_views(store(), views.indicator(store(), code))
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def breaks(code: str) -> list[tuple[date, str]]:
+    """The indicator's series breaks."""
+    return trends.series_breaks(store(), views.indicator(store(), code))
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def panel(code: str, view: str) -> pd.DataFrame:
+    """Every area's values of an indicator at one view, with denominators."""
+    return trends.panel(store(), views.indicator(store(), code), view)
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def shown(code: str, view: str, measure: str) -> pd.DataFrame:
+    """Every area's drawn value and 95% interval."""
+    return trends.measured(panel(code, view), views.indicator(store(), code), measure)
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def verdicts(code: str, measure: str) -> pd.DataFrame:
+    """Every area's five-point trend verdict."""
+    info = views.indicator(store(), code)
+    return trend_checks.trend_verdicts(panel(code, "year"), info, measure, breaks(code))
+
+
+@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+def changes(code: str, measure: str) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+    """Every area's latest month against a year earlier, and the month compared."""
+    monthly = panel(code, "month")
+    info = views.indicator(store(), code)
+    return trend_checks.month_changes(monthly, info, measure), trend_checks.reference_month(monthly)
+
+
+def carry_over(*keys: str) -> None:
+    """Keep selections made on another page under the same keys (indicator, measure …).
+
+    Streamlit forgets a widget's value when another page's widget set it, even under the same key;
+    writing the value back makes it this page's own, so the page opens on the choice its URL shows.
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def measures(info: views.IndicatorInfo) -> list[str]:
+    """Measures the page offers for the indicator."""
+    return trends.measures(info)
+
+
+def is_monthly(info: views.IndicatorInfo) -> bool:
+    """True for counts stored by month, which get the same-month-last-year comparison."""
+    return info.additive and "month" in view_options(info.code)
+
+
+def view_label(view: str) -> str:
+    """Translated name of a view."""
+    return t(f"trends.view_{view}")
+
+
+def _chosen(frame: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
+    """The city's rows, then each chosen district's, with a ``series`` label column."""
+    names = area_names()
+    order = [city(), *districts]
+    picked = frame[frame["area_code"].isin(order)].copy()
+    picked["series"] = picked["area_code"].map(names).fillna(picked["area_code"])
+    picked["rank"] = picked["area_code"].map({code: i for i, code in enumerate(order)})
+    by = ["rank", "period_start"] if "period_start" in picked else ["rank"]
+    return picked.sort_values(by).drop(columns="rank").reset_index(drop=True)
+
+
+def trend_chart(
+    info: views.IndicatorInfo, view: str, measure: str, districts: list[str], *, key: str
+) -> None:
+    """The chart of the city and the chosen districts, its footnotes and its CSV download."""
+    frame = _chosen(shown(info.code, view, measure), districts)
+    marks = [(when, note or t("common.series_break")) for when, note in breaks(info.code)]
+    figure = charts.trend(
+        frame,
+        x="period_start",
+        y="shown",
+        series="series",
+        lower="lower",
+        upper="upper",
+        breaks=marks,
+        y_title=components.measure_label(info, measure),
+        band_label=t("footnote.ci"),
+    )
+    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+    _chart_footnotes(info, view, measure, frame, bool(marks))
+    table = frame[CSV_COLUMNS].rename(
+        columns={"series": "area_name", "value": "count_or_value", "shown": measure}
+    )
+    components.download(table, f"{info.code}-{view}-{measure}.csv", key=f"{key}-csv")
+
+
+def _chart_footnotes(
+    info: views.IndicatorInfo, view: str, measure: str, frame: pd.DataFrame, broken: bool
+) -> None:
+    lines = [f"{t('footnote.source')} {info.source}"]
+    years = frame["denominator_year"].dropna()
+    if measure == "rate" and info.denominator_kind and len(years):
+        kind = t(f"denominator.{info.denominator_kind}")
+        lines.append(t("trends.denominator_years", kind=kind, first=int(years.min()), last=int(years.max())))
+        if view != "year":
+            lines.append(t("trends.rate_period", period=view_label(view)))
+    has_interval = bool(frame["lower"].notna().any())
+    lines.append(t("footnote.ci_method") if has_interval else t("trends.no_ci"))
+    if broken:
+        lines.append(t("trends.breaks_note"))
+    hidden = int(frame["withheld"].astype(bool).sum())
+    if hidden:
+        lines.append(t("trends.withheld_note", count=hidden))
+    st.caption(" · ".join(lines))
+
+
+def _years_text(first: float, last: float) -> str:
+    if pd.isna(first) or pd.isna(last):
+        return "–"
+    return f"{int(first)}–{int(last)}"
+
+
+def _reason_text(reason: str) -> str:
+    return "" if reason in {"significant", "not_significant"} else t(f"trends.reason.{reason}")
+
+
+def verdict_table(info: views.IndicatorInfo, measure: str, districts: list[str], *, key: str) -> None:
+    """The five-point trend verdict of the city and each chosen district, in plain words."""
+    frame = _chosen(verdicts(info.code, measure), districts)
+    table = pd.DataFrame(
+        {
+            t("trends.col_area"): frame["series"],
+            t("trends.col_years"): [
+                _years_text(a, b) for a, b in zip(frame["first_year"], frame["last_year"], strict=True)
+            ],
+            t("trends.col_chi2"): [format_number(x, decimals=1) for x in frame["chi2"]],
+            t("trends.col_trend"): [t(f"trends.trend.{v}") for v in frame["verdict"]],
+            t("trends.col_note"): [_reason_text(r) for r in frame["reason"]],
+        }
+    )
+    st.dataframe(table, hide_index=True, key=key)
+    st.caption(t("trends.verdict_method"))
+    components.download(frame, f"{info.code}-trend-{measure}.csv", key=f"{key}-csv")
+
+
+def _change_text(ratio: float, lower: float, upper: float) -> str:
+    if np.isnan(ratio) or np.isnan(lower) or np.isnan(upper):
+        return "–"
+
+    def signed(x: float) -> str:
+        if np.isinf(x):
+            # The exact upper limit when the earlier count is 0: no finite bound on the rise.
+            return "+∞"
+        # Rounded first, and + 0.0 turns -0.0 into 0.0, so a tiny fall never reads "-0%".
+        percent = round((x - 1.0) * 100.0) + 0.0
+        text = format_percent(percent, decimals=0)
+        return f"+{text}" if percent > 0 else text
+
+    return f"{signed(ratio)} ({signed(lower)} – {signed(upper)})"
+
+
+def _counts_text(values: pd.Series, withheld: pd.Series) -> list[str]:
+    """Counts in the locale's format; a withheld one says "not published", never a number."""
+    return [
+        t("map.not_published") if hidden else format_number(x)
+        for x, hidden in zip(values, withheld, strict=True)
+    ]
+
+
+def change_table(info: views.IndicatorInfo, measure: str, districts: list[str], *, key: str) -> None:
+    """Latest month against the same month a year earlier, and the rolling 12 months against the 12 before."""
+    found, month = changes(info.code, measure)
+    if month is None or found.empty:
+        st.info(t("map.no_data"))
+        return
+    frame = _chosen(found, districts)
+    earlier = month - pd.DateOffset(years=1)
+    words = {
+        "month": t("trends.compare_month", month=format_month(month), earlier=format_month(earlier)),
+        "rolling12": t("trends.compare_rolling", month=format_month(month)),
+    }
+    table = pd.DataFrame(
+        {
+            t("trends.col_area"): frame["series"],
+            t("trends.col_comparison"): frame["comparison"].map(words),
+            t("trends.col_earlier"): _counts_text(frame["earlier"], frame["earlier_withheld"]),
+            t("trends.col_later"): _counts_text(frame["later"], frame["later_withheld"]),
+            t("trends.col_change"): [
+                _change_text(r, lo, hi)
+                for r, lo, hi in zip(frame["ratio"], frame["lower"], frame["upper"], strict=True)
+            ],
+            t("trends.col_beyond_chance"): [
+                t("trends.yes") if s else t("trends.no") for s in frame["significant"]
+            ],
+            t("trends.col_verdict"): [t(f"trends.change.{v}") for v in frame["verdict"]],
+        }
+    )
+    st.dataframe(table, hide_index=True, key=key)
+    method = (
+        "trends.change_method_rate" if measure == "rate" and info.denominator_kind else "trends.change_method"
+    )
+    st.caption(t(method))
+    components.download(frame, f"{info.code}-changes-{measure}.csv", key=f"{key}-csv")

@@ -1,0 +1,29 @@
+"""District profile: every indicator of one district against the city, its trends and its context."""
+
+import streamlit as st
+
+from observatory.i18n import t
+from observatory.ui import profile, widgets
+
+st.title(t("profile.title"))
+names = profile.district_names()
+options, default_year = profile.year_options()
+if not names or not options:
+    st.info(t("map.no_data"))
+    st.stop()
+left, right = st.columns(2)
+with left:
+    district = widgets.select(
+        t("common.district"), list(names), key="district", format_func=lambda c: f"{c} · {names[c]}"
+    )
+with right:
+    year = widgets.select(t("common.year"), options, key="year", default=default_year)
+view = profile.district_profile(district, year)
+st.header(t("profile.heading", district=view.name, year=year))
+profile.context_metrics(view)
+profile.crime_section(view)
+for kind in profile.KINDS:
+    profile.kind_section(view, kind)
+profile.table_download(view)
+profile.trends_section(view)
+profile.footnotes(view)

@@ -1,0 +1,44 @@
+"""The local safety strategy: axes, their objectives and where each stands, the actions and partners."""
+
+import streamlit as st
+
+from observatory.i18n import t
+from observatory.ui import strategy, strategy_partners, widgets
+
+st.title(t("strategy.title"))
+st.caption(t("strategy.intro"))
+objectives_tab, partners_tab = st.tabs([t("strategy.tab_objectives"), t("strategy.tab_partners")])
+
+with objectives_tab:
+    axes = strategy.axes()
+    titles = dict(zip(axes["code"], axes["title"], strict=True))
+    axis = widgets.select(
+        t("strategy.axis"),
+        [strategy.ALL, *titles],
+        key="axis",
+        format_func=lambda a: t("common.all") if a == strategy.ALL else f"{a} · {titles[a]}",
+    )
+    table = strategy.objectives()
+    shown = table if axis == strategy.ALL else table[table["axis_code"] == axis]
+    strategy.status_overview(shown)
+    strategy.objectives_download(shown)
+    for row in axes.itertuples():
+        mine = shown[shown["axis_code"] == row.code]
+        if mine.empty:
+            continue
+        st.header(f"{row.code} · {row.title}")
+        if isinstance(row.description, str) and row.description:
+            st.caption(row.description)
+        strategy.objective_blocks(mine)
+    st.caption(t("strategy.method_note"))
+
+with partners_tab:
+    sector = widgets.select(
+        t("strategy.sector"),
+        strategy_partners.SECTORS,
+        key="sector",
+        format_func=strategy_partners.sector_label,
+        radio=True,
+        horizontal=True,
+    )
+    strategy_partners.partner_section(sector)

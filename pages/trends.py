@@ -1,0 +1,53 @@
+"""Trends: an indicator over time for the city and chosen districts, and whether it is changing."""
+
+import streamlit as st
+
+from observatory.i18n import t
+from observatory.ui import components, data, trends, widgets
+
+st.title(t("trends.title"))
+trends.carry_over("indicator", "measure")
+catalogue = data.catalogue()
+names = dict(zip(catalogue["code"], catalogue["name"], strict=True))
+results = catalogue.loc[catalogue["kind"] == "result", "code"]
+code = widgets.select(
+    t("common.indicator"),
+    list(names),
+    key="indicator",
+    format_func=names.get,
+    default=results.iloc[0] if len(results) else None,
+)
+info = data.indicator(code)
+views = trends.view_options(code)
+if not views:
+    st.info(t("map.no_data"))
+    st.stop()
+areas = trends.area_names()
+districts = widgets.multiselect(
+    t("trends.districts"),
+    [area for area in areas if area != trends.city()],
+    key="districts",
+    format_func=areas.get,
+    placeholder=t("trends.districts_placeholder"),
+)
+left, right = st.columns(2)
+with left:
+    view = widgets.select(
+        t("trends.view"), views, key="view", radio=True, horizontal=True, format_func=trends.view_label
+    )
+with right:
+    measure = widgets.select(
+        t("overview.measure"),
+        trends.measures(info),
+        key="measure",
+        radio=True,
+        horizontal=True,
+        format_func=lambda m: components.measure_label(info, m),
+    )
+st.subheader(t("trends.chart_heading", indicator=info.name, view=trends.view_label(view)))
+trends.trend_chart(info, view, measure, districts, key="trend")
+st.subheader(t("trends.verdict_heading"))
+trends.verdict_table(info, measure, districts, key="verdicts")
+if trends.is_monthly(info):
+    st.subheader(t("trends.change_heading"))
+    trends.change_table(info, measure, districts, key="changes")

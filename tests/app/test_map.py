@@ -1,0 +1,152 @@
+"""AppTest of the map page: selectors kept in the URL, withheld districts, benchmark words, clicks."""
+
+import json
+from pathlib import Path
+
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import figures, map_locations, start
+
+PAGE = "pages/map.py"
+PAGE_FILE = Path(__file__).resolve().parents[2] / PAGE
+
+# The page alone, in one language, as a visitor opening its URL gets it: AppTest's switch_page runs the
+# page without app.py (so without its language), after the default page has run and written the URL.
+_IN_LANGUAGE = """
+import runpy
+from observatory.i18n import set_locale
+set_locale({lang!r})
+runpy.run_path({page!r}, run_name="__main__")
+"""
+
+
+def _page(query, lang="en"):
+    at = AppTest.from_string(_IN_LANGUAGE.format(lang=lang, page=str(PAGE_FILE)), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _map(at):
+    maps = [f for f in figures(at) if map_locations(f)]
+    assert len(maps) == 1
+    return maps[0]
+
+
+def _legend(at):
+    return [trace["name"] for trace in _map(at)["data"]]
+
+
+def test_page_draws_every_district_once_with_a_ranked_table_and_a_download(demo_app):
+    at = _page({"indicator": "burglary"})
+    assert not at.exception
+    assert sorted(map_locations(_map(at))) == [f"{i:02d}" for i in range(1, 21)]
+    table = at.dataframe[0].value
+    assert len(table) == 20
+    assert len(at.get("download_button")) == 1
+
+
+def test_rate_legend_names_the_denominator_and_the_hover_its_year(demo_app):
+    at = _page({"indicator": "burglary", "measure": "rate", "period": "2025"})
+    figure = _map(at)
+    assert figure["layout"]["legend"]["title"]["text"] == "rate per 1,000 dwellings"
+    assert "Denominator (year)" in figure["data"][0]["hovertemplate"]
+    assert any("dwellings (2025)" in cell for row in figure["data"][0]["customdata"] for cell in row)
+
+
+def test_measure_choice_changes_the_map(demo_app):
+    at = _page({"indicator": "burglary"})
+    first = _map(at)
+    at.selectbox(key="measure").select("count").run()
+    assert not at.exception
+    assert _map(at) != first
+    assert at.query_params["measure"] in ("count", ["count"])
+
+
+def test_benchmark_map_says_better_similar_worse_in_words(demo_app):
+    at = _page({"indicator": "burglary", "measure": "benchmark"})
+    assert not at.exception
+    assert _legend(at) == ["better than the city", "similar to the city", "worse than the city"]
+    assert "City" in _map(at)["data"][0]["hovertemplate"]
+    assert "better than the city" in set(at.dataframe[0].value["benchmark vs city"])
+
+
+def test_class_scheme_changes_the_classes(demo_app):
+    at = _page({"indicator": "burglary", "measure": "count", "scheme": "quantiles"})
+    quantiles = _legend(at)
+    at.selectbox(key="scheme").select("equal_interval").run()
+    assert not at.exception
+    assert _legend(at) != quantiles
+
+
+def test_withheld_districts_are_drawn_as_not_published(demo_app):
+    at = _page({"indicator": "outreach_contacts", "period": "2019-12"})
+    assert not at.exception
+    assert at.radio(key="window").value == "rolling"
+    withheld = [t for t in _map(at)["data"] if t["name"] == "not published"]
+    assert len(withheld) == 1
+    assert sorted(withheld[0]["locations"]) == ["03", "11", "12"]
+    table = at.dataframe[0].value
+    assert list(table.tail(3)["count"]) == ["not published"] * 3
+
+
+def test_switching_to_rolling_offers_end_months(demo_app):
+    at = _page({"indicator": "robbery"})
+    at.radio(key="window").set_value("rolling").run()
+    assert not at.exception
+    assert at.selectbox(key="period").value == "2025-12"
+    assert "12 months to December 2025" in at.subheader[0].value
+
+
+def test_url_restores_the_selections(demo_app):
+    query = {"indicator": "robbery", "period": "2024-06", "measure": "count", "scheme": "fisher_jenks"}
+    at = _page(query)
+    assert not at.exception
+    assert at.selectbox(key="indicator").value == "robbery"
+    assert at.radio(key="window").value == "rolling"
+    assert at.selectbox(key="period").value == "2024-06"
+    assert at.selectbox(key="measure").value == "count"
+    assert at.selectbox(key="scheme").value == "fisher_jenks"
+
+
+def test_survey_map_shows_the_percent_with_respondents(demo_app):
+    at = _page({"indicator": "feel_unsafe", "period": "2025"})
+    assert not at.exception
+    assert at.selectbox(key="measure").options == ["percent", "benchmark vs city"]
+    cells = {cell for trace in _map(at)["data"] for row in trace["customdata"] for cell in row}
+    assert any("respondents (2025)" in cell for cell in cells)
+
+
+def test_every_language_renders(demo_app):
+    for lang in ("en", "pt", "fr"):
+        at = _page({"indicator": "burglary", "measure": "benchmark"}, lang)
+        assert not at.exception, lang
+        assert at.title[0].value
+    assert at.title[0].value == "Carte des quartiers"
+    assert _legend(at)[0] == "meilleur que la ville"
+
+
+def test_clicking_a_district_opens_its_profile(demo_app):
+    at = start(PAGE, query={"indicator": "burglary"})
+    chart = at.get("plotly_chart")[0]
+    selection = {
+        "selection": {
+            "points": [{"curve_number": 0, "point_index": 0, "location": "05"}],
+            "point_indices": [0],
+            "box": [],
+            "lasso": [],
+        }
+    }
+    # AppTest cannot click a plotly chart: send the frontend's selection message for this chart instead.
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(selection)))
+    at._run(states)
+    assert at.query_params["district"] in ("05", ["05"])
+    assert not any(title.value == "Map of the districts" for title in at.title)
+
+
+def test_indicator_chosen_on_another_page_carries_over(demo_app):
+    at = start(PAGE, query={"indicator": "robbery"})
+    assert not at.exception
+    assert at.selectbox(key="indicator").value == "robbery"

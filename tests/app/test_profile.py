@@ -1,0 +1,109 @@
+"""AppTest of the district profile page: selections in the URL, charts, divergence flag, languages."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import figures, start
+
+PAGE = "pages/profile.py"
+PAGE_FILE = Path(__file__).resolve().parents[2] / PAGE
+
+# AppTest's switch_page runs the page script alone, without app.py, so the language chosen there never
+# applies; this wrapper sets the language as app.py does and then runs the page.
+_IN_LANGUAGE = """
+import runpy
+from observatory.i18n import set_locale
+set_locale({lang!r})
+runpy.run_path({page!r}, run_name="__main__")
+"""
+
+
+def _start_in(lang, query):
+    at = AppTest.from_string(_IN_LANGUAGE.format(lang=lang, page=str(PAGE_FILE)), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _query_value(at, key):
+    value = at.query_params[key]
+    return value[0] if isinstance(value, list) else value
+
+
+def test_page_renders_its_charts_tables_and_downloads(demo_app):
+    at = start(PAGE, query={"district": "05"})
+    assert not at.exception
+    # Crime beside feeling, the context and result spines, and the result trends.
+    assert len(figures(at)) == 4
+    assert len(at.dataframe) == 3
+    assert len(at.get("download_button")) == 3
+    assert len(at.metric) == 4
+
+
+def test_default_year_is_the_latest_complete_year(demo_app):
+    at = start(PAGE)
+    assert not at.exception
+    assert at.selectbox(key="year").value == 2025
+    assert at.selectbox(key="district").value == "01"
+
+
+def test_url_restores_district_and_year(demo_app):
+    at = start(PAGE, query={"district": "12", "year": "2023"})
+    assert not at.exception
+    assert at.selectbox(key="district").value == "12"
+    assert at.selectbox(key="year").value == 2023
+    assert "Bairro da Lameira" in at.header[0].value
+    assert "2023" in at.header[0].value
+
+
+def test_choosing_a_district_changes_the_profile_and_the_url(demo_app):
+    at = start(PAGE, query={"district": "01"})
+    before = figures(at)
+    at.selectbox(key="district").select("07").run()
+    assert not at.exception
+    assert "Santa Luzia" in at.header[0].value
+    assert _query_value(at, "district") == "07"
+    assert figures(at) != before
+
+
+def test_choosing_a_year_changes_the_url(demo_app):
+    at = start(PAGE, query={"district": "05"})
+    at.selectbox(key="year").select(2020).run()
+    assert not at.exception
+    assert _query_value(at, "year") == "2020"
+    assert "2020" in at.header[0].value
+
+
+def test_district_05_is_flagged_as_diverging(demo_app):
+    at = start(PAGE, query={"district": "05", "year": "2025"})
+    assert len(at.warning) == 1
+    assert "diverge" in at.warning[0].body
+
+
+def test_a_district_without_divergence_is_not_flagged(demo_app):
+    at = start(PAGE, query={"district": "03", "year": "2025"})
+    assert not at.exception
+    assert len(at.warning) == 0
+
+
+def test_unknown_district_in_the_url_falls_back_to_the_first(demo_app):
+    at = start(PAGE, query={"district": "99"})
+    assert not at.exception
+    assert at.selectbox(key="district").value == "01"
+
+
+def test_spine_says_the_benchmark_in_words(demo_app):
+    at = start(PAGE, query={"district": "05", "year": "2025"})
+    names = {trace.get("name") for figure in figures(at) for trace in figure["data"]}
+    assert "better than the city" in names
+
+
+def test_every_language_renders(demo_app):
+    titles = set()
+    for lang in ("en", "pt", "fr"):
+        at = _start_in(lang, {"district": "05"})
+        assert not at.exception, lang
+        titles.add(at.title[0].value)
+        assert len(at.warning) == 1, lang
+    assert len(titles) == 3

@@ -1,0 +1,278 @@
+"""District profile use cases, against the demo city and small hand-built panels."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from observatory.config import load_settings
+from observatory.domain import NotFound
+from observatory.services import profile, profile_crime, profile_panel
+from observatory.services.demo import load_demo
+from observatory.services.views import IndicatorInfo
+from observatory.stats import compare, rates
+from observatory.store import connect
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    store = connect(tmp_path_factory.mktemp("profile") / "demo.duckdb")
+    load_demo(store, load_settings().demo_dir)
+    loaded = profile.load(store)
+    store.close()
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def conceicao(data):
+    return profile.district_profile(data, "05", 2025)
+
+
+def _row(view, code):
+    return view.table[view.table["code"] == code].iloc[0]
+
+
+def _info(**changes):
+    base = {
+        "code": "x",
+        "name": "X",
+        "theme": "property crime",
+        "kind": "result",
+        "unit": "count",
+        "polarity": "lower_is_better",
+        "denominator_kind": "residents",
+        "multiplier": 1000.0,
+        "disclosure_threshold": 5,
+        "description": "",
+        "source": "",
+    }
+    return IndicatorInfo(**{**base, **changes})
+
+
+# --- loading, districts, years ------------------------------------------------------------------------
+
+
+def test_city_only_indicators_are_left_out_of_a_district_profile(data):
+    codes = {info.code for info in data.indicators}
+    assert "help_centre_contacts" not in codes
+    assert "safe_house_nights" not in codes
+    assert len(codes) == 14
+
+
+def test_districts_are_the_twenty_in_code_order(data):
+    frame = profile.districts(data)
+    assert frame["code"].tolist() == [f"{i:02d}" for i in range(1, 21)]
+
+
+def test_default_year_is_the_latest_complete_year(data):
+    options, default = profile.years(data)
+    assert options[0] == 2025
+    assert options == sorted(options, reverse=True)
+    assert default == 2025
+
+
+def test_unknown_district_raises_not_found(data):
+    with pytest.raises(NotFound):
+        profile.district_profile(data, "99", 2025)
+
+
+# --- the table ----------------------------------------------------------------------------------------
+
+
+def test_counts_are_compared_as_rates_of_their_own_denominator(conceicao):
+    burglary = _row(conceicao, "burglary")
+    assert burglary["denominator_kind"] == "dwellings"
+    assert burglary["shown"] == pytest.approx(burglary["value"] / burglary["denominator"] * 1000)
+    assert burglary["value"] == 26
+    assert burglary["denominator"] == 9232
+
+
+def test_city_rate_of_a_count_is_the_sum_of_the_districts(data, conceicao):
+    panel = data.panels["burglary"]
+    districts = panel[~panel["is_city"] & (panel["year"] == 2025)]
+    expected = districts["value"].sum() / districts["denominator"].sum() * 1000
+    assert _row(conceicao, "burglary")["city"] == pytest.approx(expected)
+
+
+def test_range_across_districts_holds_the_district(conceicao):
+    for _, row in conceicao.table[conceicao.table["comparable"]].iterrows():
+        assert row["district_min"] <= row["shown"] <= row["district_max"]
+
+
+def test_survey_share_has_a_wilson_interval(conceicao):
+    row = _row(conceicao, "feel_unsafe")
+    lower, upper = rates.wilson_ci(row["value"], row["sample_size"])
+    assert (row["lower"], row["upper"]) == pytest.approx((lower, upper))
+
+
+def test_benchmark_turns_by_polarity(conceicao):
+    # Burglary in Conceição is far below the city and lower is better.
+    assert _row(conceicao, "burglary")["benchmark"] == "better"
+
+
+def test_share_without_sample_size_is_not_benchmarked(conceicao):
+    assert _row(conceicao, "unemployment")["benchmark"] == "not_compared"
+
+
+def test_count_without_denominator_is_not_compared_with_the_city(conceicao):
+    row = _row(conceicao, "outreach_contacts")
+    assert not row["comparable"]
+    assert math.isnan(row["city"])
+    assert row["benchmark"] == "not_compared"
+
+
+def test_change_of_a_count_is_the_rate_ratio_of_the_rates(data, conceicao):
+    panel = data.panels["burglary"].set_index(["area_code", "year"])
+    before, now = panel.loc[("05", 2024)], panel.loc[("05", 2025)]
+    expected = compare.rate_ratio(
+        before["value"], now["value"], n1=before["denominator"], n2=now["denominator"]
+    )
+    row = _row(conceicao, "burglary")
+    assert row["change_measure"] == "rate_ratio"
+    assert row["change"] == pytest.approx(expected.estimate)
+    assert row["verdict"] == "down_significant_better"
+
+
+def test_change_of_a_survey_share_is_a_difference_in_points(conceicao):
+    row = _row(conceicao, "feel_unsafe")
+    assert row["change_measure"] == "difference"
+    assert row["change"] == pytest.approx(0.4)
+    assert row["verdict"] == "no_significant_change"
+
+
+def test_share_without_sample_size_shows_the_difference_without_a_verdict(conceicao):
+    row = _row(conceicao, "unemployment")
+    assert not math.isnan(row["change"])
+    assert row["verdict"] == "not_computable"
+
+
+def test_withheld_year_stays_missing_and_flagged(data):
+    # Outreach contacts of São Bento (03) in 2019 include a withheld month.
+    view = profile.district_profile(data, "03", 2019)
+    row = _row(view, "outreach_contacts")
+    assert row["withheld"]
+    assert math.isnan(row["value"])
+    assert row["verdict"] == "not_computable"
+
+
+def test_table_runs_context_then_activity_then_result(conceicao):
+    kinds = conceicao.table["kind"].tolist()
+    assert kinds == sorted(kinds, key=profile.KIND_ORDER.index)
+
+
+def test_year_change_without_an_earlier_year_is_not_computable():
+    change = profile.year_change(_info(), None, {"value": 3.0, "denominator": 100.0})
+    assert change.direction is compare.Direction.NOT_COMPUTABLE
+
+
+# --- context and trends -------------------------------------------------------------------------------
+
+
+def test_context_gives_residents_dwellings_area_and_density(conceicao):
+    ctx = conceicao.context
+    assert (ctx.residents, ctx.dwellings) == (18635, 9232)
+    assert ctx.residents_year == 2025
+    assert ctx.area_km2 == pytest.approx(3.13, abs=0.01)
+    assert ctx.density == pytest.approx(ctx.residents / ctx.area_km2)
+
+
+def test_trends_cover_ten_years_of_every_result_indicator(conceicao):
+    trends = conceicao.trends
+    assert sorted(trends["year"].unique()) == list(range(2016, 2026))
+    assert set(trends["code"]) == set(conceicao.table.loc[conceicao.table["kind"] == "result", "code"])
+    assert set(trends["area"]) == {"district", "city"}
+
+
+# --- recorded crime and felt insecurity ---------------------------------------------------------------
+
+
+def test_offences_total_is_the_sum_of_the_offence_counts(data, conceicao):
+    offences = conceicao.crime.series
+    row = offences[
+        (offences["measure"] == "offences") & (offences["area"] == "district") & (offences["year"] == 2025)
+    ]
+    expected = sum(
+        data.panels[c].set_index(["area_code", "year"]).loc[("05", 2025), "value"] for c in data.offence_codes
+    )
+    assert row["count"].iloc[0] == expected == 346
+    assert len(data.offence_codes) == 8
+
+
+def test_conceicao_diverges(conceicao):
+    crime = conceicao.crime
+    assert (crime.first_year, crime.last_year) == (2022, 2025)
+    assert crime.offences_change.direction is compare.Direction.DOWN
+    assert crime.feeling_change.direction is compare.Direction.UP
+    assert crime.diverges
+
+
+def test_a_district_with_no_significant_changes_does_not_diverge(data):
+    assert not profile.district_profile(data, "03", 2025).crime.diverges
+
+
+def test_no_divergence_when_only_one_change_is_beyond_chance():
+    down = compare.Change(0.8, 0.7, 0.9, True, compare.Direction.DOWN)
+    up_by_chance = compare.Change(3.0, -1.0, 7.0, False, compare.Direction.UP)
+    assert not profile_crime.diverge(down, up_by_chance)
+
+
+def test_no_divergence_when_both_move_the_same_way():
+    down = compare.Change(0.8, 0.7, 0.9, True, compare.Direction.DOWN)
+    also_down = compare.Change(-5.0, -8.0, -2.0, True, compare.Direction.DOWN)
+    assert not profile_crime.diverge(down, also_down)
+
+
+@pytest.mark.parametrize(
+    ("code", "theme", "name"),
+    [
+        ("asb", "public space", "Reports"),
+        ("nuisance", "anti-social behaviour", "Nuisance"),
+        ("x", "public order", "Anti social behaviour incidents"),
+        ("antisocial_behaviour", "public order", "Nuisance"),
+    ],
+)
+def test_anti_social_behaviour_is_never_an_offence(code, theme, name):
+    assert not profile_panel.is_offence(_info(code=code, theme=theme, name=name))
+
+
+def test_a_result_count_is_an_offence():
+    assert profile_panel.is_offence(_info(code="burglary", theme="property crime", name="Burglary"))
+
+
+def test_a_survey_share_is_not_an_offence():
+    assert not profile_panel.is_offence(_info(unit="percent", denominator_kind=None))
+
+
+def test_offences_total_is_missing_when_one_part_is_missing():
+    panels = {
+        code: pd.DataFrame(
+            {
+                "area_code": ["01", "02"],
+                "is_city": [False, False],
+                "year": [2024, 2024],
+                "value": [5.0, value],
+            }
+        )
+        for code, value in (("a", 3.0), ("b", np.nan))
+    }
+    residents = pd.DataFrame({"area_code": ["01", "02"], "year": [2024, 2024], "value": [1000.0, 2000.0]})
+    totals = profile_panel.offence_totals(panels, ("a", "b"), residents, "000").set_index("area_code")
+    assert totals.loc["01", "count"] == 10
+    assert math.isnan(totals.loc["02", "count"])
+    # The city total would hide a missing district, so it is missing too.
+    assert math.isnan(totals.loc["000", "count"])
+
+
+def test_denominator_falls_back_to_the_latest_earlier_year():
+    frame = pd.DataFrame({"area_code": ["01", "01"], "year": [2023, 2025]})
+    denominators = pd.DataFrame({"area_code": ["01", "01"], "year": [2022, 2024], "value": [100.0, 120.0]})
+    merged = profile_panel.as_of(frame, denominators).set_index("year")
+    assert merged.loc[2023, "denominator"] == 100
+    assert merged.loc[2025, "denominator_year"] == 2024
+
+
+def test_no_denominator_before_the_first_year_is_missing_not_zero():
+    frame = pd.DataFrame({"area_code": ["01"], "year": [2020]})
+    denominators = pd.DataFrame({"area_code": ["01"], "year": [2022], "value": [100.0]})
+    assert math.isnan(profile_panel.as_of(frame, denominators)["denominator"].iloc[0])
