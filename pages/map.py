@@ -7,7 +7,6 @@ from observatory.ui import data, widgets
 from observatory.ui import map as district_map
 
 st.title(t("map.title"))
-district_map.keep_selections("indicator", "measure", "period")
 catalogue = data.catalogue()
 names = dict(zip(catalogue["code"], catalogue["name"], strict=True))
 results = catalogue.loc[catalogue["kind"] == "result", "code"]

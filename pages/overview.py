@@ -14,6 +14,9 @@ st.caption(t("overview.period_note", window=overview.window_text(cards[0].window
 overview.headline_grid(cards)
 st.caption(t("overview.method_note"))
 
+st.subheader(t("overview.strategy_heading"))
+overview.strategy_at_a_glance()
+
 st.subheader(t("overview.movers_heading"))
 catalogue = data.catalogue()
 results = catalogue[(catalogue["kind"] == "result") & (catalogue["unit"] == "count")]

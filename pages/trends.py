@@ -6,7 +6,6 @@ from observatory.i18n import t
 from observatory.ui import components, data, trends, widgets
 
 st.title(t("trends.title"))
-trends.carry_over("indicator", "measure")
 catalogue = data.catalogue()
 names = dict(zip(catalogue["code"], catalogue["name"], strict=True))
 results = catalogue.loc[catalogue["kind"] == "result", "code"]

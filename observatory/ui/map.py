@@ -67,18 +67,6 @@ def shown_table(code: str, period: str, measure: str, locale: str) -> pd.DataFra
     return hover_frame(data.indicator(code), table(code, period), measure)
 
 
-def keep_selections(*keys: str) -> None:
-    """Keep the values of widgets that share their URL key with another page's widgets.
-
-    Streamlit gives a widget on each page its own identity, so a keyed value left by the page the
-    visitor comes from would not reach this page's widget, which would start at its first option.
-    Writing the value back before the widget is drawn hands it over (Streamlit's documented idiom).
-    """
-    for key in keys:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
-
-
 def period_text(period: MapPeriod) -> str:
     """A period in words: "2024", or "12 months to June 2025"."""
     if period.rolling:

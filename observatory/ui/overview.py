@@ -9,8 +9,10 @@ import streamlit as st
 
 from observatory.i18n import format_number, format_percent, format_period, t
 from observatory.services import headlines, views
+from observatory.ui import strategy as strategy_ui
 from observatory.ui.components import download
 from observatory.ui.resources import settings, store
+from observatory.ui.strategy_text import status_label
 
 _TTL = settings().cache_ttl_seconds
 _MAX = settings().cache_max_entries
@@ -109,3 +111,15 @@ def movers_table(frame: pd.DataFrame, filename: str) -> None:
     )
     st.dataframe(shown, hide_index=True, width="stretch")
     download(frame, filename, key="movers-csv")
+
+
+def strategy_at_a_glance() -> None:
+    """Objectives counted by status, then each objective's status in symbol and words."""
+    table = strategy_ui.objectives()
+    strategy_ui.status_overview(table)
+    lines = [
+        f"- {status_label(str(row.status))} — **{row.code}** {row.title}"
+        for row in table.sort_values(["status", "code"]).itertuples()
+    ]
+    st.markdown("\n".join(lines))
+    st.page_link("pages/strategy.py", label=t("overview.strategy_link"), icon=":material/flag:")

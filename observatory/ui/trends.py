@@ -87,17 +87,6 @@ def changes(code: str, measure: str) -> tuple[pd.DataFrame, pd.Timestamp | None]
     return trend_checks.month_changes(monthly, info, measure), trend_checks.reference_month(monthly)
 
 
-def carry_over(*keys: str) -> None:
-    """Keep selections made on another page under the same keys (indicator, measure …).
-
-    Streamlit forgets a widget's value when another page's widget set it, even under the same key;
-    writing the value back makes it this page's own, so the page opens on the choice its URL shows.
-    """
-    for key in keys:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
-
-
 def measures(info: views.IndicatorInfo) -> list[str]:
     """Measures the page offers for the indicator."""
     return trends.measures(info)

@@ -41,6 +41,10 @@ def select(
         st.session_state[key] = (
             chosen if chosen is not None else (default if default in options else options[0])
         )
+    else:
+        # Pages share keys (indicator, measure …) but each page's widget has its own identity, so a
+        # value set on another page would not reach this one; writing it back hands it over.
+        st.session_state[key] = st.session_state[key]
     host = st.sidebar if sidebar else st
     if radio:
         value = host.radio(

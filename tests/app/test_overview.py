@@ -49,3 +49,11 @@ def test_every_language_renders(demo_app):
         assert not at.exception, lang
         titles[lang] = at.title[0].value
     assert len(set(titles.values())) == 3
+
+
+def test_strategy_summary_counts_every_objective_with_words(demo_app):
+    at = start()
+    text = " ".join(m.value for m in at.markdown)
+    for word in ("achieved", "on track", "deteriorating", "too early to tell"):
+        assert word in text
+    assert text.count("OB") >= 8
