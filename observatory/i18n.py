@@ -18,6 +18,8 @@ from __future__ import annotations
 import copy
 import math
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from enum import StrEnum
@@ -72,6 +74,18 @@ def set_locale(code: str) -> None:
 def get_locale() -> str:
     """Return the locale of the current thread / context (``en`` unless set)."""
     return _current.get()
+
+
+@contextmanager
+def locale_scope(code: str) -> Iterator[None]:
+    """Use ``code`` inside the block, then restore the previous locale of this context."""
+    if code not in LOCALES:
+        raise ValueError(f"unsupported locale {code!r}; choose one of {', '.join(LOCALES)}")
+    token = _current.set(code)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 @lru_cache(maxsize=16)

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+from observatory import ui
 from observatory.i18n import t
 from observatory.ui import data, widgets
 from observatory.ui import map as district_map
+
+ui.through_app()
 
 st.title(t("map.title"))
 catalogue = data.catalogue()

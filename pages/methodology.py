@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from observatory import ui
 from observatory.i18n import format_number, t
 from observatory.ui import methodology, widgets
+
+ui.through_app()
 
 st.title(t("methodology.title"))
 st.markdown(t("methodology.intro"))

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from observatory import ui
 from observatory.i18n import t
 from observatory.ui import data, overview, widgets
+
+ui.through_app()
 
 st.title(t("overview.title"))
 cards = overview.result_headlines()

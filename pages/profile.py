@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from observatory import ui
 from observatory.i18n import t
 from observatory.ui import profile, widgets
+
+ui.through_app()
 
 st.title(t("profile.title"))
 names = profile.district_names()

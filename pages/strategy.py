@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from observatory import ui
 from observatory.i18n import t
 from observatory.ui import strategy, strategy_partners, widgets
+
+ui.through_app()
 
 st.title(t("strategy.title"))
 st.caption(t("strategy.intro"))

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from observatory import ui
 from observatory.i18n import t
 from observatory.ui import components, data, trends, widgets
+
+ui.through_app()
 
 st.title(t("trends.title"))
 catalogue = data.catalogue()

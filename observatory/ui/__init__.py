@@ -1,16 +1,18 @@
-"""The only package room that imports Streamlit: resources, cached reads, widgets, page pieces.
-
-Importing it also guards the app's navigation. Streamlit treats a ``pages/`` folder next to the
-entry script as the old multipage mode until the entry script first calls ``st.navigation``; a
-fresh server whose first request is ``/strategy`` would run ``pages/strategy.py`` directly, without
-app.py (no language, no sign-in, and every page routable). Every page imports this package, so the
-first such run switches the mode off and reruns through app.py, which registers only the pages the
-visitor's role may use.
-"""
+"""The only package room that imports Streamlit: resources, cached reads, widgets, page pieces."""
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-if PagesManager.uses_pages_directory:
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+
+def through_app() -> None:
+    """Make sure this page runs inside app.py's navigation; every page calls it first.
+
+    Streamlit treats a ``pages/`` folder next to the entry script as its old multipage mode until
+    the entry script calls ``st.navigation``. A page opened first on a fresh server (or by
+    ``AppTest.switch_page``) would run alone, without app.py: no language, no sign-in, and every
+    page routable. Switching the mode off and rerunning sends the run through app.py, which
+    registers only the pages the visitor's role may use.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from observatory.i18n import get_locale, locale_scope
+
 T = TypeVar("T")
 
 
@@ -16,6 +18,21 @@ def _from_url(key: str, options: Sequence[T]) -> T | None:
         if str(option) == wanted:
             return option
     return None
+
+
+def _in_locale(format_func: Callable[[Any], str]) -> Callable[[Any], str]:
+    """The label function bound to this run's language.
+
+    Streamlit may call a widget's label function outside the script run (AppTest does, from the
+    test's own thread), where the language of the run is not set.
+    """
+    locale = get_locale()
+
+    def formatted(value: Any) -> str:
+        with locale_scope(locale):
+            return format_func(value)
+
+    return formatted
 
 
 def _remember(key: str) -> None:
@@ -51,14 +68,14 @@ def select(
             label,
             options,
             key=key,
-            format_func=format_func,
+            format_func=_in_locale(format_func),
             horizontal=horizontal,
             on_change=_remember,
             args=(key,),
         )
     else:
         value = host.selectbox(
-            label, options, key=key, format_func=format_func, on_change=_remember, args=(key,)
+            label, options, key=key, format_func=_in_locale(format_func), on_change=_remember, args=(key,)
         )
     st.query_params[key] = str(value)
     return value
@@ -113,7 +130,7 @@ def multiselect(
         label,
         options,
         key=key,
-        format_func=format_func,
+        format_func=_in_locale(format_func),
         on_change=_remember_many,
         args=(key,),
         placeholder=placeholder,

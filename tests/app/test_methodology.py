@@ -17,13 +17,7 @@ PAGE_FILE = Path(__file__).resolve().parents[2] / PAGE
 
 
 def _page_in(lang: str) -> AppTest:
-    """The page alone in one language: after switch_page, AppTest runs only the page script, not
-    app.py, so the language app.py would set from the URL is set here instead."""
-    script = (
-        "import runpy\nfrom observatory.i18n import set_locale\n"
-        f"set_locale({lang!r})\nrunpy.run_path({str(PAGE_FILE)!r})\n"
-    )
-    return AppTest.from_string(script, default_timeout=60).run()
+    return start(PAGE, query={"lang": lang})
 
 
 @pytest.fixture(autouse=True)

@@ -2,28 +2,14 @@
 
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
 from tests.app.helpers import figures, start
 
 PAGE = "pages/profile.py"
 PAGE_FILE = Path(__file__).resolve().parents[2] / PAGE
 
-# AppTest's switch_page runs the page script alone, without app.py, so the language chosen there never
-# applies; this wrapper sets the language as app.py does and then runs the page.
-_IN_LANGUAGE = """
-import runpy
-from observatory.i18n import set_locale
-set_locale({lang!r})
-runpy.run_path({page!r}, run_name="__main__")
-"""
-
 
 def _start_in(lang, query):
-    at = AppTest.from_string(_IN_LANGUAGE.format(lang=lang, page=str(PAGE_FILE)), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return start(PAGE, query={"lang": lang, **query})
 
 
 def _query_value(at, key):

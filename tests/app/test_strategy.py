@@ -1,30 +1,15 @@
 """AppTest of the strategy page: objectives by axis with status, trajectory, actions; partners by sector."""
 
 from datetime import datetime
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
 
 from observatory.store import connect
-from tests.app.helpers import APP, figures, start
+from tests.app.helpers import figures, start
 
 PAGE = "pages/strategy.py"
-# AppTest's switch_page runs the page file alone (the pages/ folder puts it in folder mode), so the
-# language set by app.py is not applied there; this script does the same as app.py, then runs the page.
-IN_LANGUAGE = """
-import runpy
-import streamlit as st
-from observatory.i18n import set_locale
-set_locale(st.query_params.get("lang", "en"))
-runpy.run_path({page!r}, run_name="__main__")
-"""
 
 
 def _in_language(lang):
-    script = IN_LANGUAGE.format(page=str(Path(APP).parent / PAGE))
-    at = AppTest.from_string(script, default_timeout=60)
-    at.query_params["lang"] = lang
-    return at.run()
+    return start(PAGE, query={"lang": lang})
 
 
 def _badges(at):

@@ -5,7 +5,6 @@ import time
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from observatory.store import connect
 from tests.app.helpers import figures, start
@@ -125,16 +124,7 @@ def test_url_restores_the_selections(demo_app):
 
 
 def _page_in(lang, query):
-    """The page alone in one language: after switch_page, AppTest runs only the page script, not
-    app.py, so the language app.py would set from the URL is set here instead."""
-    script = (
-        "import runpy\nfrom observatory.i18n import set_locale\n"
-        f"set_locale({lang!r})\nrunpy.run_path({str(PAGE_FILE)!r})\n"
-    )
-    at = AppTest.from_string(script, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return start(PAGE, query={"lang": lang, **query})
 
 
 @pytest.mark.parametrize(
