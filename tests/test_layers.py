@@ -15,7 +15,8 @@ def _imports(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            yield node.module or ""
+            # "from observatory import ui" imports observatory.ui: judge the full name.
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
 
 
 def test_there_are_pages():
