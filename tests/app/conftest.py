@@ -5,19 +5,6 @@ import shutil
 import pytest
 import streamlit as st
 
-from observatory.config import load_settings
-from observatory.services.demo import load_demo
-from observatory.store import connect
-
-
-@pytest.fixture(scope="session")
-def demo_db_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store = connect(path)
-    load_demo(store, load_settings().demo_dir)
-    store.close()
-    return path
-
 
 def _clear_streamlit_caches():
     st.cache_data.clear()
@@ -38,6 +25,6 @@ def app_env(monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def demo_app(app_env, demo_db_file, tmp_path):
+def demo_app(app_env, demo_file, tmp_path):
     """A copy of the demo database, ready for the app."""
-    return app_env(shutil.copy(demo_db_file, tmp_path / "demo.duckdb"))
+    return app_env(shutil.copy(demo_file, tmp_path / "demo.duckdb"))

@@ -79,9 +79,9 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(demo_db_file, tmp_path_factory):
+def server(demo_file, tmp_path_factory):
     work = tmp_path_factory.mktemp("browser")
-    proc, url = _start_server(Path(shutil.copy(demo_db_file, work / "demo.duckdb")), work)
+    proc, url = _start_server(Path(shutil.copy(demo_file, work / "demo.duckdb")), work)
     try:
         yield url
     finally:
@@ -167,8 +167,8 @@ def test_map_in_french_with_a_shared_link(server, browser):
     assert shot.stat().st_size > 20_000
 
 
-def test_first_request_to_a_page_on_a_fresh_server_goes_through_app_py(demo_db_file, browser, tmp_path):
-    proc, url = _start_server(Path(shutil.copy(demo_db_file, tmp_path / "demo.duckdb")), tmp_path)
+def test_first_request_to_a_page_on_a_fresh_server_goes_through_app_py(demo_file, browser, tmp_path):
+    proc, url = _start_server(Path(shutil.copy(demo_file, tmp_path / "demo.duckdb")), tmp_path)
     try:
         page, _ = _open(browser, f"{url}/methodology?lang=pt", charts=0)
         title = page.locator("h1").first.inner_text()

@@ -5,22 +5,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from observatory.config import load_settings
 from observatory.domain import Actor, ImportKind, Role
 from observatory.services import catalogue, imports
-from observatory.services.demo import load_demo
 from observatory.store import connect
 
 EDITOR = Actor("rita", Role.EDITOR)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store = connect(path)
-    load_demo(store, load_settings().demo_dir)
-    store.close()
-    return path
 
 
 @pytest.fixture(scope="module")

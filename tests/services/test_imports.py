@@ -8,23 +8,12 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from observatory.config import load_settings
 from observatory.domain import Actor, ImportKind, PermissionDenied, Role
 from observatory.services import imports
-from observatory.services.demo import load_demo
 from observatory.store import connect, queries
 from observatory.store.schema import TABLES
 
 EDITOR = Actor("rita", Role.EDITOR)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store = connect(path)
-    load_demo(store, load_settings().demo_dir)
-    store.close()
-    return path
 
 
 @pytest.fixture

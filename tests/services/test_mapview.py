@@ -6,24 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from observatory.config import load_settings
 from observatory.domain import Actor, ImportKind, Role
 from observatory.services import imports, mapview, views
-from observatory.services.demo import load_demo
 from observatory.services.mapview import MapPeriod
 from observatory.stats import rates
 from observatory.store import connect, queries
 
 EDITOR = Actor("rita", Role.EDITOR)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store = connect(path)
-    load_demo(store, load_settings().demo_dir)
-    store.close()
-    return path
 
 
 @pytest.fixture(scope="module")

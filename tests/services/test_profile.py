@@ -6,19 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from observatory.config import load_settings
 from observatory.domain import NotFound
 from observatory.services import profile, profile_crime, profile_panel
-from observatory.services.demo import load_demo
 from observatory.services.views import IndicatorInfo
 from observatory.stats import compare, rates
 from observatory.store import connect
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    store = connect(tmp_path_factory.mktemp("profile") / "demo.duckdb")
-    load_demo(store, load_settings().demo_dir)
+def data(demo_file):
+    store = connect(demo_file)
     loaded = profile.load(store)
     store.close()
     return loaded

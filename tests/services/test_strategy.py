@@ -1,13 +1,12 @@
 """Objective progress, trajectories, actions and partners: on the demo city and on small hand-built stores."""
 
+import shutil
 from datetime import date, datetime
 
 import pandas as pd
 import pytest
 
-from observatory.config import load_settings
 from observatory.services import strategy
-from observatory.services.demo import load_demo
 from observatory.stats import rates
 from observatory.store import connect
 
@@ -24,9 +23,8 @@ DEMO_STATUS = {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    store = connect(tmp_path_factory.mktemp("demo") / "demo.duckdb")
-    load_demo(store, load_settings().demo_dir)
+def demo(demo_file, tmp_path_factory):
+    store = connect(shutil.copy(demo_file, tmp_path_factory.mktemp("strategy") / "demo.duckdb"))
     yield store
     store.close()
 

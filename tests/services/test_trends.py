@@ -8,21 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from observatory.config import load_settings
 from observatory.services import trend_checks, trends, views
-from observatory.services.demo import load_demo
 from observatory.stats import compare
 from observatory.stats import trends as stats_trends
 from observatory.store import Store, connect, queries
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("trends") / "demo.duckdb"
-    store = connect(path)
-    load_demo(store, load_settings().demo_dir)
-    store.close()
-    return path
 
 
 @pytest.fixture(scope="module")
