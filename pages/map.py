@@ -4,22 +4,13 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import data, widgets
+from observatory.ui import components, data
 from observatory.ui import map as district_map
 
 ui.through_app()
 
 st.title(t("map.title"))
-catalogue = data.catalogue()
-names = dict(zip(catalogue["code"], catalogue["name"], strict=True))
-results = catalogue.loc[catalogue["kind"] == "result", "code"]
-code = widgets.select(
-    t("common.indicator"),
-    list(names),
-    key="indicator",
-    format_func=names.get,
-    default=results.iloc[0] if len(results) else None,
-)
+code = components.indicator_picker()
 info = data.indicator(code)
 options = district_map.period_options(code)
 if not options.years and not options.months:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import data, overview, widgets
+from observatory.ui import components, overview
 
 ui.through_app()
 
@@ -21,8 +21,5 @@ st.subheader(t("overview.strategy_heading"))
 overview.strategy_at_a_glance()
 
 st.subheader(t("overview.movers_heading"))
-catalogue = data.catalogue()
-results = catalogue[(catalogue["kind"] == "result") & (catalogue["unit"] == "count")]
-names = dict(zip(results["code"], results["name"], strict=True))
-code = widgets.select(t("common.indicator"), list(names), key="indicator", format_func=names.get)
+code = components.indicator_picker(kinds=("result",), units=("count",))
 overview.movers_table(overview.movers(code), f"movers-{code}.csv")

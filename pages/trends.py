@@ -9,16 +9,7 @@ from observatory.ui import components, data, trends, widgets
 ui.through_app()
 
 st.title(t("trends.title"))
-catalogue = data.catalogue()
-names = dict(zip(catalogue["code"], catalogue["name"], strict=True))
-results = catalogue.loc[catalogue["kind"] == "result", "code"]
-code = widgets.select(
-    t("common.indicator"),
-    list(names),
-    key="indicator",
-    format_func=names.get,
-    default=results.iloc[0] if len(results) else None,
-)
+code = components.indicator_picker()
 info = data.indicator(code)
 views = trends.view_options(code)
 if not views:

@@ -9,6 +9,7 @@ import streamlit as st
 from observatory import charts
 from observatory.i18n import format_number, format_period, t
 from observatory.services.views import IndicatorInfo
+from observatory.ui import data, widgets
 
 
 def measure_label(info: IndicatorInfo, measure: str) -> str:
@@ -121,3 +122,29 @@ def download(frame: pd.DataFrame, filename: str, *, key: str) -> None:
 def period_label(value: object) -> str:
     """A period label for selectors (2024, 2024-Q3, 2024-07) in the current language."""
     return format_period(str(value))
+
+
+def indicator_picker(*, kinds: tuple[str, ...] = (), units: tuple[str, ...] = ()) -> str:
+    """The URL-backed indicator choice shared by the pages, opening on the first result indicator.
+
+    Args:
+        kinds: Offer only these kinds (context / activity / result); all when empty.
+        units: Offer only these units; all when empty.
+
+    Returns:
+        The chosen indicator's code.
+    """
+    catalogue = data.catalogue()
+    if kinds:
+        catalogue = catalogue[catalogue["kind"].isin(kinds)]
+    if units:
+        catalogue = catalogue[catalogue["unit"].isin(units)]
+    names = dict(zip(catalogue["code"], catalogue["name"], strict=True))
+    results = catalogue.loc[catalogue["kind"] == "result", "code"]
+    return widgets.select(
+        t("common.indicator"),
+        list(names),
+        key="indicator",
+        format_func=lambda code: names.get(code, code),
+        default=results.iloc[0] if len(results) else None,
+    )
