@@ -92,7 +92,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("threads", "OBSERVATORY_THREADS", 2, int, "DuckDB worker threads."),
     SettingSpec(
-        "cache_ttl_seconds", "OBSERVATORY_CACHE_TTL", 600, int, "Lifetime of cached page data, in seconds."
+        "cache_ttl_seconds",
+        "OBSERVATORY_CACHE_TTL",
+        3600,
+        int,
+        "Lifetime of cached page data, in seconds (imports and edits clear the caches at once).",
     ),
     SettingSpec(
         "cache_max_entries",
