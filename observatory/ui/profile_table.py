@@ -137,7 +137,7 @@ def change_text(row: Mapping[str, Any] | pd.Series) -> str:
 
 def verdict_text(key: str) -> str:
     """Words for a change verdict key of :func:`observatory.stats.compare.verdict`."""
-    return t(f"profile.verdict.{key}")
+    return t(f"verdict.{key}")
 
 
 def display_table(table: pd.DataFrame, year: int) -> pd.DataFrame:

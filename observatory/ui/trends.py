@@ -236,7 +236,7 @@ def change_table(info: views.IndicatorInfo, measure: str, districts: list[str], 
             t("trends.col_beyond_chance"): [
                 t("trends.yes") if s else t("trends.no") for s in frame["significant"]
             ],
-            t("trends.col_verdict"): [t(f"trends.change.{v}") for v in frame["verdict"]],
+            t("trends.col_verdict"): [t(f"verdict.{v}") for v in frame["verdict"]],
         }
     )
     st.dataframe(table, hide_index=True, key=key)
