@@ -1,0 +1,163 @@
+"""Local accounts: managing them (admins only) and signing in.
+
+Signing in refuses with one message whatever the cause (unknown name, wrong password, disabled account,
+too many attempts), spends the same argon2 work on an unknown name as on a known one, throttles per
+account and per client (:data:`observatory.auth.THROTTLES`), and audits every attempt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from observatory import auth
+from observatory.domain import Actor, NotFound, Role
+from observatory.store import Store
+from observatory.store import users as user_store
+from observatory.store.users import UserRecord
+
+REFUSED = "Sign-in refused: wrong name or password, or too many attempts. Try again later."
+ANONYMOUS = Actor("anonymous", Role.PUBLIC)
+
+
+@dataclass(frozen=True, slots=True)
+class SignInResult:
+    """Outcome of one sign-in: ``ok`` with the signed-in actor, or refused with :data:`REFUSED`."""
+
+    ok: bool
+    actor: Actor = ANONYMOUS
+    message: str = ""
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    # The store keeps naive UTC timestamps.
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def list_accounts(store: Store, *, actor: Actor) -> list[UserRecord]:
+    """Every account, by name (the records carry the password hashes: never display those)."""
+    auth.require(actor, "manage_users")
+    return user_store.list_users(store)
+
+
+def account_exists(store: Store, name: str, *, actor: Actor) -> bool:
+    """True when an account called ``name`` exists.
+
+    Raises:
+        PermissionDenied: If the actor is not an admin.
+    """
+    auth.require(actor, "manage_users")
+    try:
+        user_store.get_user(store, name)
+    except NotFound:
+        return False
+    return True
+
+
+def create_account(store: Store, name: str, role: Role, password: str, *, actor: Actor) -> None:
+    """Create an account after checking the name, role and password policy.
+
+    Raises:
+        PermissionDenied: If the actor is not an admin.
+        AccountError: If the name, role or password is refused.
+        UserExists: If the name is taken.
+    """
+    auth.require(actor, "manage_users")
+    auth.check_user_name(name)
+    auth.check_account_role(role)
+    auth.check_password(password)
+    user_store.create_user(store, name, role, auth.hash_password(password), actor=actor.name)
+
+
+def change_role(store: Store, name: str, role: Role, *, actor: Actor) -> None:
+    """Give an account another role.
+
+    Raises:
+        PermissionDenied: If the actor is not an admin.
+        AccountError: If the role is PUBLIC.
+        NotFound: If there is no such account.
+    """
+    auth.require(actor, "manage_users")
+    auth.check_account_role(role)
+    user_store.set_role(store, name, role, actor=actor.name)
+
+
+def set_disabled(store: Store, name: str, disabled: bool, *, actor: Actor) -> None:
+    """Disable an account, or enable it again.
+
+    Raises:
+        PermissionDenied: If the actor is not an admin.
+        NotFound: If there is no such account.
+    """
+    auth.require(actor, "manage_users")
+    user_store.set_disabled(store, name, disabled, actor=actor.name)
+
+
+def reset_password(store: Store, name: str, password: str, *, actor: Actor) -> None:
+    """Give an account a new password.
+
+    Raises:
+        PermissionDenied: If the actor is not an admin.
+        AccountError: If the password is refused by the policy.
+        NotFound: If there is no such account.
+    """
+    auth.require(actor, "manage_users")
+    auth.check_password(password)
+    user_store.set_password_hash(store, name, auth.hash_password(password), actor=actor.name)
+
+
+def _is_throttled(store: Store, name: str, client: str, now: datetime) -> bool:
+    account, per_client = auth.THROTTLES["account"], auth.THROTTLES["client"]
+    return auth.throttled(
+        user_store.account_failures(store, name, now - account.horizon), now, account
+    ) or auth.throttled(user_store.client_failures(store, client, now - per_client.horizon), now, per_client)
+
+
+def _check(store: Store, name: str, password: str) -> tuple[str, UserRecord | None]:
+    """Verify the password; return the reason for refusing ('' when accepted) and the account."""
+    try:
+        user = user_store.get_user(store, name)
+    except NotFound:
+        auth.dummy_verify(password)
+        return "unknown user", None
+    if user.password_hash is None:
+        auth.dummy_verify(password)
+        return "no password set", user
+    if not auth.verify_password(user.password_hash, password):
+        return "wrong password", user
+    # Checked after the password so a disabled account answers exactly like a wrong password.
+    return ("disabled", user) if user.disabled else ("", user)
+
+
+def sign_in(store: Store, name: str, password: str, *, client: str, now: datetime) -> SignInResult:
+    """Check a name and password, throttle guessing, audit the attempt, upgrade an outdated hash.
+
+    Args:
+        store: The database.
+        name: Name as typed.
+        password: Password as typed.
+        client: Who is asking (address or browser session), for per-client throttling.
+        now: The time of the attempt.
+
+    Returns:
+        ok with the account's actor, or refused with :data:`REFUSED` whatever the reason.
+    """
+    at = _naive_utc(now)
+    if _is_throttled(store, name, client, at):
+        auth.dummy_verify(password)
+        reason, outcome, user = "throttled", "throttled", None
+    else:
+        reason, user = _check(store, name, password)
+        outcome = "failed" if reason else "ok"
+    if outcome != "ok" or user is None:
+        user_store.record_signin(
+            store, name=name, client=client, outcome=outcome, at=at, detail=f"client {client}: {reason}"
+        )
+        return SignInResult(False, ANONYMOUS, REFUSED)
+    new_hash = None
+    if user.password_hash is not None and auth.needs_rehash(user.password_hash):
+        new_hash = auth.hash_password(password)
+    user_store.record_signin(
+        store, name=name, client=client, outcome="ok", at=at, detail=f"client {client}", new_hash=new_hash
+    )
+    return SignInResult(True, Actor(user.name, user.role))
