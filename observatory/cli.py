@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from observatory import cli_publish, cli_users
 from observatory.config import load_settings
 from observatory.domain import Actor, ImportKind, ObservatoryError, Role
 from observatory.services import demo, imports
@@ -46,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     rol = sub.add_parser("rollback", parents=[common], help="undo a committed batch")
     rol.add_argument("batch", type=int)
     rol.add_argument("--user", default=CLI_ACTOR.name)
+    cli_users.add_parser(sub, parents=[common])
+    cli_publish.add_parser(sub, parents=[common])
     return parser
 
 
@@ -125,6 +128,8 @@ COMMANDS = {
     "boundaries": _cmd_boundaries,
     "batches": _cmd_batches,
     "rollback": _cmd_rollback,
+    "users": lambda store, args, out: cli_users.run(store, args, out),
+    "publish": cli_publish.run,
 }
 
 

@@ -1,0 +1,46 @@
+"""``python -m observatory publish``: write the disclosure-safe public snapshot."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from observatory.config import load_settings
+from observatory.domain import Actor, Role
+from observatory.services import publish
+from observatory.store import Store
+
+# The command line runs with the rights of whoever can open the staff database file.
+_CLI_ACTOR = Actor("cli", Role.ADMIN)
+
+
+def add_parser(sub: Any, parents: list[argparse.ArgumentParser] | None = None) -> None:
+    """Add the ``publish`` subcommand to an argparse subparsers object.
+
+    Args:
+        sub: What ``ArgumentParser.add_subparsers`` returned.
+        parents: Parsers whose options every subcommand shares (e.g. ``--db``); without them the
+            subcommand declares ``--db`` itself.
+    """
+    cmd = sub.add_parser("publish", parents=parents or [], help="publish the public snapshot")
+    if not parents:
+        cmd.add_argument("--db", help="database file (default: $OBSERVATORY_DB or the settings)")
+    cmd.add_argument("--snapshot", help="snapshot file (default: $OBSERVATORY_SNAPSHOT or the settings)")
+    cmd.add_argument("--user", default=_CLI_ACTOR.name, help="name recorded in the audit log")
+
+
+def run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    """Publish the snapshot and report what it holds; returns the exit status (0)."""
+    path = args.snapshot or load_settings().snapshot_path
+    now = datetime.now(UTC).replace(tzinfo=None)
+    release = publish.publish(store, actor=Actor(args.user, _CLI_ACTOR.role), snapshot_path=path, now=now)
+    out.write(
+        f"published {release.path} at {release.published_at:%Y-%m-%d %H:%M:%S} UTC: "
+        f"{release.observations} observations, {release.published} shown, "
+        f"{release.suppressed_primary} small counts withheld, "
+        f"{release.suppressed_secondary} more withheld to protect them, "
+        f"{release.not_published} not published at source\n"
+    )
+    out.write(f"previous release kept as {release.previous}\n" if release.previous else "first release\n")
+    return 0

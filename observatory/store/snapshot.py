@@ -1,0 +1,238 @@
+"""Public snapshot files: the public tables read from the staff store, and written as a new DuckDB file.
+
+A snapshot is a separate database holding only what may be shown to anyone: no users, batches, audit
+log or history tables, no full-resolution boundaries. It is written to a temporary file in the target
+folder, checkpointed, closed and fsynced, then moved onto the snapshot path with ``os.replace`` (atomic
+on one filesystem), and the folder is fsynced so the rename itself survives a power cut. Readers that
+reopen the path see either the old file or the new one, never a half-written one.
+
+The release before is kept as ``<stem>.previous<suffix>`` next to the snapshot (a hard link to the old
+file, or a copy where links are not possible), so a bad release can be put back by hand.
+
+Table names and column names match the staff store, so the named reads work on a snapshot too;
+``areas.geometry`` holds the display (simplified) geometry, and ``observations`` gains a ``display``
+column with the text shown in place of a withheld value.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from observatory.store.connection import Store, StoreError
+
+#: Bumped when the layout of a snapshot changes, so a public instance can refuse a file it cannot read.
+FORMAT_VERSION = 1
+
+# Column definitions of every snapshot table, in order; the reads below select the same columns.
+SNAPSHOT_TABLES: dict[str, tuple[str, ...]] = {
+    "areas": (
+        "code VARCHAR PRIMARY KEY",
+        "name VARCHAR NOT NULL",
+        "level INTEGER NOT NULL",
+        "parent_code VARCHAR",
+        "geometry VARCHAR",
+        "display_geometry VARCHAR",
+        "area_km2 DOUBLE",
+    ),
+    "indicators": (
+        "code VARCHAR PRIMARY KEY",
+        "name VARCHAR NOT NULL",
+        "theme VARCHAR NOT NULL",
+        "kind VARCHAR NOT NULL",
+        "unit VARCHAR NOT NULL",
+        "polarity VARCHAR NOT NULL",
+        "denominator_kind VARCHAR",
+        "multiplier DOUBLE NOT NULL",
+        "disclosure_threshold INTEGER NOT NULL",
+        "description VARCHAR",
+        "source VARCHAR",
+    ),
+    "denominators": ("area_code VARCHAR", "year INTEGER", "kind VARCHAR", "value DOUBLE"),
+    "observations": (
+        "indicator_code VARCHAR NOT NULL",
+        "area_code VARCHAR NOT NULL",
+        "granularity VARCHAR NOT NULL",
+        "period_start DATE NOT NULL",
+        "value DOUBLE",
+        "sample_size INTEGER",
+        "status VARCHAR NOT NULL",
+        "display VARCHAR",
+    ),
+    "series_breaks": ("indicator_code VARCHAR", "break_date DATE", "note VARCHAR"),
+    "axes": ("code VARCHAR PRIMARY KEY", "title VARCHAR NOT NULL", "description VARCHAR"),
+    "partners": ("code VARCHAR PRIMARY KEY", "name VARCHAR NOT NULL", "sector VARCHAR NOT NULL"),
+    "objectives": (
+        "code VARCHAR PRIMARY KEY",
+        "axis_code VARCHAR NOT NULL",
+        "title VARCHAR NOT NULL",
+        "indicator_code VARCHAR NOT NULL",
+        "area_code VARCHAR NOT NULL",
+        "baseline_period VARCHAR NOT NULL",
+        "baseline_value DOUBLE NOT NULL",
+        "target_value DOUBLE NOT NULL",
+        "target_period VARCHAR NOT NULL",
+    ),
+    "actions": (
+        "code VARCHAR PRIMARY KEY",
+        "objective_code VARCHAR NOT NULL",
+        "title VARCHAR NOT NULL",
+        "lead_partner VARCHAR NOT NULL",
+        "status VARCHAR NOT NULL",
+        "start_date DATE",
+        "end_date DATE",
+        "budget DOUBLE",
+    ),
+    "action_partners": ("action_code VARCHAR NOT NULL", "partner_code VARCHAR NOT NULL"),
+    "assessments": (
+        "objective_code VARCHAR NOT NULL",
+        "year INTEGER NOT NULL",
+        "text VARCHAR NOT NULL",
+        "author VARCHAR NOT NULL",
+        "created_at TIMESTAMP NOT NULL",
+    ),
+    "release": (
+        "published_at TIMESTAMP NOT NULL",
+        "format_version INTEGER NOT NULL",
+        "observations INTEGER NOT NULL",
+        "published INTEGER NOT NULL",
+        "suppressed_primary INTEGER NOT NULL",
+        "suppressed_secondary INTEGER NOT NULL",
+        "not_published INTEGER NOT NULL",
+        "areas INTEGER NOT NULL",
+        "indicators INTEGER NOT NULL",
+    ),
+}
+
+# What each public table is read from; the display geometry stands in for the full one.
+_SOURCE_EXPRESSIONS: dict[str, str] = {"geometry": "display_geometry AS geometry"}
+_ORDER = {"observations": "indicator_code, area_code, granularity, period_start"}
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotFiles:
+    """Where a release went: the snapshot, and the kept copy of the release before (if any)."""
+
+    path: Path
+    previous: Path | None
+
+
+def columns(table: str) -> list[str]:
+    """Column names of a snapshot table, in order."""
+    return [definition.split()[0] for definition in SNAPSHOT_TABLES[table]]
+
+
+def _source_columns(table: str) -> list[str]:
+    return [c for c in columns(table) if not (table == "observations" and c == "display")]
+
+
+def read_public_sources(store: Store) -> dict[str, pd.DataFrame]:
+    """The staff store's rows of every public table (observations still unsuppressed).
+
+    Returns:
+        Table name → DataFrame with the snapshot's columns (``observations`` without ``display``).
+    """
+    frames = {}
+    for table in SNAPSHOT_TABLES:
+        if table == "release":
+            continue
+        select = ", ".join(_SOURCE_EXPRESSIONS.get(c, c) for c in _source_columns(table))
+        order = _ORDER.get(table, "ALL")
+        frames[table] = store.frame(f"SELECT {select} FROM {table} ORDER BY {order}")  # noqa: S608
+    return frames
+
+
+def previous_path(path: str | Path) -> Path:
+    """Where the release before the one at *path* is kept."""
+    target = Path(path)
+    return target.with_name(f"{target.stem}.previous{target.suffix}")
+
+
+def _write_tables(file: Path, tables: Mapping[str, pd.DataFrame]) -> None:
+    """Create every snapshot table in a new database file, fill it, checkpoint and close it."""
+    con = duckdb.connect(str(file))
+    try:
+        for table, definitions in SNAPSHOT_TABLES.items():
+            con.execute(f"CREATE TABLE {table} ({', '.join(definitions)})")
+            frame = tables[table][columns(table)]
+            con.register("incoming", frame)
+            con.execute(f"INSERT INTO {table} SELECT * FROM incoming")  # noqa: S608 - names are ours
+            con.unregister("incoming")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _keep_previous(path: Path) -> Path | None:
+    """Keep the current release beside it before it is replaced; the snapshot path never goes missing."""
+    if not path.exists():
+        return None
+    kept = previous_path(path)
+    staging = kept.with_name(kept.name + f".{uuid.uuid4().hex}.tmp")
+    try:
+        os.link(path, staging)
+    except OSError:
+        shutil.copy2(path, staging)
+    os.replace(staging, kept)
+    return kept
+
+
+def write_snapshot(path: str | Path, tables: Mapping[str, pd.DataFrame | Mapping[str, Any]]) -> SnapshotFiles:
+    """Write a new snapshot file atomically onto *path*, keeping the release before.
+
+    Args:
+        path: The snapshot file public instances open.
+        tables: One DataFrame per table of :data:`SNAPSHOT_TABLES`; ``release`` may be a mapping
+            (one row).
+
+    Returns:
+        The snapshot path and the kept previous release.
+
+    Raises:
+        StoreError: If a table is missing or a statement failed; the old snapshot is left untouched.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    frames = {name: pd.DataFrame([v]) if isinstance(v, Mapping) else v for name, v in tables.items()}
+    missing = sorted(set(SNAPSHOT_TABLES) - set(frames))
+    if missing:
+        raise StoreError(f"snapshot tables missing: {', '.join(missing)}")
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        _write_tables(temporary, frames)
+        _fsync(temporary)
+    except duckdb.Error as exc:
+        _remove(temporary, Path(f"{temporary}.wal"))
+        raise StoreError(f"cannot write snapshot {target}: {exc}") from exc
+    except BaseException:
+        _remove(temporary, Path(f"{temporary}.wal"))
+        raise
+    try:
+        kept = _keep_previous(target)
+        os.replace(temporary, target)
+    except BaseException:
+        _remove(temporary)
+        raise
+    _fsync(target.parent)
+    return SnapshotFiles(target, kept)

@@ -1,0 +1,273 @@
+"""Publishing the demo city: disclosure control, an attack on the published margins, releases, CLI."""
+
+import argparse
+import io
+import shutil
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+from observatory import cli_publish
+from observatory.domain import Actor, PermissionDenied, Role
+from observatory.services import publish
+from observatory.store import connect, snapshot
+
+ADMIN = Actor("ana", Role.ADMIN)
+EDITOR = Actor("rita", Role.EDITOR)
+WHEN = datetime(2026, 1, 5, 9, 30)
+KEY = ["indicator_code", "area_code", "granularity", "period_start"]
+
+
+@pytest.fixture(scope="module")
+def released(demo_file, tmp_path_factory):
+    """The demo city published once: (staff store, release, snapshot store)."""
+    folder = tmp_path_factory.mktemp("publish")
+    staff = connect(shutil.copy(demo_file, folder / "staff.duckdb"))
+    release = publish.publish(staff, actor=ADMIN, snapshot_path=folder / "public.duckdb", now=WHEN)
+    public = connect(release.path, read_only=True)
+    yield staff, release, public
+    public.close()
+    staff.close()
+
+
+@pytest.fixture
+def staff(demo_file, tmp_path):
+    opened = connect(shutil.copy(demo_file, tmp_path / "staff.duckdb"))
+    yield opened
+    opened.close()
+
+
+def _cells(released) -> pd.DataFrame:
+    """Staff and published value of every count observation, with its margins' keys."""
+    staff, _, public = released
+    true = staff.frame(
+        "SELECT o.indicator_code, o.area_code, o.granularity, o.period_start, o.value AS true_value, "
+        "a.parent_code AS parent, i.disclosure_threshold AS k FROM observations o "
+        "JOIN areas a ON a.code = o.area_code JOIN indicators i ON i.code = o.indicator_code "
+        "WHERE i.unit = 'count'"
+    )
+    shown = public.frame(
+        "SELECT indicator_code, area_code, granularity, period_start, value, status FROM observations"
+    )
+    cells = true.merge(shown, on=KEY, how="left", validate="one_to_one")
+    return cells.assign(year=cells["period_start"].dt.year)
+
+
+def _equations(block: pd.DataFrame, unknown: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Sum constraints an outsider can write: withheld cells of a group = derivable total − published."""
+    rows, rhs = [], []
+    for cols in (["period_start", "parent"], ["area_code", "year"]):
+        for key, group in block.groupby(cols, dropna=False):
+            if cols[1] == "parent" and pd.isna(key[1]):
+                continue  # the city itself: no total above it
+            hidden = group.index.intersection(unknown)
+            if hidden.empty or group["true_value"].isna().any():
+                continue  # nothing to recover, or no derivable total (a cell not published at source)
+            row = np.zeros(len(unknown))
+            row[unknown.get_indexer(hidden)] = 1.0
+            rows.append(row)
+            rhs.append(group["true_value"].sum() - group["value"].sum())
+    return np.array(rows), np.array(rhs)
+
+
+def _recoverable(block: pd.DataFrame, rng: np.random.Generator) -> tuple[int, int]:
+    """(withheld cells checked, cells whose min and max over the published margins coincide).
+
+    Method: linear programming (HiGHS). A cell is recoverable exactly when min x_i = max x_i over
+    {x ≥ 0 : the sum constraints}. A feasible point from a random objective where x_i differs from
+    the true value already proves min < max, so only the cells no such point moves get their own
+    min and max LP.
+    """
+    unknown = block.index[block["value"].isna() & block["true_value"].notna()]
+    if unknown.empty:
+        return 0, 0
+    a_eq, b_eq = _equations(block, unknown)
+    if not len(a_eq):
+        return len(unknown), 0
+    bound = a_eq.sum(axis=0) > 0  # a cell in no equation at all is free: not recoverable
+    a_eq = a_eq[:, bound]
+    truth = block.loc[unknown[bound], "true_value"].to_numpy()
+    assert np.allclose(a_eq @ truth, b_eq)  # the true values satisfy what the outsider knows
+    moved = np.zeros(len(truth), dtype=bool)
+    for _ in range(3):
+        c = rng.normal(size=len(truth))
+        for sign in (1, -1):
+            found = linprog(sign * c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            assert found.status == 0, found.message
+            moved |= np.abs(found.x - truth) > 1e-6
+    exact = 0
+    for i in np.flatnonzero(~moved):
+        goal = np.zeros(len(truth))
+        goal[i] = 1.0
+        low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs").fun
+        high = -linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs").fun
+        exact += int(abs(high - low) < 1e-6)
+    return len(unknown), exact
+
+
+def test_no_published_count_between_one_and_threshold(released):
+    cells = _cells(released)
+    small = cells[(cells["value"] >= 1) & (cells["value"] < cells["k"])]
+    assert small.empty, small.head()
+    assert len(cells) > 20_000
+
+
+def test_small_counts_shown_as_below_threshold(released):
+    _, _, public = released
+    rows = public.frame(
+        "SELECT o.value, o.status, o.display, i.disclosure_threshold AS k FROM observations o "
+        "JOIN indicators i ON i.code = o.indicator_code WHERE o.display LIKE '<%'"
+    )
+    assert len(rows) == released[1].suppressed_primary
+    assert rows["value"].isna().all()
+    assert (rows["status"] == publish.SUPPRESSED).all()
+    assert (rows["display"] == "< " + rows["k"].astype(str)).all()
+
+
+def test_zero_counts_published(released):
+    cells = _cells(released)
+    zeros = cells[cells["true_value"] == 0]
+    assert len(zeros) > 0
+    assert (zeros["value"].fillna(-1) == 0).mean() > 0.9
+
+
+def test_not_published_at_source_stays_withheld(released):
+    cells = _cells(released)
+    hidden = cells[cells["true_value"].isna()]
+    assert len(hidden) == released[1].not_published == 10
+    assert hidden["value"].isna().all()
+    assert (hidden["status"] == "not_published").all()
+
+
+def test_non_count_indicators_published_unchanged(released):
+    staff, _, public = released
+    query = (
+        "SELECT o.indicator_code, o.area_code, o.period_start, o.value FROM observations o "
+        "JOIN indicators i ON i.code = o.indicator_code WHERE i.unit <> 'count' ORDER BY 1, 2, 3"
+    )
+    pd.testing.assert_frame_equal(staff.frame(query), public.frame(query))
+
+
+def test_no_withheld_cell_recoverable_from_published_margins(released):
+    cells = _cells(released)
+    rng = np.random.default_rng(42)
+    checked = exact = 0
+    for _, block in cells.groupby(["indicator_code", "granularity", "year"]):
+        found = _recoverable(block, rng)
+        checked += found[0]
+        exact += found[1]
+    print(f"\ncells {len(cells)}, withheld checked {checked}, recoverable {exact}")
+    assert checked == released[1].suppressed_primary + released[1].suppressed_secondary
+    assert exact == 0
+
+
+def test_release_table_records_counts(released):
+    _, release, public = released
+    row = public.frame("SELECT * FROM release").iloc[0]
+    assert row["published_at"] == pd.Timestamp(WHEN)
+    assert row["observations"] == release.observations == public.scalar("SELECT count(*) FROM observations")
+    assert row["published"] == public.scalar("SELECT count(value) FROM observations")
+    assert release.suppressed_secondary > 0
+    assert row["suppressed_secondary"] == release.suppressed_secondary
+
+
+def test_staff_only_tables_absent(released):
+    _, _, public = released
+    tables = set(public.frame("SELECT table_name FROM information_schema.tables")["table_name"])
+    assert tables == set(snapshot.SNAPSHOT_TABLES)
+    assert not tables & {"users", "batches", "audit_log", "schema_version", "observations_history"}
+    assert "batch_id" not in public.frame("SELECT * FROM observations LIMIT 1").columns
+
+
+def test_only_display_geometry_published(released):
+    staff, _, public = released
+    shown = public.frame("SELECT code, geometry, display_geometry FROM areas ORDER BY code")
+    source = staff.frame("SELECT code, display_geometry FROM areas ORDER BY code")
+    assert shown["geometry"].equals(shown["display_geometry"])
+    assert shown["display_geometry"].equals(source["display_geometry"])
+
+
+def test_publish_recorded_in_audit_log(released):
+    staff, _, _ = released
+    logged = staff.frame("SELECT actor, detail FROM audit_log WHERE action = 'publish'")
+    assert logged["actor"].tolist() == ["ana"]
+    assert "public.duckdb" in logged["detail"].iloc[0]
+
+
+def test_non_admin_refused(staff, tmp_path):
+    with pytest.raises(PermissionDenied):
+        publish.publish(staff, actor=EDITOR, snapshot_path=tmp_path / "public.duckdb", now=WHEN)
+    assert not (tmp_path / "public.duckdb").exists()
+
+
+def test_previous_release_kept(staff, tmp_path):
+    target = tmp_path / "public.duckdb"
+    first = publish.publish(staff, actor=ADMIN, snapshot_path=target, now=WHEN)
+    second = publish.publish(staff, actor=ADMIN, snapshot_path=target, now=datetime(2026, 2, 1))
+    assert first.previous is None
+    assert second.previous == tmp_path / "public.previous.duckdb"
+    kept = connect(second.previous, read_only=True)
+    assert kept.scalar("SELECT published_at FROM release") == WHEN
+    kept.close()
+
+
+def test_crash_while_writing_leaves_old_snapshot(staff, tmp_path, monkeypatch):
+    target = tmp_path / "public.duckdb"
+    publish.publish(staff, actor=ADMIN, snapshot_path=target, now=WHEN)
+    before = target.read_bytes()
+
+    def crash(file, tables):
+        file.write_bytes(b"half a database")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(snapshot, "_write_tables", crash)
+    with pytest.raises(OSError, match="disk full"):
+        publish.publish(staff, actor=ADMIN, snapshot_path=target, now=datetime(2026, 2, 1))
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public.duckdb", "staff.duckdb"]
+    assert staff.scalar("SELECT count(*) FROM audit_log WHERE action = 'publish'") == 1
+
+
+def test_secondary_suppression_protects_a_lone_small_count():
+    observations = pd.DataFrame(
+        {
+            "indicator_code": "c",
+            "area_code": ["01", "02", "03"],
+            "granularity": "year",
+            "period_start": pd.Timestamp("2024-01-01"),
+            "value": [3.0, 12.0, 40.0],
+            "sample_size": None,
+            "status": "ok",
+        }
+    )
+    indicators = pd.DataFrame({"code": ["c"], "unit": ["count"], "disclosure_threshold": [5]})
+    areas = pd.DataFrame({"code": ["000", "01", "02", "03"], "parent_code": [None, "000", "000", "000"]})
+    done, reasons = publish.disclose_observations(observations, indicators, areas)
+    assert done["value"].tolist()[2] == 40.0
+    assert done["value"].iloc[:2].isna().all()
+    assert done["display"].tolist()[:2] == ["< 5", "c"]
+    assert reasons.tolist() == ["primary", "secondary", ""]
+
+
+def test_cli_publish_subcommand(staff, tmp_path):
+    parser = argparse.ArgumentParser()
+    cli_publish.add_parser(parser.add_subparsers(dest="command", required=True))
+    target = tmp_path / "out" / "public.duckdb"
+    args = parser.parse_args(["publish", "--db", str(staff.path), "--snapshot", str(target)])
+    out = io.StringIO()
+    assert cli_publish.run(staff, args, out) == 0
+    assert target.exists()
+    assert "first release" in out.getvalue()
+    assert staff.scalar("SELECT actor FROM audit_log WHERE action = 'publish'") == "cli"
+
+
+def test_cli_publish_default_snapshot_from_settings(staff, tmp_path, monkeypatch):
+    target = tmp_path / "settings" / "public.duckdb"
+    monkeypatch.setenv("OBSERVATORY_SNAPSHOT", str(target))
+    parser = argparse.ArgumentParser()
+    cli_publish.add_parser(parser.add_subparsers(dest="command", required=True))
+    assert cli_publish.run(staff, parser.parse_args(["publish"]), io.StringIO()) == 0
+    assert target.exists()
