@@ -1,7 +1,5 @@
 """AppTest of the methodology page, and its pieces: filtering, entries, translated words, method figures."""
 
-import statistics
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -156,17 +154,6 @@ def test_every_language_renders_texts_figures_and_enum_words(demo_app, lang, tit
     texts = " ".join(md.value for md in at.markdown)
     assert check in texts
     assert polarity in texts
-
-
-def test_warm_rerun_is_fast(demo_app):
-    at = start(PAGE)
-    times = []
-    for _ in range(5):
-        begin = time.perf_counter()
-        at.run()
-        times.append(time.perf_counter() - begin)
-    assert not at.exception
-    assert statistics.median(times) < 0.5
 
 
 # --- the pieces ---------------------------------------------------------------------------------
