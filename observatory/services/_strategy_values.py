@@ -63,8 +63,4 @@ def denominator(store: Store, kind: str | None, area_code: str, year: int) -> fl
     """Population at risk of an area in a year (or the latest earlier year); NaN when unknown."""
     if not kind:
         return math.nan
-    frame = queries.denominators(store, kind)
-    mine = frame[(frame["area_code"] == area_code) & (frame["year"] <= year)]
-    if mine.empty:
-        return math.nan
-    return float(mine.sort_values("year")["value"].iloc[-1])
+    return views.latest_at(queries.denominators(store, kind), area_code, year)[0]

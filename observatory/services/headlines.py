@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from observatory.services.views import IndicatorInfo, indicator
+from observatory.services.views import IndicatorInfo, indicator, latest_at
 from observatory.stats import compare, rates
 from observatory.store import Store, queries
 
@@ -74,12 +74,7 @@ def latest_window(store: Store, info: IndicatorInfo) -> Window | None:
 def _denominator(store: Store, info: IndicatorInfo, area: str, year: int) -> tuple[float, int | None]:
     if not info.denominator_kind:
         return math.nan, None
-    frame = queries.denominators(store, info.denominator_kind)
-    frame = frame[(frame["area_code"] == area) & (frame["year"] <= year)]
-    if frame.empty:
-        return math.nan, None
-    row = frame.sort_values("year").iloc[-1]
-    return float(row["value"]), int(row["year"])
+    return latest_at(queries.denominators(store, info.denominator_kind), area, year)
 
 
 def _change(info: IndicatorInfo, sums: pd.DataFrame, n1: float, n2: float) -> compare.Change:

@@ -160,9 +160,7 @@ def period_values(store: Store, info: IndicatorInfo, period: MapPeriod, *, level
 
 def _denominators(store: Store, kind: str, year: int) -> pd.DataFrame:
     """code, denominator, denominator_year: the given year or else the latest earlier one."""
-    frame = queries.denominators(store, kind)
-    frame = frame[frame["year"] <= year].sort_values("year").groupby("area_code").tail(1)
-    return frame.rename(columns={"area_code": "code", "value": "denominator", "year": "denominator_year"})
+    return views.denominators_at(store, kind, year).rename(columns={"area_code": "code"})
 
 
 def _attach_base(store: Store, info: IndicatorInfo, period: MapPeriod, frame: pd.DataFrame) -> pd.DataFrame:

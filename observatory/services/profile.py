@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from observatory.domain import IndicatorKind, NotFound, Unit
+from observatory.services import views
 from observatory.services.profile_crime import CrimeAndFeeling, crime_and_feeling
 from observatory.services.profile_panel import ProfileData, comparable, load
 from observatory.services.views import IndicatorInfo
@@ -86,17 +87,10 @@ def years(data: ProfileData) -> tuple[list[int], int | None]:
     return options, (min(latest) if latest else None)
 
 
-def _latest(frame: pd.DataFrame, code: str, year: int) -> tuple[float, int | None]:
-    rows = frame[(frame["area_code"] == code) & (frame["year"] <= year)].sort_values("year")
-    if rows.empty:
-        return math.nan, None
-    return float(rows["value"].iloc[-1]), int(rows["year"].iloc[-1])
-
-
 def context(data: ProfileData, district: str, year: int) -> Context:
     """Residents and dwellings of that year (or the latest earlier one), area and density."""
-    residents, residents_year = _latest(data.residents, district, year)
-    dwellings, dwellings_year = _latest(data.dwellings, district, year)
+    residents, residents_year = views.latest_at(data.residents, district, year)
+    dwellings, dwellings_year = views.latest_at(data.dwellings, district, year)
     area = data.areas.loc[data.areas["code"] == district, "area_km2"]
     km2 = float(area.iloc[0]) if len(area) and pd.notna(area.iloc[0]) else math.nan
     density = residents / km2 if km2 and not math.isnan(km2) else math.nan

@@ -57,42 +57,13 @@ def comparable(info: views.IndicatorInfo) -> bool:
     return not (info.unit == Unit.COUNT.value and not info.denominator_kind)
 
 
-def as_of(frame: pd.DataFrame, denominators: pd.DataFrame) -> pd.DataFrame:
-    """Attach to each (area_code, year) row the denominator of that year or else the latest earlier one.
-
-    Args:
-        frame: Rows with area_code and year.
-        denominators: area_code, year, value of one denominator kind.
-
-    Returns:
-        The frame (sorted by year) with denominator and denominator_year columns added.
-    """
-    left = frame.assign(year=frame["year"].astype("int64")).sort_values("year", kind="stable")
-    right = (
-        denominators.rename(columns={"value": "denominator", "year": "denominator_year"})
-        .assign(denominator_year=lambda d: d["denominator_year"].astype("int64"))
-        .sort_values("denominator_year", kind="stable")
-    )
-    if right.empty:
-        return left.assign(denominator=np.nan, denominator_year=np.nan)
-    merged = pd.merge_asof(
-        left,
-        right[["area_code", "denominator_year", "denominator"]],
-        left_on="year",
-        right_on="denominator_year",
-        by="area_code",
-        direction="backward",
-    )
-    return merged.assign(denominator=merged["denominator"].astype(float))
-
-
 def _districts(store: Store, info: views.IndicatorInfo) -> pd.DataFrame:
     frame = views.yearly_values(store, info, level=1).assign(is_city=False)
     frame["withheld"] = frame["withheld"].fillna(False).astype(bool)
     frame["complete"] = frame["complete"].fillna(False).astype(bool)
     frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
     if info.denominator_kind:
-        return as_of(frame, queries.denominators(store, info.denominator_kind))
+        return views.as_of(frame, queries.denominators(store, info.denominator_kind))
     return frame.assign(denominator=np.nan, denominator_year=np.nan)
 
 
@@ -127,7 +98,7 @@ def _city_own(store: Store, info: views.IndicatorInfo, city_code: str) -> pd.Dat
     frame["complete"] = frame["complete"].fillna(False).astype(bool)
     frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
     if info.denominator_kind:
-        return as_of(frame, queries.denominators(store, info.denominator_kind))
+        return views.as_of(frame, queries.denominators(store, info.denominator_kind))
     return frame.assign(denominator=np.nan, denominator_year=np.nan)
 
 
@@ -241,7 +212,7 @@ def offence_totals(
         return pd.DataFrame(columns=columns)
     long = pd.concat([panels[c].loc[~panels[c]["is_city"], ["area_code", "year", "value"]] for c in codes])
     totals = sum_if_all(long, ["area_code", "year"], "value", len(codes)).rename("count").reset_index()
-    totals = as_of(totals, residents)
+    totals = views.as_of(totals, residents)
     size = totals["area_code"].nunique()
     city = pd.DataFrame(
         {

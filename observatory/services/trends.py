@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from observatory.services import views
 from observatory.services.views import IndicatorInfo
 from observatory.stats import rates
 from observatory.stats import trends as stats_trends
@@ -125,20 +126,8 @@ def _denominators(store: Store, info: IndicatorInfo, city: str) -> pd.DataFrame:
 
 def _with_denominators(frame: pd.DataFrame, dens: pd.DataFrame) -> pd.DataFrame:
     """Attach to each point the denominator of its year, or of the latest earlier year when missing."""
-    frame = frame.assign(year=frame["period_start"].dt.year.astype("int64"))
-    if dens.empty or frame.empty:
-        return frame.assign(denominator=np.nan, denominator_year=np.nan).drop(columns="year")
-    right = dens.assign(
-        year=dens["year"].astype("int64"), denominator_year=dens["year"].astype(float)
-    ).sort_values("year")
-    merged = pd.merge_asof(
-        frame.sort_values("year"),
-        right,
-        on="year",
-        by="area_code",
-        direction="backward",
-    )
-    return merged.drop(columns="year")
+    dated = frame.assign(year=frame["period_start"].dt.year.astype("int64"))
+    return views.as_of(dated, dens.rename(columns={"denominator": "value"})).drop(columns="year")
 
 
 def panel(store: Store, info: IndicatorInfo, view: str) -> pd.DataFrame:

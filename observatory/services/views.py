@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,13 +100,56 @@ def yearly_values(store: Store, info: IndicatorInfo, *, level: int) -> pd.DataFr
     return frame[["area_code", "year", "value", "sample_size", "complete", "withheld"]]
 
 
-def _denominator_for(store: Store, kind: str | None, year: int) -> pd.DataFrame:
-    """area_code, denominator, denominator_year: the given year or else the latest earlier one."""
+def as_of(frame: pd.DataFrame, denominators: pd.DataFrame) -> pd.DataFrame:
+    """Attach to each (area_code, year) row the denominator of that year or else the latest earlier one.
+
+    Args:
+        frame: Rows with area_code and year.
+        denominators: area_code, year, value of one denominator kind (queries.denominators).
+
+    Returns:
+        The frame (sorted by year) with float denominator and denominator_year columns added.
+    """
+    left = frame.assign(year=frame["year"].astype("int64")).sort_values("year", kind="stable")
+    if denominators.empty or left.empty:
+        return left.assign(denominator=np.nan, denominator_year=np.nan)
+    right = (
+        denominators.rename(columns={"value": "denominator", "year": "denominator_year"})
+        .assign(denominator_year=lambda d: d["denominator_year"].astype("int64"))
+        .sort_values("denominator_year", kind="stable")
+    )
+    merged = pd.merge_asof(
+        left,
+        right[["area_code", "denominator_year", "denominator"]],
+        left_on="year",
+        right_on="denominator_year",
+        by="area_code",
+        direction="backward",
+    )
+    return merged.assign(
+        denominator=merged["denominator"].astype(float),
+        denominator_year=merged["denominator_year"].astype(float),
+    )
+
+
+def latest_at(denominators: pd.DataFrame, area_code: str, year: int) -> tuple[float, int | None]:
+    """One area's value of that year or else the latest earlier one, and its year; NaN and None if none."""
+    rows = denominators[(denominators["area_code"] == area_code) & (denominators["year"] <= year)]
+    if rows.empty:
+        return math.nan, None
+    row = rows.sort_values("year").iloc[-1]
+    return float(row["value"]), int(row["year"])
+
+
+def denominators_at(store: Store, kind: str | None, year: int) -> pd.DataFrame:
+    """area_code, denominator, denominator_year of every area, that year or else the latest earlier one."""
     if not kind:
         return pd.DataFrame(columns=["area_code", "denominator", "denominator_year"])
     frame = queries.denominators(store, kind)
     frame = frame[frame["year"] <= year].sort_values("year").groupby("area_code").tail(1)
-    return frame.rename(columns={"value": "denominator", "year": "denominator_year"})
+    return frame.rename(columns={"value": "denominator", "year": "denominator_year"})[
+        ["area_code", "denominator", "denominator_year"]
+    ]
 
 
 def district_year(store: Store, info: IndicatorInfo, year: int) -> pd.DataFrame:
@@ -124,7 +168,7 @@ def district_year(store: Store, info: IndicatorInfo, year: int) -> pd.DataFrame:
     frame["withheld"] = frame["withheld"].fillna(False).astype(bool)
     frame["complete"] = frame["complete"].fillna(False).astype(bool)
     frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
-    den = _denominator_for(store, info.denominator_kind, year).rename(columns={"area_code": "code"})
+    den = denominators_at(store, info.denominator_kind, year).rename(columns={"area_code": "code"})
     frame = (
         frame.merge(den, on="code", how="left")
         if len(den)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from observatory.domain import NotFound
-from observatory.services import profile, profile_crime, profile_panel
+from observatory.services import profile, profile_crime, profile_panel, views
 from observatory.services.views import IndicatorInfo
 from observatory.stats import compare, rates
 from observatory.store import connect
@@ -264,7 +264,7 @@ def test_offences_total_is_missing_when_one_part_is_missing():
 def test_denominator_falls_back_to_the_latest_earlier_year():
     frame = pd.DataFrame({"area_code": ["01", "01"], "year": [2023, 2025]})
     denominators = pd.DataFrame({"area_code": ["01", "01"], "year": [2022, 2024], "value": [100.0, 120.0]})
-    merged = profile_panel.as_of(frame, denominators).set_index("year")
+    merged = views.as_of(frame, denominators).set_index("year")
     assert merged.loc[2023, "denominator"] == 100
     assert merged.loc[2025, "denominator_year"] == 2024
 
@@ -272,4 +272,4 @@ def test_denominator_falls_back_to_the_latest_earlier_year():
 def test_no_denominator_before_the_first_year_is_missing_not_zero():
     frame = pd.DataFrame({"area_code": ["01"], "year": [2020]})
     denominators = pd.DataFrame({"area_code": ["01"], "year": [2022], "value": [100.0]})
-    assert math.isnan(profile_panel.as_of(frame, denominators)["denominator"].iloc[0])
+    assert math.isnan(views.as_of(frame, denominators)["denominator"].iloc[0])
