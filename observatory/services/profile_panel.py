@@ -59,9 +59,6 @@ def comparable(info: views.IndicatorInfo) -> bool:
 
 def _districts(store: Store, info: views.IndicatorInfo) -> pd.DataFrame:
     frame = views.yearly_values(store, info, level=1).assign(is_city=False)
-    frame["withheld"] = frame["withheld"].fillna(False).astype(bool)
-    frame["complete"] = frame["complete"].fillna(False).astype(bool)
-    frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
     if info.denominator_kind:
         return views.as_of(frame, queries.denominators(store, info.denominator_kind))
     return frame.assign(denominator=np.nan, denominator_year=np.nan)
@@ -94,9 +91,6 @@ def _city_from_districts(districts: pd.DataFrame, city_code: str) -> pd.DataFram
 def _city_own(store: Store, info: views.IndicatorInfo, city_code: str) -> pd.DataFrame:
     frame = views.yearly_values(store, info, level=0)
     frame = frame[frame["area_code"] == city_code].assign(is_city=True)
-    frame["withheld"] = frame["withheld"].fillna(False).astype(bool)
-    frame["complete"] = frame["complete"].fillna(False).astype(bool)
-    frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
     if info.denominator_kind:
         return views.as_of(frame, queries.denominators(store, info.denominator_kind))
     return frame.assign(denominator=np.nan, denominator_year=np.nan)

@@ -88,6 +88,8 @@ def district_geojson(store: Store) -> dict:
 def yearly_values(store: Store, info: IndicatorInfo, *, level: int) -> pd.DataFrame:
     """One value per area and calendar year: summed from months/quarters for additive units.
 
+    A year withheld (any part withheld) or incomplete (a part missing) has no value: NaN, never 0.
+
     Returns:
         area_code, year, value, sample_size, complete, withheld.
     """
@@ -97,6 +99,9 @@ def yearly_values(store: Store, info: IndicatorInfo, *, level: int) -> pd.DataFr
     finest = stored[0] if info.additive else ("year" if "year" in stored else stored[-1])
     frame = queries.aggregated(store, info.code, stored=finest, target="year", level=level)
     frame["year"] = pd.to_datetime(frame["period_start"]).dt.year
+    frame["withheld"] = frame["withheld"].fillna(False).astype(bool)
+    frame["complete"] = frame["complete"].fillna(False).astype(bool)
+    frame["value"] = frame["value"].astype(float).where(~frame["withheld"] & frame["complete"])
     return frame[["area_code", "year", "value", "sample_size", "complete", "withheld"]]
 
 
