@@ -71,12 +71,6 @@ def latest_window(store: Store, info: IndicatorInfo) -> Window | None:
     return Window(label, start, end, _add_months(start, -12), 12)
 
 
-def _denominator(store: Store, info: IndicatorInfo, area: str, year: int) -> tuple[float, int | None]:
-    if not info.denominator_kind:
-        return math.nan, None
-    return latest_at(queries.denominators(store, info.denominator_kind), area, year)
-
-
 def _change(info: IndicatorInfo, sums: pd.DataFrame, n1: float, n2: float) -> compare.Change:
     previous, latest = sums.iloc[0], sums.iloc[1]
     if info.additive:
@@ -103,8 +97,12 @@ def city_headline(store: Store, code: str, city_code: str) -> Headline | None:
     if len(sums) != 2 or sums["withheld"].any() or not sums["complete"].all():
         return None
     year = _add_months(window.end, -1).year
-    n2, den_year = _denominator(store, info, city_code, year)
-    n1, _ = _denominator(store, info, city_code, year - 1)
+    n1 = n2 = math.nan
+    den_year: int | None = None
+    if info.denominator_kind:
+        dens = queries.denominators(store, info.denominator_kind)
+        n2, den_year = latest_at(dens, city_code, year)
+        n1, _ = latest_at(dens, city_code, year - 1)
     latest = float(sums["value"].iloc[1])
     estimate = rates.ci_for(
         info.unit,
