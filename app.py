@@ -1,10 +1,10 @@
-"""Entry point: page config, language, and the pages each role may use. No data access here."""
+"""Entry point: page config, language, who is visiting and the pages their role may use. No data access."""
 
 import streamlit as st
 
 from observatory.i18n import LOCALES, set_locale, t
-from observatory.ui import widgets
-from observatory.ui.resources import ICON, settings
+from observatory.ui import navigation, session, widgets
+from observatory.ui.resources import ICON, settings, use_source
 
 LANGUAGE_NAMES = {"en": "English", "pt": "Português", "fr": "Français"}
 
@@ -19,13 +19,12 @@ locale = widgets.select(
     format_func=LANGUAGE_NAMES.get,
 )
 set_locale(locale)
+actor = session.begin_run()
+use_source(actor)
+session.sidebar_status()
 
-pages = [
-    st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
-    st.Page("pages/map.py", title=t("nav.map"), icon=":material/map:"),
-    st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/show_chart:"),
-    st.Page("pages/profile.py", title=t("nav.district_profile"), icon=":material/location_city:"),
-    st.Page("pages/strategy.py", title=t("nav.strategy"), icon=":material/flag:"),
-    st.Page("pages/methodology.py", title=t("nav.methodology"), icon=":material/menu_book:"),
-]
-st.navigation(pages).run()
+sections: dict[str, list] = {}
+for spec in navigation.pages_for(actor.role, public_mode=conf.public_mode):
+    page = st.Page(spec.path, title=t(spec.title), icon=spec.icon, default=spec.default)
+    sections.setdefault(t(spec.section), []).append(page)
+st.navigation(sections).run()

@@ -21,6 +21,15 @@ def _to_bool(text: str) -> bool:
     return str(text).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _to_pairs(value: str | Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """``a@x.org=editor, b@x.org=admin`` (or a TOML table) → sorted (key, value) pairs, keys lower-cased."""
+    if isinstance(value, Mapping):
+        items = [(str(k), str(v)) for k, v in value.items()]
+    else:
+        items = [(k, v) for k, _, v in (part.partition("=") for part in str(value).split(",")) if v]
+    return tuple(sorted((k.strip().lower(), v.strip()) for k, v in items))
+
+
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
     """One setting: its name, environment variable, default, parser and meaning."""
@@ -28,7 +37,7 @@ class SettingSpec:
     name: str
     env: str
     default: Any
-    parse: Callable[[str], Any]
+    parse: Callable[[Any], Any]
     doc: str
 
 
@@ -82,6 +91,35 @@ SETTINGS: tuple[SettingSpec, ...] = (
         str,
         "Name of the city as a whole, used when boundaries are imported.",
     ),
+    SettingSpec(
+        "sso_role_claim",
+        "OBSERVATORY_SSO_ROLE_CLAIM",
+        "",
+        str,
+        "Single sign-on: the identity token claim that holds the role (viewer, editor or admin), if any.",
+    ),
+    SettingSpec(
+        "sso_roles",
+        "OBSERVATORY_SSO_ROLES",
+        (),
+        _to_pairs,
+        "Single sign-on: e-mail → role, as `a@city.org=editor,b@city.org=admin` or a "
+        "`[observatory.sso_roles]` table; people in neither this nor the claim get the public view.",
+    ),
+    SettingSpec(
+        "session_idle_minutes",
+        "OBSERVATORY_SESSION_IDLE_MINUTES",
+        30,
+        int,
+        "A signed-in session ends after this many minutes without use.",
+    ),
+    SettingSpec(
+        "session_max_hours",
+        "OBSERVATORY_SESSION_MAX_HOURS",
+        8,
+        int,
+        "A signed-in session ends this many hours after sign-in, used or not.",
+    ),
     SettingSpec("default_locale", "OBSERVATORY_LOCALE", "en", str, "Language shown first: en, pt or fr."),
     SettingSpec(
         "memory_limit",
@@ -119,6 +157,10 @@ class Settings:
     load_demo: bool
     city_code: str
     city_name: str
+    sso_role_claim: str
+    sso_roles: tuple[tuple[str, str], ...]
+    session_idle_minutes: int
+    session_max_hours: int
     default_locale: str
     memory_limit: str
     threads: int
@@ -160,7 +202,8 @@ def load_settings(
         elif spec.env in env:
             values[spec.name] = spec.parse(env[spec.env])
         elif spec.name in secrets:
-            values[spec.name] = spec.parse(str(secrets[spec.name]))
+            raw = secrets[spec.name]
+            values[spec.name] = spec.parse(raw if isinstance(raw, Mapping) else str(raw))
         else:
             values[spec.name] = spec.default
     if values["mode"] not in {"site", "public"}:

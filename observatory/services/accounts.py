@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from observatory import auth
 from observatory.domain import Actor, NotFound, Role
-from observatory.store import Store
+from observatory.store import Store, writes
 from observatory.store import users as user_store
 from observatory.store.users import UserRecord
 
@@ -161,3 +161,20 @@ def sign_in(store: Store, name: str, password: str, *, client: str, now: datetim
         store, name=name, client=client, outcome="ok", at=at, detail=f"client {client}", new_hash=new_hash
     )
     return SignInResult(True, Actor(user.name, user.role))
+
+
+def session_actor(store: Store, name: str) -> Actor | None:
+    """The actor a signed-in session acts as now: the account's current role; None if gone or disabled.
+
+    Read again at every page run, so a changed role or a disabled account takes effect at once.
+    """
+    try:
+        user = user_store.get_user(store, name)
+    except NotFound:
+        return None
+    return None if user.disabled else Actor(user.name, user.role)
+
+
+def record_sign_out(store: Store, actor: Actor, *, reason: str) -> None:
+    """Write a sign-out (by the user, or by expiry) to the audit log."""
+    writes.audit(store, actor.name, "sign-out", reason)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from observatory.domain import Actor, ImportKind, ObservatoryError, Role
 from observatory.ingest.report import ValidationReport
+from observatory.services import publish
 from observatory.services.imports import import_boundaries, import_table
 from observatory.store import Store, queries
 
@@ -22,6 +24,10 @@ DEMO_FILES: tuple[tuple[ImportKind, str], ...] = (
     (ImportKind.OBJECTIVES, "objectives.csv"),
     (ImportKind.ACTIONS, "actions.csv"),
 )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class DemoLoadError(ObservatoryError):
@@ -65,9 +71,18 @@ def load_demo(store: Store, folder: str | Path) -> list[ValidationReport]:
     return reports
 
 
-def ensure_demo(store: Store, folder: str | Path) -> bool:
-    """Load the demo into an empty database; True when it was loaded now."""
+def ensure_demo(store: Store, folder: str | Path, *, snapshot_path: str | Path | None = None) -> bool:
+    """Load the demo into an empty database; True when it was loaded now.
+
+    Args:
+        store: The staff database.
+        folder: The demo city's files.
+        snapshot_path: Where to publish the demo's first public release, so anonymous visitors have
+            something to see; nothing is published when None.
+    """
     if not queries.is_empty(store):
         return False
     load_demo(store, folder)
+    if snapshot_path is not None:
+        publish.publish(store, actor=DEMO_ACTOR, snapshot_path=snapshot_path, now=_now())
     return True

@@ -35,11 +35,18 @@ class Store:
     """
 
     def __init__(
-        self, path: str | Path, *, read_only: bool = False, memory_limit: str = "2GB", threads: int = 2
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        memory_limit: str = "2GB",
+        threads: int = 2,
+        attach: bool = False,
     ) -> None:
         self.path = str(path)
-        self.read_only = read_only
-        if self.path != ":memory:" and not read_only:
+        self.read_only = read_only or attach
+        self._catalog: str | None = None
+        if self.path != ":memory:" and not self.read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         config: dict[str, Any] = {
             "memory_limit": memory_limit,
@@ -50,10 +57,31 @@ class Store:
             "extension_directory": str(Path(tempfile.gettempdir()) / "observatory-duckdb-extensions"),
         }
         try:
-            self._con = duckdb.connect(self.path, read_only=read_only, config=config)
+            if attach:
+                self._con = self._attached(config)
+            else:
+                self._con = duckdb.connect(self.path, read_only=read_only, config=config)
         except duckdb.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         self._write_lock = threading.Lock()
+
+    def _attached(self, config: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+        """A private in-memory database with the file attached read-only, for published snapshots.
+
+        ``duckdb.connect(path)`` shares one database instance per path within a process, so a
+        snapshot replaced on disk would go on being read from the old file for as long as any
+        connection to that path lives. Attaching to a private instance reads the file that is at the
+        path now. The instance then loses access to any other file (no ``read_csv``, no ``COPY``).
+        """
+        if not Path(self.path).is_file():
+            raise StoreError(f"no published snapshot at {self.path}")
+        con = duckdb.connect(":memory:", config=config)
+        con.execute("ATTACH ? AS published (READ_ONLY)", [self.path])
+        con.execute("USE published")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        self._catalog = "published"
+        return con
 
     def close(self) -> None:
         """Close the connection; the Store must not be used afterwards."""
@@ -64,6 +92,9 @@ class Store:
         """A private cursor for one call, closed afterwards."""
         cur = self._con.cursor()
         try:
+            if self._catalog:
+                # A cursor starts in the default catalog; the attached snapshot is the one to read.
+                cur.execute(f"USE {self._catalog}")
             yield cur
         finally:
             cur.close()
@@ -112,6 +143,15 @@ class Store:
                 raise
             cur.execute("COMMIT")
             cur.execute("CHECKPOINT")
+
+
+def open_snapshot(path: str | Path, *, memory_limit: str = "1GB", threads: int = 2) -> Store:
+    """Open a published snapshot file read-only, as it is on disk now (see ``Store._attached``).
+
+    Raises:
+        StoreError: If there is no snapshot at *path* or it cannot be read.
+    """
+    return Store(path, attach=True, memory_limit=memory_limit, threads=threads)
 
 
 def connect(

@@ -10,46 +10,43 @@ import pandas as pd
 import streamlit as st
 
 from observatory.services import views
-from observatory.ui.resources import settings, store
-
-_TTL = settings().cache_ttl_seconds
-_MAX = settings().cache_max_entries
+from observatory.ui.resources import cached, reader
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def catalogue() -> pd.DataFrame:
     """The indicator catalogue."""
-    return views.catalogue(store())
+    return views.catalogue(reader())
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def indicator(code: str) -> views.IndicatorInfo:
     """One indicator's entry."""
-    return views.indicator(store(), code)
+    return views.indicator(reader(), code)
 
 
-@st.cache_data(ttl=_TTL, max_entries=8, show_spinner=False)
+@cached(max_entries=8)
 def district_geojson() -> dict:
     """Display geometries of the districts."""
-    return views.district_geojson(store())
+    return views.district_geojson(reader())
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def years(code: str) -> list[int]:
     """Years with data for an indicator, newest first."""
-    return views.years(store(), views.indicator(store(), code))
+    return views.years(reader(), views.indicator(reader(), code))
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def district_year(code: str, year: int) -> pd.DataFrame:
     """Every district's value, rate and interval for one indicator and year."""
-    return views.district_year(store(), views.indicator(store(), code), year)
+    return views.district_year(reader(), views.indicator(reader(), code), year)
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def city_series(code: str, granularity: str) -> pd.DataFrame:
     """The city's series of an indicator."""
-    return views.city_series(store(), views.indicator(store(), code), granularity)
+    return views.city_series(reader(), views.indicator(reader(), code), granularity)
 
 
 def clear() -> None:

@@ -17,10 +17,8 @@ from observatory.services import mapview
 from observatory.services.mapview import MapPeriod, PeriodOptions
 from observatory.services.views import IndicatorInfo
 from observatory.ui import components, data, widgets
-from observatory.ui.resources import settings, store
+from observatory.ui.resources import cached, reader
 
-_TTL = settings().cache_ttl_seconds
-_MAX = settings().cache_max_entries
 PROFILE_PAGE = "pages/profile.py"
 
 # Lower / higher than the city for indicators with no better direction: purple and orange (PuOr end
@@ -29,25 +27,25 @@ _NEUTRAL_COLOURS = {"lower": "#5e3c99", "higher": "#e66101"}
 _NOT_COMPARED_COLOUR = "#bdbdbd"
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def period_options(code: str) -> PeriodOptions:
     """Calendar years and rolling-year end months of an indicator, newest first."""
-    return mapview.period_options(store(), data.indicator(code))
+    return mapview.period_options(reader(), data.indicator(code))
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def measures(code: str) -> list[str]:
     """What the map of an indicator can show."""
-    return mapview.measures(store(), data.indicator(code))
+    return mapview.measures(reader(), data.indicator(code))
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def table(code: str, period: str) -> pd.DataFrame:
     """Every district's value, interval, base and benchmark for one period."""
-    return mapview.district_table(store(), data.indicator(code), MapPeriod.parse(period))
+    return mapview.district_table(reader(), data.indicator(code), MapPeriod.parse(period))
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def figure(code: str, period: str, measure: str, scheme: str, locale: str) -> dict:
     """The map figure as a dict; the locale is in the key because its words and numbers are translated.
 
@@ -60,7 +58,7 @@ def figure(code: str, period: str, measure: str, scheme: str, locale: str) -> di
     return build_figure(info, shown, data.district_geojson(), measure, scheme).to_dict()
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def shown_table(code: str, period: str, measure: str, locale: str) -> pd.DataFrame:
     """The table with the shown measure and its texts in one language (see :func:`hover_frame`)."""
     del locale  # cache key only: the current language is already set for t()

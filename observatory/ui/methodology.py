@@ -12,10 +12,7 @@ from observatory.domain import Granularity, IndicatorKind, Polarity, Unit
 from observatory.i18n import enum_label, format_number, format_percent, t
 from observatory.services import catalogue as service
 from observatory.ui import components
-from observatory.ui.resources import settings, store
-
-_TTL = settings().cache_ttl_seconds
-_MAX = settings().cache_max_entries
+from observatory.ui.resources import cached, reader
 
 #: Kinds in the order the catalogue groups them; "all" is the filter's first option.
 KINDS = tuple(kind.value for kind in IndicatorKind)
@@ -35,13 +32,13 @@ _SEARCHED = ("code", "name", "theme", "description", "source")
 _MARKDOWN_SPECIAL = "\\`*_[]<>#|$~"
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def catalogue_table() -> pd.DataFrame:
     """Every indicator with what is stored of it (see services.catalogue.indicator_catalogue)."""
-    return service.indicator_catalogue(store())
+    return service.indicator_catalogue(reader())
 
 
-@st.cache_data(ttl=_TTL, max_entries=8, show_spinner=False)
+@cached(max_entries=8)
 def method_figures() -> service.MethodFigures:
     """The numbers the method texts quote, from the statistics code."""
     return service.method_figures()

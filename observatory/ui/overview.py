@@ -11,27 +11,25 @@ from observatory.i18n import format_number, format_percent, format_period, t
 from observatory.services import headlines, views
 from observatory.ui import strategy as strategy_ui
 from observatory.ui.components import download
-from observatory.ui.resources import settings, store
+from observatory.ui.resources import cached, reader, settings
 from observatory.ui.strategy_text import status_label
 
-_TTL = settings().cache_ttl_seconds
-_MAX = settings().cache_max_entries
 ARROWS = {"up": "▲", "down": "▼", "flat": "▶", "not_computable": "·"}
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def result_headlines() -> list[headlines.Headline]:
     """City headlines of every result indicator (those with comparable periods)."""
-    catalogue = views.catalogue(store())
+    catalogue = views.catalogue(reader())
     codes = catalogue.loc[catalogue["kind"] == "result", "code"]
-    found = [headlines.city_headline(store(), code, settings().city_code) for code in codes]
+    found = [headlines.city_headline(reader(), code, settings().city_code) for code in codes]
     return [h for h in found if h is not None]
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def movers(code: str) -> pd.DataFrame:
     """Districts that moved beyond chance for one indicator."""
-    return headlines.movers(store(), code, limit=6)
+    return headlines.movers(reader(), code, limit=6)
 
 
 def window_text(window: headlines.Window) -> str:

@@ -18,46 +18,44 @@ from observatory.services import profile
 from observatory.ui import components
 from observatory.ui import profile_charts as figures
 from observatory.ui import profile_table as words
-from observatory.ui.resources import settings, store
+from observatory.ui.resources import cached, reader
 
-_TTL = settings().cache_ttl_seconds
-_MAX = settings().cache_max_entries
 _CHART = {"displaylogo": False}
 KINDS = profile.KIND_ORDER
 
 
-@st.cache_data(ttl=_TTL, max_entries=2, show_spinner=False)
+@cached(max_entries=2)
 def profile_data() -> profile.ProfileData:
     """Panels, denominators and areas behind every district profile."""
-    return profile.load(store())
+    return profile.load(reader())
 
 
-@st.cache_data(ttl=_TTL, max_entries=2, show_spinner=False)
+@cached(max_entries=2)
 def district_names() -> dict[str, str]:
     """District code → name, in code order."""
     frame = profile.districts(profile_data())
     return dict(zip(frame["code"].astype(str), frame["name"].astype(str), strict=True))
 
 
-@st.cache_data(ttl=_TTL, max_entries=2, show_spinner=False)
+@cached(max_entries=2)
 def year_options() -> tuple[list[int], int | None]:
     """Years with district data (newest first) and the latest year complete for every indicator."""
     return profile.years(profile_data())
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def district_profile(district: str, year: int) -> profile.DistrictProfile:
     """The assembled profile of one district and year."""
     return profile.district_profile(profile_data(), district, year)
 
 
-@st.cache_data(ttl=_TTL, max_entries=1, show_spinner=False)
+@cached(max_entries=1)
 def _data_version() -> str:
     """A token renewed whenever cached data is cleared (after an import) or expires."""
     return uuid.uuid4().hex
 
 
-@st.cache_resource(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached(resource=True)
 def _figures(version: str, district: str, year: int, locale: str) -> dict[str, go.Figure]:
     """The page's figures, built once per data version, selection and language.
 
@@ -78,7 +76,7 @@ def _figures(version: str, district: str, year: int, locale: str) -> dict[str, g
     return built
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def _tables(district: str, year: int, locale: str) -> dict[str, pd.DataFrame]:
     """The formatted table of each kind, in one language."""
     del locale  # cache key only

@@ -1,17 +1,39 @@
-"""Process-wide resources: the settings and the one store connection (st.cache_resource)."""
+"""Process-wide resources: the settings, the staff store, the published snapshot, and which one a run reads.
+
+Two sources of data live in one process. Signed-in users (viewers and up) read the staff store,
+unsuppressed; the public reads only the published snapshot, where disclosure control has already
+been applied. app.py says at the start of every run which one this run reads (:func:`use_source`);
+pages and page modules read through :func:`reader`, and their cached reads are declared with
+:func:`cached`, which keys every cached result on the source as well as on the arguments, so a
+public visitor can never be served a result computed from the staff store.
+"""
 
 from __future__ import annotations
 
+import functools
+import os
+import threading
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import streamlit as st
 
 from observatory.config import Settings, load_settings
+from observatory.domain import Actor, Role
 from observatory.services.demo import ensure_demo
-from observatory.store import Store, connect
+from observatory.store import Store, StoreError, connect, open_snapshot
 
 # Served by the app itself: a named Material icon would be fetched from a third-party host.
 ICON = str(Path(__file__).parent / "assets" / "icon.png")
+
+STAFF = "staff"
+PUBLIC = "public"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_source: ContextVar[str] = ContextVar("observatory_source", default=PUBLIC)
 
 
 @st.cache_resource(show_spinner=False)
@@ -22,9 +44,121 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner="Preparing the observatory…")
 def store() -> Store:
-    """The process's only database connection; on an empty database, the demo city is loaded once."""
+    """The staff database, the process's only read-write connection.
+
+    On an empty database the demo city is loaded once (and published, so the public has a release).
+    Never opened in public mode.
+    """
     conf = settings()
+    if conf.public_mode:
+        raise StoreError("public mode serves the published snapshot only; the staff database is not opened")
     opened = connect(conf.db_path, memory_limit=conf.memory_limit, threads=conf.threads)
     if conf.load_demo:
-        ensure_demo(opened, conf.demo_dir)
+        ensure_demo(opened, conf.demo_dir, snapshot_path=conf.snapshot_path)
     return opened
+
+
+class _Published:
+    """The published snapshot, reopened when a new release replaces the file.
+
+    The release before stays open for readers that are still using it; it is closed when the one
+    after it arrives.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int, int] | None = None
+        self._current: Store | None = None
+        self._retired: Store | None = None
+
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+    def get(self) -> tuple[Store | None, str]:
+        """The open snapshot (None when nothing is published) and a key naming the release."""
+        stamp = self._file_stamp()
+        with self._lock:
+            if stamp != self._stamp:
+                opened = open_snapshot(self.path) if stamp else None
+                if self._retired is not None:
+                    self._retired.close()
+                self._retired, self._current, self._stamp = self._current, opened, stamp
+            return self._current, f"{PUBLIC}:{self._stamp}"
+
+
+@st.cache_resource(show_spinner=False)
+def _published() -> _Published:
+    return _Published(settings().snapshot_path)
+
+
+def published() -> Store | None:
+    """The published snapshot as it is on disk now, or None when nothing has been published yet."""
+    if not settings().public_mode:
+        store()  # the demo's first release is written when the staff store is first opened
+    return _published().get()[0]
+
+
+def use_source(actor: Actor) -> None:
+    """Say which data this run reads: the staff store for viewers and up, else the published snapshot."""
+    if actor.role is not Role.PUBLIC and not settings().public_mode:
+        _source.set(STAFF)
+        return
+    published()
+    _source.set(_published().get()[1])
+
+
+def source_key() -> str:
+    """Names what this run reads: ``staff``, or ``public:<release>``."""
+    return _source.get()
+
+
+def reads_published() -> bool:
+    """True when this run shows the published (disclosure-controlled) data."""
+    return source_key() != STAFF
+
+
+def reader() -> Store:
+    """The store this run reads.
+
+    Raises:
+        StoreError: If the run reads the public release and nothing has been published.
+    """
+    if not reads_published():
+        return store()
+    found = published()
+    if found is None:
+        raise StoreError("nothing has been published yet")
+    return found
+
+
+def cached(*, max_entries: int | None = None, resource: bool = False) -> Callable[[F], F]:
+    """``st.cache_data`` (or ``st.cache_resource``) keyed on this run's source as well as the arguments.
+
+    Args:
+        max_entries: Bound on cached results (default: the setting ``cache_max_entries``).
+        resource: Keep the returned object itself (built figures) instead of a pickled copy.
+    """
+    conf = settings()
+    bound = max_entries or conf.cache_max_entries
+    cache: Any = st.cache_resource if resource else st.cache_data
+
+    def decorate(func: F) -> F:
+        def keyed(source: str, *args: Any, **kwargs: Any) -> Any:
+            return func(*args, **kwargs)
+
+        # Streamlit names a cache by module, qualified name and source; give each its function's names.
+        keyed.__module__, keyed.__qualname__ = func.__module__, func.__qualname__
+        stored = cache(ttl=conf.cache_ttl_seconds, max_entries=bound, show_spinner=False)(keyed)
+
+        @functools.wraps(func)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return stored(source_key(), *args, **kwargs)
+
+        return cast(F, call)
+
+    return decorate

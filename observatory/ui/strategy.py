@@ -12,7 +12,7 @@ from observatory import charts
 from observatory.i18n import format_date, format_percent, format_period, get_locale, t
 from observatory.services import strategy
 from observatory.ui.components import download
-from observatory.ui.resources import settings, store
+from observatory.ui.resources import cached, reader
 from observatory.ui.strategy_text import (
     STATUS_COLOURS,
     STATUS_SYMBOLS,
@@ -23,8 +23,6 @@ from observatory.ui.strategy_text import (
     value_text,
 )
 
-_TTL = settings().cache_ttl_seconds
-_MAX = settings().cache_max_entries
 ALL = "all"
 
 __all__ = [
@@ -46,34 +44,34 @@ __all__ = [
 ]
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def objectives() -> pd.DataFrame:
     """Every objective with its current value, change test and status."""
-    return strategy.objective_table(store())
+    return strategy.objective_table(reader())
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def axes() -> pd.DataFrame:
     """The strategy's axes."""
-    return strategy.axes(store())
+    return strategy.axes(reader())
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def trajectory(code: str) -> pd.DataFrame:
     """Yearly values of one objective with their intervals."""
-    return strategy.objective_trajectory(store(), code)
+    return strategy.objective_trajectory(reader(), code)
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def actions() -> pd.DataFrame:
     """Every action with its partners."""
-    return strategy.all_actions(store())
+    return strategy.all_actions(reader())
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def assessments() -> pd.DataFrame:
     """Every written assessment."""
-    return strategy.assessments(store())
+    return strategy.assessments(reader())
 
 
 def status_summary() -> pd.DataFrame:
@@ -128,7 +126,7 @@ def _progress(row: pd.Series) -> None:
 Point = tuple[int, float, float, float]
 
 
-@st.cache_resource(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached(resource=True)
 def _trajectory_figure(
     points: tuple[Point, ...], ends: tuple[date, float, date, float], y_title: str, labels: tuple[str, ...]
 ) -> go.Figure:
@@ -187,7 +185,7 @@ def _trajectory(row: pd.Series) -> None:
     download(frame, f"{code}-trajectory.csv", key=f"trajectory-{code}-csv")
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def _actions_in_words(locale: str) -> dict[str, pd.DataFrame]:
     """Every objective's actions table in one language, built once (dates in words cost time)."""
     frame = actions()

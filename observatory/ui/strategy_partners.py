@@ -9,25 +9,22 @@ from observatory.domain import ActionStatus, Sector
 from observatory.i18n import format_date, get_locale, t
 from observatory.services import strategy
 from observatory.ui.components import download
-from observatory.ui.resources import settings, store
-
-_TTL = settings().cache_ttl_seconds
-_MAX = settings().cache_max_entries
+from observatory.ui.resources import cached, reader
 
 ALL = "all"
 SECTORS = (ALL, *(s.value for s in Sector))
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def partners() -> pd.DataFrame:
     """Each partner with its counts of actions led and joined, and their statuses."""
-    return strategy.partner_view(store())
+    return strategy.partner_view(reader())
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def partner_actions() -> pd.DataFrame:
     """One row per partner and action, with the partner's role."""
-    return strategy.partner_actions(store())
+    return strategy.partner_actions(reader())
 
 
 def sector_label(sector: str) -> str:
@@ -72,7 +69,7 @@ def partner_actions_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def _in_words(sector: str, locale: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both partner tables of one sector in one language, built once."""
     return partners_table(_of_sector(partners(), sector)), partner_actions_table(

@@ -16,10 +16,8 @@ from observatory import charts
 from observatory.i18n import format_month, format_number, format_percent, t
 from observatory.services import trend_checks, trends, views
 from observatory.ui import components
-from observatory.ui.resources import settings, store
+from observatory.ui.resources import cached, reader
 
-_TTL = settings().cache_ttl_seconds
-_MAX = settings().cache_max_entries
 CSV_COLUMNS = [
     "area_code",
     "series",
@@ -35,55 +33,55 @@ CSV_COLUMNS = [
 ]
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def area_names() -> dict[str, str]:
     """Name of the city and of every district by code."""
-    frame = trends.areas(store())
+    frame = trends.areas(reader())
     return dict(zip(frame["code"], frame["name"], strict=True))
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def city() -> str:
     """The city's area code."""
-    return trends.city_code(store())
+    return trends.city_code(reader())
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def view_options(code: str) -> list[str]:
     """Views the indicator supports (year, quarter, month, rolling12)."""
-    return trends.available_views(store(), views.indicator(store(), code))
+    return trends.available_views(reader(), views.indicator(reader(), code))
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def breaks(code: str) -> list[tuple[date, str]]:
     """The indicator's series breaks."""
-    return trends.series_breaks(store(), views.indicator(store(), code))
+    return trends.series_breaks(reader(), views.indicator(reader(), code))
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def panel(code: str, view: str) -> pd.DataFrame:
     """Every area's values of an indicator at one view, with denominators."""
-    return trends.panel(store(), views.indicator(store(), code), view)
+    return trends.panel(reader(), views.indicator(reader(), code), view)
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def shown(code: str, view: str, measure: str) -> pd.DataFrame:
     """Every area's drawn value and 95% interval."""
-    return trends.measured(panel(code, view), views.indicator(store(), code), measure)
+    return trends.measured(panel(code, view), views.indicator(reader(), code), measure)
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def verdicts(code: str, measure: str) -> pd.DataFrame:
     """Every area's five-point trend verdict."""
-    info = views.indicator(store(), code)
+    info = views.indicator(reader(), code)
     return trend_checks.trend_verdicts(panel(code, "year"), info, measure, breaks(code))
 
 
-@st.cache_data(ttl=_TTL, max_entries=_MAX, show_spinner=False)
+@cached()
 def changes(code: str, measure: str) -> tuple[pd.DataFrame, pd.Timestamp | None]:
     """Every area's latest month against a year earlier, and the month compared."""
     monthly = panel(code, "month")
-    info = views.indicator(store(), code)
+    info = views.indicator(reader(), code)
     return trend_checks.month_changes(monthly, info, measure), trend_checks.reference_month(monthly)
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the app tests: a demo database built once, copied fresh for each test."""
+"""Fixtures for the app tests: a demo database and its public release built once, copied for each test."""
 
 import shutil
 
@@ -13,18 +13,21 @@ def _clear_streamlit_caches():
 
 @pytest.fixture
 def app_env(monkeypatch, tmp_path):
-    """Point the app at a temporary database; caches are cleared before and after."""
+    """Point the app at a temporary database and snapshot; caches are cleared before and after."""
 
-    def use(path):
+    def use(path, snapshot=None):
         monkeypatch.setenv("OBSERVATORY_DB", str(path))
+        monkeypatch.setenv("OBSERVATORY_SNAPSHOT", str(snapshot or tmp_path / "public.duckdb"))
         return path
 
+    monkeypatch.setenv("OBSERVATORY_SNAPSHOT", str(tmp_path / "public.duckdb"))
     _clear_streamlit_caches()
     yield use
     _clear_streamlit_caches()
 
 
 @pytest.fixture
-def demo_app(app_env, demo_file, tmp_path):
-    """A copy of the demo database, ready for the app."""
-    return app_env(shutil.copy(demo_file, tmp_path / "demo.duckdb"))
+def demo_app(app_env, demo_file, demo_release, tmp_path):
+    """A copy of the demo database and of its first public release, ready for the app."""
+    snapshot = shutil.copy(demo_release, tmp_path / "public.duckdb")
+    return app_env(shutil.copy(demo_file, tmp_path / "demo.duckdb"), snapshot)

@@ -1,19 +1,46 @@
-"""Reading what AppTest rendered: plotly figure JSON with plotly 7's base64 arrays decoded."""
+"""Starting the app as a given role, and reading what AppTest rendered (plotly 7's base64 arrays decoded)."""
 
 import base64
 import json
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from observatory import auth
+from observatory.domain import Actor, Role
+from observatory.services import accounts
+from observatory.store import connect
+from observatory.ui.session import SESSION_KEY
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+#: Password of the accounts the tests sign in with (one per role, named after it).
+PASSWORD = "correct horse battery staple"
+_ADMIN = Actor("test-setup", Role.ADMIN)
 
 
-def start(page: str | None = None, *, query: dict | None = None) -> AppTest:
+def ensure_account(role: str, *, db: str | None = None) -> str:
+    """Make sure the test database has an account named after ``role``; returns its name."""
+    store = connect(db or os.environ["OBSERVATORY_DB"])
+    try:
+        if not accounts.account_exists(store, role, actor=_ADMIN):
+            accounts.create_account(store, role, Role(role), PASSWORD, actor=_ADMIN)
+    finally:
+        store.close()
+    return role
+
+
+def start(page: str | None = None, *, query: dict | None = None, role: str | None = None) -> AppTest:
+    """Run app.py (then switch to ``page``) as an anonymous visitor, or signed in as ``role``."""
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    if role:
+        name = ensure_account(role)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        at.session_state[SESSION_KEY] = auth.Session(name, Role(role), now, now)
     at.run()
     if page:
         at.switch_page(page).run()
@@ -43,3 +70,8 @@ def map_locations(figure: dict) -> list[str]:
         if trace.get("type") == "choroplethmap"
         for loc in trace.get("locations", [])
     ]
+
+
+def official(page: str | None = None, *, query: dict | None = None) -> AppTest:
+    """The app as an elected official sees it: signed in as a viewer, data unsuppressed."""
+    return start(page, query=query, role="viewer")

@@ -6,17 +6,20 @@ from pathlib import Path
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import figures, map_locations, start
+from tests.app.helpers import figures, map_locations, official
 
 PAGE = "pages/map.py"
 PAGE_FILE = Path(__file__).resolve().parents[2] / PAGE
 
-# The page alone, in one language, as a visitor opening its URL gets it: AppTest's switch_page runs the
+# The page alone, in one language, as a viewer opening its URL gets it: AppTest's switch_page runs the
 # page without app.py (so without its language), after the default page has run and written the URL.
 _IN_LANGUAGE = """
 import runpy
+from observatory.domain import Actor, Role
 from observatory.i18n import set_locale
+from observatory.ui.resources import use_source
 set_locale({lang!r})
+use_source(Actor("viewer", Role.VIEWER))
 runpy.run_path({page!r}, run_name="__main__")
 """
 
@@ -128,7 +131,7 @@ def test_every_language_renders(demo_app):
 
 
 def test_clicking_a_district_opens_its_profile(demo_app):
-    at = start(PAGE, query={"indicator": "burglary"})
+    at = official(PAGE, query={"indicator": "burglary"})
     chart = at.get("plotly_chart")[0]
     selection = {
         "selection": {
@@ -147,6 +150,6 @@ def test_clicking_a_district_opens_its_profile(demo_app):
 
 
 def test_indicator_chosen_on_another_page_carries_over(demo_app):
-    at = start(PAGE, query={"indicator": "robbery"})
+    at = official(PAGE, query={"indicator": "robbery"})
     assert not at.exception
     assert at.selectbox(key="indicator").value == "robbery"

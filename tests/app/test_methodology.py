@@ -8,14 +8,14 @@ from streamlit.testing.v1 import AppTest
 
 from observatory import i18n
 from observatory.ui import methodology
-from tests.app.helpers import start
+from tests.app.helpers import official
 
 PAGE = "pages/methodology.py"
 PAGE_FILE = Path(__file__).resolve().parents[2] / PAGE
 
 
 def _page_in(lang: str) -> AppTest:
-    return start(PAGE, query={"lang": lang})
+    return official(PAGE, query={"lang": lang})
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +66,7 @@ def _catalogue(**changes) -> pd.DataFrame:
 
 
 def test_page_lists_every_indicator_and_the_methods(demo_app):
-    at = start(PAGE)
+    at = official(PAGE)
     assert not at.exception
     assert len(_entries(at)) == 16
     assert [h.value for h in at.header] == ["Indicators", "Statistical methods"]
@@ -76,7 +76,7 @@ def test_page_lists_every_indicator_and_the_methods(demo_app):
 
 
 def test_entries_are_grouped_by_kind_then_theme(demo_app):
-    at = start(PAGE)
+    at = official(PAGE)
     codes = _entries(at)
     assert codes[:2] == ["unemployment", "youth_share"]
     assert codes.index("treatment_referrals") < codes.index("burglary")
@@ -84,7 +84,7 @@ def test_entries_are_grouped_by_kind_then_theme(demo_app):
 
 
 def test_entry_shows_denominator_polarity_threshold_and_coverage_in_words(demo_app):
-    at = start(PAGE)
+    at = official(PAGE)
     burglary = next(md.value for md in at.markdown if "`burglary`" in md.value)
     assert "rate per 1,000 dwellings (2016–2025)" in burglary
     assert "lower is better" in burglary
@@ -95,7 +95,7 @@ def test_entry_shows_denominator_polarity_threshold_and_coverage_in_words(demo_a
 
 
 def test_kind_filter_keeps_one_kind_and_goes_into_the_url(demo_app):
-    at = start(PAGE)
+    at = official(PAGE)
     at.radio(key="kind").set_value("context").run()
     assert not at.exception
     assert sorted(_entries(at)) == ["unemployment", "youth_share"]
@@ -103,7 +103,7 @@ def test_kind_filter_keeps_one_kind_and_goes_into_the_url(demo_app):
 
 
 def test_search_narrows_the_list_and_goes_into_the_url(demo_app):
-    at = start(PAGE)
+    at = official(PAGE)
     at.text_input(key="search").input("BURGLARY").run()
     assert not at.exception
     assert _entries(at) == ["burglary"]
@@ -111,14 +111,14 @@ def test_search_narrows_the_list_and_goes_into_the_url(demo_app):
 
 
 def test_emptied_search_leaves_the_url(demo_app):
-    at = start(PAGE, query={"search": "drug"})
+    at = official(PAGE, query={"search": "drug"})
     at.text_input(key="search").input("").run()
     assert len(_entries(at)) == 16
     assert "search" not in at.query_params
 
 
 def test_url_restores_kind_and_search(demo_app):
-    at = start(PAGE, query={"kind": "activity", "search": "drug"})
+    at = official(PAGE, query={"kind": "activity", "search": "drug"})
     assert not at.exception
     assert at.radio(key="kind").value == "activity"
     assert at.text_input(key="search").value == "drug"
@@ -126,14 +126,14 @@ def test_url_restores_kind_and_search(demo_app):
 
 
 def test_no_match_says_so(demo_app):
-    at = start(PAGE, query={"search": "no such indicator"})
+    at = official(PAGE, query={"search": "no such indicator"})
     assert not at.exception
     assert _entries(at) == []
     assert at.info[0].value == "No indicator matches this kind and search."
 
 
 def test_catalogue_can_be_downloaded(demo_app):
-    at = start(PAGE)
+    at = official(PAGE)
     buttons = at.get("download_button")
     assert len(buttons) == 1
     assert buttons[0].proto.label == "Download CSV"

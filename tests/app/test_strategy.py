@@ -3,13 +3,13 @@
 from datetime import datetime
 
 from observatory.store import connect
-from tests.app.helpers import figures, start
+from tests.app.helpers import figures, official
 
 PAGE = "pages/strategy.py"
 
 
 def _in_language(lang):
-    return start(PAGE, query={"lang": lang})
+    return official(PAGE, query={"lang": lang})
 
 
 def _badges(at):
@@ -17,7 +17,7 @@ def _badges(at):
 
 
 def test_every_objective_gets_a_status_a_progress_bar_and_a_trajectory(demo_app):
-    at = start(PAGE)
+    at = official(PAGE)
     assert not at.exception
     assert len(figures(at)) == 8
     assert len(at.get("progress")) == 8
@@ -30,7 +30,7 @@ def test_every_objective_gets_a_status_a_progress_bar_and_a_trajectory(demo_app)
 
 
 def test_trajectory_draws_actual_path_baseline_and_target(demo_app):
-    at = start(PAGE, query={"axis": "AX2"})
+    at = official(PAGE, query={"axis": "AX2"})
     names = [trace["name"] for trace in figures(at)[0]["data"]]
     assert names == ["Path to target", "Actual", "Baseline", "Target"]
     actual = figures(at)[0]["data"][1]
@@ -38,7 +38,7 @@ def test_trajectory_draws_actual_path_baseline_and_target(demo_app):
 
 
 def test_axis_choice_filters_objectives_and_goes_to_the_url(demo_app):
-    at = start(PAGE)
+    at = official(PAGE)
     at.selectbox(key="axis").select("AX4").run()
     assert not at.exception
     assert len(figures(at)) == 4
@@ -46,7 +46,7 @@ def test_axis_choice_filters_objectives_and_goes_to_the_url(demo_app):
 
 
 def test_sector_choice_filters_partners_and_goes_to_the_url(demo_app):
-    at = start(PAGE)
+    at = official(PAGE)
     assert len(at.dataframe[-2].value) == 13
     at.radio(key="sector").set_value("community").run()
     assert not at.exception
@@ -55,7 +55,7 @@ def test_sector_choice_filters_partners_and_goes_to_the_url(demo_app):
 
 
 def test_url_restores_axis_and_sector(demo_app):
-    at = start(PAGE, query={"axis": "AX3", "sector": "private"})
+    at = official(PAGE, query={"axis": "AX3", "sector": "private"})
     assert not at.exception
     assert at.selectbox(key="axis").value == "AX3"
     assert at.radio(key="sector").value == "private"
@@ -64,7 +64,7 @@ def test_url_restores_axis_and_sector(demo_app):
 
 
 def test_objectives_and_partners_can_be_downloaded(demo_app):
-    at = start(PAGE)
+    at = official(PAGE)
     labels = [b.proto.label for b in at.get("download_button")]
     assert len(labels) == 8 + 3  # one per trajectory, the objectives, the partners and their actions
 
@@ -77,7 +77,7 @@ def test_written_assessment_shows_under_its_objective(demo_app):
             [datetime(2026, 1, 20)],
         )
     store.close()
-    at = start(PAGE, query={"axis": "AX2"})
+    at = official(PAGE, query={"axis": "AX2"})
     assert any("Dealing moved two streets east." in m.value for m in at.markdown)
     assert any("Rita S." in c.value for c in at.caption)
 

@@ -5,14 +5,14 @@ from pathlib import Path
 import pytest
 
 from observatory.store import connect
-from tests.app.helpers import figures, start
+from tests.app.helpers import figures, official
 
 PAGE = "pages/trends.py"
 PAGE_FILE = Path(__file__).resolve().parents[2] / PAGE
 
 
 def _open(query=None):
-    return start(PAGE, query={"indicator": "burglary", **(query or {})})
+    return official(PAGE, query={"indicator": "burglary", **(query or {})})
 
 
 def _line_names(figure):
@@ -111,7 +111,7 @@ def test_series_break_is_drawn_and_named(demo_app):
 
 
 def test_url_restores_the_selections(demo_app):
-    at = start(
+    at = official(
         PAGE, query={"indicator": "robbery", "view": "quarter", "measure": "count", "districts": ["07", "20"]}
     )
     assert not at.exception
@@ -122,7 +122,7 @@ def test_url_restores_the_selections(demo_app):
 
 
 def _page_in(lang, query):
-    return start(PAGE, query={"lang": lang, **query})
+    return official(PAGE, query={"lang": lang, **query})
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,25 @@
+"""Sign in: staff and officials with a local account, or through the city's identity provider."""
+
+import streamlit as st
+
+from observatory import ui
+from observatory.i18n import t
+from observatory.ui import session
+
+ui.through_app()
+
+st.title(t("signin.title"))
+session.notice()
+if session.sso_enabled():
+    if st.button(t("signin.sso_button"), key="sso-login", type="primary"):
+        st.login()
+    st.caption(t("signin.sso_or_local"))
+with st.form("sign-in", clear_on_submit=False):
+    name = st.text_input(t("signin.name"), key="signin-name", autocomplete="username")
+    password = st.text_input(t("signin.password"), type="password", key="signin-password")
+    submitted = st.form_submit_button(t("signin.submit"))
+if submitted:
+    if session.sign_in(name.strip(), password):
+        st.switch_page("pages/overview.py")
+    st.error(t("signin.refused"))
+st.caption(t("signin.help"))
