@@ -4,7 +4,7 @@ import streamlit as st
 
 from observatory.i18n import LOCALES, set_locale, t
 from observatory.ui import navigation, session, widgets
-from observatory.ui.resources import ICON, settings, use_source
+from observatory.ui.resources import ICON, published, reads_published, settings, use_source
 
 LANGUAGE_NAMES = {"en": "English", "pt": "Português", "fr": "Français"}
 
@@ -23,8 +23,17 @@ actor = session.begin_run()
 use_source(actor)
 session.sidebar_status()
 
+specs = navigation.pages_for(actor.role, public_mode=conf.public_mode)
+if reads_published() and published() is None:
+    st.info(t("public.nothing_published"))
+    specs = [spec for spec in specs if spec.anonymous_only]
+    if not specs:
+        st.stop()
+elif reads_published():
+    session.release_note()
+
 sections: dict[str, list] = {}
-for spec in navigation.pages_for(actor.role, public_mode=conf.public_mode):
+for spec in specs:
     page = st.Page(spec.path, title=t(spec.title), icon=spec.icon, default=spec.default)
     sections.setdefault(t(spec.section), []).append(page)
 st.navigation(sections).run()

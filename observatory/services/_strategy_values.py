@@ -38,15 +38,15 @@ def _sum_of_districts(store: Store, info: IndicatorInfo) -> pd.DataFrame:
 def area_years(store: Store, info: IndicatorInfo, area_code: str, level: int) -> pd.DataFrame:
     """Complete calendar years of one indicator in one area; withheld years keep a NaN value.
 
-    For the city (level 0) and an additive indicator the value is the sum of the districts (the
-    city's own rows are used only when no district has any); otherwise the area's own rows,
+    For the city (level 0) the value is its own rows, or for an additive indicator without them the
+    sum of the districts (views.sums_districts); otherwise the area's own rows,
     summed from months or quarters for additive units.
 
     Returns:
         year, value, sample_size, complete, withheld — one row per complete year.
     """
     frame = pd.DataFrame(columns=YEAR_COLUMNS)
-    if level == 0 and info.additive:
+    if level == 0 and views.sums_districts(store, info):
         frame = _sum_of_districts(store, info)
     if frame.empty:
         own = views.yearly_values(store, info, level=level)

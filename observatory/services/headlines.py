@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from observatory.services import views
 from observatory.services.views import IndicatorInfo, indicator, latest_at
 from observatory.stats import compare, rates
 from observatory.store import Store, queries
@@ -91,9 +92,8 @@ def city_headline(store: Store, code: str, city_code: str) -> Headline | None:
     if window is None:
         return None
     starts = [window.previous_start, window.start]
-    sums = queries.window_totals(store, info.code, starts, window.end, level=1) if info.additive else None
-    if sums is None or sums.empty:  # not additive, or kept for the city only
-        sums = queries.window_totals(store, info.code, starts, window.end, level=0)
+    level = 1 if views.sums_districts(store, info) else 0
+    sums = queries.window_totals(store, info.code, starts, window.end, level=level)
     if len(sums) != 2 or sums["withheld"].any() or not sums["complete"].all():
         return None
     year = _add_months(window.end, -1).year

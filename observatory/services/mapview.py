@@ -89,7 +89,7 @@ class CityFigure:
 
 def monthly_counts(store: Store, info: IndicatorInfo) -> bool:
     """True when the indicator adds up and is stored by month, so rolling 12-month periods exist."""
-    stored = queries.granularities(store, info.code)
+    stored = queries.granularities(store, info.code, level=1)
     return info.additive and bool(stored) and stored[0] == Granularity.MONTH.value
 
 

@@ -111,7 +111,8 @@ def panel(store: Store, info: views.IndicatorInfo, city_code: str) -> pd.DataFra
     districts = _districts(store, info)
     if districts.empty:
         return pd.DataFrame(columns=PANEL_COLUMNS)
-    city = _city_from_districts(districts, city_code) if info.additive else _city_own(store, info, city_code)
+    summed = views.sums_districts(store, info)
+    city = _city_from_districts(districts, city_code) if summed else _city_own(store, info, city_code)
     frame = pd.concat([districts, city], ignore_index=True)
     frame["year"] = frame["year"].astype("int64")
     estimate = rates.ci_for(

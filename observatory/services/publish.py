@@ -25,6 +25,9 @@ from observatory.store import Store, snapshot, writes
 #: Status of an observation withheld by disclosure control in a snapshot.
 SUPPRESSED = "suppressed"
 
+#: Units whose values add up over areas and periods.
+ADDITIVE_UNITS = (Unit.COUNT.value, Unit.AMOUNT.value)
+
 # Margins whose totals can be derived: districts of one city and period; periods of one area and year.
 MARGINS = [["granularity", "period_start", "parent"], ["area_code", "granularity", "year"]]
 
@@ -62,6 +65,88 @@ def _suppress_indicator(rows: pd.DataFrame, threshold: int) -> pd.DataFrame:
     done["status"] = done["status"].where(~withheld, SUPPRESSED)
     done["display"] = done["display"].where(done["withheld"].astype(bool), None)
     return done
+
+
+def city_totals(observations: pd.DataFrame, indicators: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """The city's own rows for every count or amount that has district rows and none of the city's.
+
+    Made from the unsuppressed district values before anything is withheld, so the public keeps the
+    city total even where small district counts are withheld. A period in which a district is
+    missing or withheld at source gets a withheld city row (the total is unknown), never a partial sum.
+
+    Returns:
+        Rows with the observation columns, one per indicator, granularity and period.
+    """
+    additive = indicators.loc[indicators["unit"].isin(ADDITIVE_UNITS), "code"]
+    levels = areas.set_index("code")["level"]
+    level = observations["area_code"].map(levels)
+    has_city = set(observations.loc[level == 0, "indicator_code"])
+    rows = observations[(level == 1) & observations["indicator_code"].isin(set(additive) - has_city)]
+    if rows.empty:
+        return observations.iloc[0:0]
+    districts = int((areas["level"] == 1).sum())
+    city = areas.loc[areas["level"] == 0, "code"].iloc[0]
+    grouped = rows.groupby(["indicator_code", "granularity", "period_start"], sort=True)
+    totals = grouped.agg(
+        value=("value", lambda v: v.sum(min_count=1) if v.notna().all() else np.nan),
+        sample_size=("sample_size", lambda v: v.sum(min_count=1)),
+        areas=("area_code", "nunique"),
+        provisional=("status", lambda v: (v == ObservationStatus.PROVISIONAL.value).any()),
+    ).reset_index()
+    totals.loc[totals["areas"] < districts, "value"] = np.nan
+    totals["status"] = np.where(
+        totals["value"].isna(),
+        ObservationStatus.NOT_PUBLISHED.value,
+        np.where(totals["provisional"], ObservationStatus.PROVISIONAL.value, ObservationStatus.OK.value),
+    )
+    totals["area_code"] = city
+    return totals[list(observations.columns)]
+
+
+_PARTS = {"month": 12, "quarter": 4}
+
+
+def district_years(observations: pd.DataFrame, indicators: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """The observations with every district's months or quarters of a count replaced by calendar years.
+
+    The public reads districts by year, as observatories publish them: most district-month counts
+    are small and would nearly all be withheld, while a year is large enough to show. Only complete
+    years are published; a year with a part withheld at source is withheld, never a partial sum.
+    The city keeps its months (its totals are large). Other units keep their rows as stored.
+
+    Returns:
+        The observation rows to publish (before disclosure control).
+    """
+    additive = set(indicators.loc[indicators["unit"].isin(ADDITIVE_UNITS), "code"])
+    level = observations["area_code"].map(areas.set_index("code")["level"])
+    finer = observations["granularity"].isin(list(_PARTS)) & (level >= 1)
+    roll = finer & observations["indicator_code"].isin(additive)
+    parts = observations[roll]
+    if parts.empty:
+        return observations
+    year = pd.to_datetime(parts["period_start"]).dt.year
+    years = (
+        parts.assign(year=year)
+        .groupby(["indicator_code", "area_code", "granularity", "year"], sort=True)
+        .agg(
+            value=("value", lambda v: v.sum() if v.notna().all() else np.nan),
+            sample_size=("sample_size", lambda v: v.sum(min_count=1)),
+            parts=("value", "size"),
+            provisional=("status", lambda v: (v == ObservationStatus.PROVISIONAL.value).any()),
+        )
+        .reset_index()
+    )
+    years = years[years["parts"] == years["granularity"].map(_PARTS)]
+    years = years.assign(
+        granularity="year",
+        period_start=pd.to_datetime(years["year"].astype(str) + "-01-01").dt.date,
+        status=np.where(
+            years["value"].isna(),
+            ObservationStatus.NOT_PUBLISHED.value,
+            np.where(years["provisional"], ObservationStatus.PROVISIONAL.value, ObservationStatus.OK.value),
+        ),
+    )
+    return pd.concat([observations[~roll], years[list(observations.columns)]], ignore_index=True)
 
 
 def disclose_observations(
@@ -104,9 +189,12 @@ def disclose_observations(
 def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
     """The public tables with disclosure applied, and the counts the release records."""
     tables = snapshot.read_public_sources(store)
-    observations, reasons = disclose_observations(
-        tables["observations"], tables["indicators"], tables["areas"]
+    staff = tables["observations"]
+    with_city = pd.concat(
+        [staff, city_totals(staff, tables["indicators"], tables["areas"])], ignore_index=True
     )
+    public = district_years(with_city, tables["indicators"], tables["areas"])
+    observations, reasons = disclose_observations(public, tables["indicators"], tables["areas"])
     tables["observations"] = observations
     counts = {
         "observations": len(observations),
@@ -161,3 +249,13 @@ def publish(store: Store, *, actor: Actor, snapshot_path: str | Path, now: datet
         suppressed_secondary=counts["suppressed_secondary"],
         not_published=counts["not_published"],
     )
+
+
+def current_release(store: Store) -> dict[str, object] | None:
+    """What the release read through ``store`` (a published snapshot) holds: its ``release`` row.
+
+    Returns:
+        published_at and the counts of :data:`observatory.store.snapshot.SNAPSHOT_TABLES` ``release``;
+        None when the store is not a snapshot.
+    """
+    return snapshot.release_row(store)

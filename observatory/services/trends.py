@@ -75,11 +75,8 @@ def series_breaks(store: Store, info: IndicatorInfo) -> list[tuple[date, str]]:
 
 def _values(store: Store, info: IndicatorInfo, target: str) -> pd.DataFrame:
     """The city's and the districts' values at ``target`` periods (city = sum of districts for counts)."""
-    stored = queries.granularities(store, info.code)
-    source = stored[0] if info.additive else target
-    districts = queries.aggregated(store, info.code, stored=source, target=target, level=1)
-    city = queries.aggregated(store, info.code, stored=source, target=target, level=0)
-    if info.additive and len(districts):
+    districts, city = (_level_values(store, info, target, level) for level in (1, 0))
+    if len(districts) and views.sums_districts(store, info):
         city = districts.groupby("period_start", as_index=False).agg(
             value=("value", "sum"),
             sample_size=("sample_size", "sum"),
@@ -94,6 +91,21 @@ def _values(store: Store, info: IndicatorInfo, target: str) -> pd.DataFrame:
     frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     return frame[["area_code", "period_start", "value", "sample_size", "withheld", "complete"]]
+
+
+def _level_values(store: Store, info: IndicatorInfo, target: str, level: int) -> pd.DataFrame:
+    """One level's values at ``target`` periods, from the finest granularity that level stores.
+
+    Levels may be stored differently (a published release keeps districts by year only); a level
+    with nothing that adds up to ``target`` gives no rows, and its series is drawn without points.
+    """
+    stored = queries.granularities(store, info.code, level=level)
+    source = stored[0] if info.additive and stored else target
+    if not queries.can_aggregate(source, target):
+        return pd.DataFrame(
+            columns=["area_code", "period_start", "value", "sample_size", "complete", "withheld"]
+        )
+    return queries.aggregated(store, info.code, stored=source, target=target, level=level)
 
 
 def _rolled(frame: pd.DataFrame) -> pd.DataFrame:

@@ -93,7 +93,7 @@ def yearly_values(store: Store, info: IndicatorInfo, *, level: int) -> pd.DataFr
     Returns:
         area_code, year, value, sample_size, complete, withheld.
     """
-    stored = queries.granularities(store, info.code)
+    stored = queries.granularities(store, info.code, level=level)
     if not stored:
         return pd.DataFrame(columns=["area_code", "year", "value", "sample_size", "complete", "withheld"])
     finest = stored[0] if info.additive else ("year" if "year" in stored else stored[-1])
@@ -115,12 +115,17 @@ def as_of(frame: pd.DataFrame, denominators: pd.DataFrame) -> pd.DataFrame:
     Returns:
         The frame (sorted by year) with float denominator and denominator_year columns added.
     """
-    left = frame.assign(year=frame["year"].astype("int64")).sort_values("year", kind="stable")
+    # Codes as one text dtype on both sides: an empty part of a frame can leave them as plain objects.
+    left = frame.assign(year=frame["year"].astype("int64"), area_code=frame["area_code"].astype(str))
+    left = left.sort_values("year", kind="stable")
     if denominators.empty or left.empty:
         return left.assign(denominator=np.nan, denominator_year=np.nan)
     right = (
         denominators.rename(columns={"value": "denominator", "year": "denominator_year"})
-        .assign(denominator_year=lambda d: d["denominator_year"].astype("int64"))
+        .assign(
+            denominator_year=lambda d: d["denominator_year"].astype("int64"),
+            area_code=lambda d: d["area_code"].astype(str),
+        )
         .sort_values("denominator_year", kind="stable")
     )
     merged = pd.merge_asof(
@@ -201,21 +206,29 @@ def years(store: Store, info: IndicatorInfo) -> list[int]:
     return sorted({int(y) for y in done["year"]}, reverse=True)
 
 
+def sums_districts(store: Store, info: IndicatorInfo) -> bool:
+    """True when the city's figure is the sum of its districts: a count or amount with no city rows.
+
+    The city's own rows win when there are any: a published release carries the city totals (made
+    before small district counts were withheld), and a source may count offences it cannot place.
+    """
+    return info.additive and not queries.has_rows(store, info.code, level=0)
+
+
 def city_series(store: Store, info: IndicatorInfo, granularity: str) -> pd.DataFrame:
-    """The city's series: the sum of the districts for additive units, the city's own rows otherwise.
+    """The city's series: its own rows, else the sum of the districts for additive units.
 
     Returns:
         period_start, value, withheld, lower, upper.
     """
-    stored = queries.granularities(store, info.code)
+    level = 1 if sums_districts(store, info) else 0
+    stored = queries.granularities(store, info.code, level=level)
     if not stored:
         return pd.DataFrame(columns=["period_start", "value", "withheld", "lower", "upper"])
     if info.additive:
         source = stored[0]
         target = granularity if queries.can_aggregate(source, granularity) else source
-        frame = queries.aggregated(store, info.code, stored=source, target=target, level=1)
-        if frame.empty:
-            frame = queries.aggregated(store, info.code, stored=source, target=target, level=0)
+        frame = queries.aggregated(store, info.code, stored=source, target=target, level=level)
         frame = frame.groupby("period_start", as_index=False).agg(
             value=("value", "sum"),
             sample_size=("sample_size", "sum"),

@@ -65,13 +65,29 @@ def indicators(store: Store) -> pd.DataFrame:
     )
 
 
-def granularities(store: Store, indicator_code: str) -> list[str]:
-    """Granularities stored for an indicator, finest first."""
+def granularities(store: Store, indicator_code: str, *, level: int | None = None) -> list[str]:
+    """Granularities stored for an indicator (for the areas of one level, or any), finest first.
+
+    Levels may differ: a published release keeps the city's months but only the districts' years.
+    """
     rows = store.rows(
-        "SELECT DISTINCT granularity FROM observations WHERE indicator_code = ?", [indicator_code]
+        "SELECT DISTINCT o.granularity FROM observations o JOIN areas a ON a.code = o.area_code "
+        "WHERE o.indicator_code = ? AND (? IS NULL OR a.level = ?)",
+        [indicator_code, level, level],
     )
     order = ["month", "quarter", "year"]
     return sorted((r[0] for r in rows), key=order.index)
+
+
+def has_rows(store: Store, indicator_code: str, *, level: int) -> bool:
+    """True when areas of ``level`` have observations of the indicator (e.g. the city its own totals)."""
+    return bool(
+        store.scalar(
+            "SELECT count(*) > 0 FROM observations o JOIN areas a ON a.code = o.area_code "
+            "WHERE o.indicator_code = ? AND a.level = ?",
+            [indicator_code, level],
+        )
+    )
 
 
 def can_aggregate(stored: str, target: str) -> bool:
@@ -95,7 +111,7 @@ def aggregated(store: Store, indicator_code: str, *, stored: str, target: str, l
     return store.frame(
         f"SELECT o.area_code, date_trunc('{trunc}', o.period_start)::DATE AS period_start, "  # noqa: S608
         "sum(o.value) AS value, sum(o.sample_size) AS sample_size, count(*) AS parts, "
-        "count(*) = ? AS complete, bool_or(o.status = 'not_published') AS withheld "
+        "count(*) = ? AS complete, bool_or(o.value IS NULL) AS withheld "
         "FROM observations o JOIN areas a ON a.code = o.area_code "
         "WHERE o.indicator_code = ? AND o.granularity = ? AND a.level = ? "
         "GROUP BY ALL ORDER BY o.area_code, period_start",
@@ -177,7 +193,7 @@ def coverage(store: Store) -> pd.DataFrame:
         "count(DISTINCT o.period_start) AS periods, "
         "count(DISTINCT o.area_code) FILTER (WHERE a.level = 1) AS districts, "
         "coalesce(bool_or(a.level = 0), false) AS city, "
-        "count(*) FILTER (WHERE o.status = 'not_published') AS withheld "
+        "count(*) FILTER (WHERE o.value IS NULL) AS withheld "
         "FROM observations o JOIN areas a ON a.code = o.area_code "
         "GROUP BY ALL ORDER BY o.indicator_code, o.granularity, year"
     )
@@ -237,8 +253,11 @@ def _window_sql(by_area: bool) -> str:
         "WITH w AS (SELECT unnest(?::INTEGER[]) AS k, unnest(?::DATE[]) AS s) "  # noqa: S608
         f"SELECT {area}w.k, sum(o.value) AS value, sum(o.sample_size) AS sample_size, "
         "sum(CASE o.granularity WHEN 'month' THEN 1 WHEN 'quarter' THEN 3 ELSE 12 END) AS months, "
-        "count(DISTINCT o.area_code) AS areas, bool_or(o.status = 'not_published') AS withheld "
+        "count(DISTINCT o.area_code) AS areas, bool_or(o.value IS NULL) AS withheld "
         "FROM w JOIN observations o ON o.period_start >= w.s AND o.period_start < w.s + INTERVAL 12 MONTH "
+        # A period counts only when it lies wholly inside the window (a year never fills a July–June one).
+        "AND o.period_start + CASE o.granularity WHEN 'month' THEN INTERVAL 1 MONTH "
+        "WHEN 'quarter' THEN INTERVAL 3 MONTH ELSE INTERVAL 12 MONTH END <= w.s + INTERVAL 12 MONTH "
         "JOIN areas a ON a.code = o.area_code "
         "WHERE o.indicator_code = ? AND a.level = ? AND o.period_start < ? "
         f"GROUP BY ALL ORDER BY {area}w.k"

@@ -236,3 +236,12 @@ def write_snapshot(path: str | Path, tables: Mapping[str, pd.DataFrame | Mapping
         raise
     _fsync(target.parent)
     return SnapshotFiles(target, kept)
+
+
+def release_row(store: Store) -> dict[str, Any] | None:
+    """The ``release`` row of a snapshot opened as ``store``; None for a database that has none."""
+    present = store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'release'")
+    if not present:
+        return None
+    frame = store.frame(f"SELECT {', '.join(columns('release'))} FROM release")  # noqa: S608 - names are ours
+    return None if frame.empty else frame.iloc[0].to_dict()

@@ -16,9 +16,9 @@ import streamlit as st
 
 from observatory import auth
 from observatory.domain import Actor, Role
-from observatory.i18n import t
-from observatory.services import accounts, sso
-from observatory.ui.resources import settings, store
+from observatory.i18n import format_date, t
+from observatory.services import accounts, publish, sso
+from observatory.ui.resources import reader, settings, store
 
 SESSION_KEY = "observatory_session"
 _NOTICE_KEY = "observatory_session_notice"
@@ -136,3 +136,11 @@ def sidebar_status() -> None:
     if st.sidebar.button(t("signin.sign_out"), key="sign-out"):
         sign_out()
         st.rerun()
+
+
+def release_note() -> None:
+    """Tell public visitors which release they are reading and that small counts are withheld."""
+    release = publish.current_release(reader())
+    if release is None:
+        return
+    st.sidebar.caption(t("public.release_note", date=format_date(str(release["published_at"]))))

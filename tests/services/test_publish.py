@@ -40,19 +40,44 @@ def staff(demo_file, tmp_path):
     opened.close()
 
 
+# What the public release publishes, computed from the staff store independently of the code under
+# test: each district's complete calendar years of a count, and the city's months as the sum of its
+# districts (NULL when a district is missing or withheld at source), or its own rows where it has them.
+_TRUE_CELLS = """
+WITH counts AS (
+    SELECT o.*, a.level, a.parent_code, i.disclosure_threshold AS k
+    FROM observations o JOIN areas a ON a.code = o.area_code JOIN indicators i ON i.code = o.indicator_code
+    WHERE i.unit = 'count'
+), district_years AS (
+    SELECT indicator_code, area_code, 'year' AS granularity,
+           date_trunc('year', period_start)::DATE AS period_start,
+           CASE WHEN count(value) = count(*) THEN sum(value) END AS true_value, parent_code AS parent, k
+    FROM counts WHERE level = 1 AND granularity = 'month' GROUP BY ALL HAVING count(*) = 12
+), city_months AS (
+    SELECT indicator_code, (SELECT code FROM areas WHERE level = 0) AS area_code, granularity, period_start,
+           CASE WHEN count(value) = count(*) AND count(*) = (SELECT count(*) FROM areas WHERE level = 1)
+                THEN sum(value) END AS true_value, NULL AS parent, k
+    FROM counts WHERE level = 1
+      AND indicator_code NOT IN (SELECT indicator_code FROM counts WHERE level = 0) GROUP BY ALL
+), city_own AS (
+    SELECT indicator_code, area_code, granularity, period_start, value AS true_value, NULL AS parent, k
+    FROM counts WHERE level = 0
+)
+SELECT * FROM district_years UNION ALL SELECT * FROM city_months UNION ALL SELECT * FROM city_own
+"""
+
+
 def _cells(released) -> pd.DataFrame:
-    """Staff and published value of every count observation, with its margins' keys."""
+    """True and published value of every published count cell, with its margins' keys."""
     staff, _, public = released
-    true = staff.frame(
-        "SELECT o.indicator_code, o.area_code, o.granularity, o.period_start, o.value AS true_value, "
-        "a.parent_code AS parent, i.disclosure_threshold AS k FROM observations o "
-        "JOIN areas a ON a.code = o.area_code JOIN indicators i ON i.code = o.indicator_code "
-        "WHERE i.unit = 'count'"
-    )
+    true = staff.frame(_TRUE_CELLS)
     shown = public.frame(
-        "SELECT indicator_code, area_code, granularity, period_start, value, status FROM observations"
+        "SELECT o.indicator_code, o.area_code, o.granularity, o.period_start, o.value, o.status "
+        "FROM observations o JOIN indicators i ON i.code = o.indicator_code WHERE i.unit = 'count'"
     )
-    cells = true.merge(shown, on=KEY, how="left", validate="one_to_one")
+    cells = true.merge(shown, on=KEY, how="outer", validate="one_to_one", indicator=True)
+    assert (cells["_merge"] == "both").all(), cells[cells["_merge"] != "both"].head()
+    cells = cells.drop(columns="_merge")
     return cells.assign(year=cells["period_start"].dt.year)
 
 
@@ -66,6 +91,8 @@ def _equations(block: pd.DataFrame, unknown: pd.Index) -> tuple[np.ndarray, np.n
             hidden = group.index.intersection(unknown)
             if hidden.empty or group["true_value"].isna().any():
                 continue  # nothing to recover, or no derivable total (a cell not published at source)
+            if len(group) == 1:
+                continue  # a lone cell is its own total (a district's year): nothing else publishes it
             row = np.zeros(len(unknown))
             row[unknown.get_indexer(hidden)] = 1.0
             rows.append(row)
@@ -112,7 +139,7 @@ def test_no_published_count_between_one_and_threshold(released):
     cells = _cells(released)
     small = cells[(cells["value"] >= 1) & (cells["value"] < cells["k"])]
     assert small.empty, small.head()
-    assert len(cells) > 20_000
+    assert len(cells) > 3_000
 
 
 def test_small_counts_shown_as_below_threshold(released):
@@ -137,7 +164,7 @@ def test_zero_counts_published(released):
 def test_not_published_at_source_stays_withheld(released):
     cells = _cells(released)
     hidden = cells[cells["true_value"].isna()]
-    assert len(hidden) == released[1].not_published == 10
+    assert len(hidden) == released[1].not_published == 20
     assert hidden["value"].isna().all()
     assert (hidden["status"] == "not_published").all()
 
@@ -271,3 +298,56 @@ def test_cli_publish_default_snapshot_from_settings(staff, tmp_path, monkeypatch
     cli_publish.add_parser(parser.add_subparsers(dest="command", required=True))
     assert cli_publish.run(staff, parser.parse_args(["publish"]), io.StringIO()) == 0
     assert target.exists()
+
+
+def _frames(values, *, granularity="month", status=None):
+    """Observations of one count over two districts, with the indicator and area tables."""
+    rows = pd.DataFrame(values, columns=["area_code", "period_start", "value"])
+    rows = rows.assign(
+        indicator_code="c",
+        granularity=granularity,
+        sample_size=np.nan,
+        status=status or "ok",
+        period_start=pd.to_datetime(rows["period_start"]).dt.date,
+    )[snapshot.columns("observations")[:-1]]
+    indicators = pd.DataFrame({"code": ["c"], "unit": ["count"], "disclosure_threshold": [5]})
+    areas = pd.DataFrame(
+        {"code": ["000", "01", "02"], "level": [0, 1, 1], "parent_code": [None, "000", "000"]}
+    )
+    return rows, indicators, areas
+
+
+def test_city_total_is_the_sum_of_its_districts():
+    rows, indicators, areas = _frames([("01", "2024-01-01", 3), ("02", "2024-01-01", 40)])
+    city = publish.city_totals(rows, indicators, areas)
+    assert city[["area_code", "value", "status"]].values.tolist() == [["000", 43.0, "ok"]]
+
+
+def test_city_total_withheld_when_a_district_is_missing_or_withheld():
+    rows, indicators, areas = _frames(
+        [("01", "2024-01-01", 3), ("01", "2024-02-01", 3), ("02", "2024-02-01", np.nan)]
+    )
+    city = publish.city_totals(rows, indicators, areas)
+    assert city["value"].isna().all()
+    assert (city["status"] == "not_published").all()
+
+
+def test_city_own_rows_are_not_recomputed():
+    rows, indicators, areas = _frames([("01", "2024-01-01", 3), ("000", "2024-01-01", 50)])
+    assert publish.city_totals(rows, indicators, areas).empty
+
+
+def test_district_months_become_complete_years_only():
+    months = [("01", f"2024-{m:02d}-01", 2) for m in range(1, 13)] + [("01", "2025-01-01", 9)]
+    rows, indicators, areas = _frames(months)
+    public = publish.district_years(rows, indicators, areas)
+    assert public[["area_code", "granularity", "value"]].values.tolist() == [["01", "year", 24.0]]
+    assert public["period_start"].iloc[0] == pd.Timestamp("2024-01-01").date()
+
+
+def test_district_year_with_a_month_withheld_at_source_is_withheld():
+    months = [("01", f"2024-{m:02d}-01", np.nan if m == 5 else 2) for m in range(1, 13)]
+    rows, indicators, areas = _frames(months)
+    public = publish.district_years(rows, indicators, areas)
+    assert public["value"].isna().all()
+    assert public["status"].tolist() == ["not_published"]
