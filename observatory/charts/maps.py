@@ -18,7 +18,9 @@ from observatory.charts import _geo, _style
 from observatory.charts.classes import class_breaks, class_of
 from observatory.i18n import format_number
 
-_WITHHELD_Z = 1.0  # colour index only: the withheld trace's hover shows the word, never this number
+# Colour index only (the trace has one colour and its hover shows the word). Negative, so that nobody
+# reading the figure's data can take it for a count: 0 would read as "none", 1 as a small count.
+_WITHHELD_Z = -1.0
 
 
 def _range_text(low: float, high: float, decimals: int, unit_label: str) -> str:
