@@ -177,8 +177,11 @@ def resolve_categories(
             chosen[str(name)] = given or None
         elif slug(str(name)) in reference.indicators or slug(str(name)) in create:
             chosen[str(name)] = slug(str(name))
-    indicator = categories.map(lambda c: chosen.get(str(c))).astype(object)
-    indicator = indicator.where(indicator.notna(), None)
+    codes, uniques = pd.factorize(categories)
+    targets = np.array([chosen.get(str(u)) for u in uniques] + [None], dtype=object)
+    indicator = pd.Series(
+        targets[np.where(codes < 0, len(uniques), codes)], index=categories.index, dtype=object
+    )
     counts = categories[indicator.isna()].value_counts()
     unmapped = {str(k): int(v) for k, v in counts.items()}
     remembered = pd.DataFrame(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from observatory.domain import Issue, ObservationStatus, Severity, SourceFormat
 from observatory.ingest import rules
@@ -75,28 +77,50 @@ class Incidents:
     by_code: bool = False
 
 
+def _degrees(sheet: Sheet, name: str) -> tuple[pd.Series, list[Issue]]:
+    """Decimal degrees of one column; blank → NaN.
+
+    Coordinates are plain dot decimals in every format read here, so the whole column goes through
+    Arrow's cast at once; only a column that cast refuses is read cell by cell to name the bad cells.
+    """
+    text = sheet.text[name]
+    cells = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    try:
+        cast = pc.cast(pc.if_else(pc.equal(cells, ""), None, cells), pa.float64())
+    except pa.ArrowInvalid:
+        numbers = to_number(text, ".")
+        return numbers.values, rules.type_errors(sheet, name, numbers.bad, "a decimal degree (like -1.5461)")
+    return pd.Series(cast.to_numpy(zero_copy_only=False), index=text.index, dtype="float64"), []
+
+
 def _coordinates(sheet: Sheet) -> tuple[np.ndarray, np.ndarray, list[Issue]]:
     found, issues = [], []
     for name, limit in (("longitude", 180), ("latitude", 90)):
         if not sheet.has(name):
             found.append(np.full(len(sheet.text), np.nan))
             continue
-        numbers = to_number(sheet.text[name], ".")
-        issues += rules.type_errors(sheet, name, numbers.bad, "a decimal degree (like -1.5461)")
-        outside = numbers.values.abs() > limit
-        issues += flag(sheet, outside, "constraint-error", name, f"{{value!r}} is beyond ±{limit}°")
-        found.append(numbers.values.where(~outside).to_numpy(dtype=float))
+        values, bad = _degrees(sheet, name)
+        outside = values.abs() > limit
+        issues += bad + flag(sheet, outside, "constraint-error", name, f"{{value!r}} is beyond ±{limit}°")
+        found.append(values.where(~outside).to_numpy(dtype=float))
     return found[0], found[1], issues
 
 
+def _month_of(text: str) -> pd.Timestamp:
+    """First day of the month of ``2024-07``, ``2024-07-31`` or ``2024-07-31 22:15`` (NaT otherwise)."""
+    head = text[:10]
+    if len(head) == 10:
+        day = pd.to_datetime(head, format="%Y-%m-%d", errors="coerce")
+        return pd.NaT if pd.isna(day) else pd.Timestamp(day.year, day.month, 1)
+    periods = to_period(pd.Series([head]))
+    return pd.Timestamp(periods.start.iloc[0]) if periods.granularity.iloc[0] == "month" else pd.NaT
+
+
 def _months(sheet: Sheet, column: str) -> tuple[pd.Series, list[Issue]]:
-    """First day of the month of ``2024-07``, ``2024-07-31`` or ``2024-07-31 22:15``."""
-    text = sheet.text[column].str.slice(0, 10)
-    day = pd.to_datetime(
-        text.where(text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce"
-    )
-    periods = to_period(text.where(text.str.fullmatch(r"\d{4}-\d{2}"), ""))
-    month = day.dt.to_period("M").dt.start_time.fillna(periods.start).astype("datetime64[ns]")
+    """Month of each row, read once per distinct cell text (a file has few distinct dates)."""
+    codes, uniques = pd.factorize(sheet.text[column])
+    starts = pd.DatetimeIndex([_month_of(str(u)) for u in uniques] + [pd.NaT]).to_numpy("datetime64[ns]")
+    month = pd.Series(starts[np.where(codes < 0, len(uniques), codes)], index=sheet.text.index)
     message = "{value!r} is not a month (2024-07) or a date (2024-07-31)"
     return month, flag(sheet, month.isna(), "type-error", column, message)
 
