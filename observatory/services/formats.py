@@ -9,26 +9,26 @@ Every entry point re-checks the actor's right to import.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from observatory import auth, geo
 from observatory.domain import Actor, SourceFormat, WideLayout
-from observatory.ingest.formats import ssmsi
-from observatory.ingest.formats.common import FormatParsed, open_table
+from observatory.ingest.formats.common import FormatParsed
 from observatory.ingest.formats.detect import Recognised, recognise
 from observatory.ingest.formats.incidents import Incidents, aggregate, read_incidents
 from observatory.ingest.formats.ssmsi import parse_ssmsi
 from observatory.ingest.formats.wide import parse_wide
 from observatory.ingest.report import ValidationReport
 from observatory.services.imports import build_reference, finish, import_table
+from observatory.services.mappings import file_categories, remembered_mapping, suggested_mapping
 from observatory.store import Store, queries
 
 __all__ = [
+    "OPTIONS",
     "Recognised",
     "file_categories",
     "import_file",
@@ -38,6 +38,7 @@ __all__ = [
     "import_wide",
     "recognise_file",
     "remembered_mapping",
+    "suggested_mapping",
 ]
 
 #: Category → indicator code; None (or "") means the category is not followed.
@@ -51,31 +52,6 @@ def recognise_file(data: bytes, filename: str = "") -> Recognised | None:
         The recognised kind / format, or None when the header fits nothing.
     """
     return recognise(data, filename)
-
-
-def remembered_mapping(store: Store, source: SourceFormat) -> dict[str, str | None]:
-    """The category → indicator mapping saved by earlier imports of a format (None: not followed)."""
-    frame = queries.category_mappings(store, str(source))
-    return {
-        str(row.category): (None if pd.isna(row.indicator_code) else str(row.indicator_code))
-        for row in frame.itertuples()
-    }
-
-
-def file_categories(data: bytes, filename: str, source: SourceFormat) -> dict[str, int]:
-    """Categories (SSMSI classes, crime types, incident categories) in a file, with their row counts.
-
-    For the upload form to offer a mapping before the import; empty when the file cannot be read.
-    """
-    if source is SourceFormat.SSMSI:
-        sheet = open_table(data, filename, source, ssmsi.COLUMNS, ssmsi.REQUIRED).sheet
-    elif source in (SourceFormat.POLICE_UK, SourceFormat.INCIDENTS):
-        sheet = read_incidents(data, filename, source).sheet
-    else:
-        return {}
-    if sheet is None:
-        return {}
-    return {str(k): int(v) for k, v in sheet.text["category"].value_counts().sort_index().items()}
 
 
 def _now() -> datetime:
@@ -278,19 +254,20 @@ def import_file(
     if found.source is None:
         return found, import_table(store, found.kind, data, filename, actor=actor, dry_run=dry_run)
     entry = _ENTRIES[found.source]
-    accepted = {k: v for k, v in options.items() if k in _OPTIONS[found.source]}
+    accepted = {k: v for k, v in options.items() if k in OPTIONS[found.source]}
     if found.source is SourceFormat.WIDE:
         accepted.setdefault("layout", found.layout)
     return found, entry(store, data, filename, actor=actor, dry_run=dry_run, **accepted)
 
 
-_ENTRIES: dict[SourceFormat, Any] = {
+_ENTRIES: dict[SourceFormat, Callable[..., ValidationReport]] = {
     SourceFormat.SSMSI: import_ssmsi,
     SourceFormat.POLICE_UK: import_police_uk,
     SourceFormat.INCIDENTS: import_incidents,
     SourceFormat.WIDE: import_wide,
 }
-_OPTIONS: dict[SourceFormat, frozenset[str]] = {
+#: Keyword options each format's entry point takes (for the upload form, and for import_file's filter).
+OPTIONS: dict[SourceFormat, frozenset[str]] = {
     SourceFormat.SSMSI: frozenset({"mapping", "keep_only_our_communes", "create_missing_indicators"}),
     SourceFormat.POLICE_UK: frozenset({"mapping", "lsoa_as_area"}),
     SourceFormat.INCIDENTS: frozenset({"mapping"}),

@@ -231,3 +231,22 @@ def test_file_categories_for_the_mapping_form():
 def test_viewer_may_not_import_any_format(store, call):
     with pytest.raises(PermissionDenied):
         call(store, Actor("v", Role.VIEWER))
+
+
+def test_suggested_mapping_uses_remembered_then_slug_then_nothing(store):
+    formats.import_police_uk(store, POLICE, "p.csv", actor=EDITOR, mapping={"Bicycle theft": "vehicle_theft"})
+    assert formats.suggested_mapping(store, POLICE, "p.csv", SourceFormat.POLICE_UK) == {
+        "Anti-social behaviour": None,
+        "Bicycle theft": "vehicle_theft",
+        "Burglary": "burglary",
+        "Robbery": "robbery",
+    }
+
+
+def test_options_name_each_entry_points_keywords():
+    assert formats.OPTIONS[SourceFormat.SSMSI] == {
+        "mapping",
+        "keep_only_our_communes",
+        "create_missing_indicators",
+    }
+    assert formats.OPTIONS[SourceFormat.WIDE] == {"layout"}
