@@ -250,3 +250,40 @@ def test_options_name_each_entry_points_keywords():
         "create_missing_indicators",
     }
     assert formats.OPTIONS[SourceFormat.WIDE] == {"layout"}
+
+
+def test_ssmsi_dry_run_gives_the_commit_report_with_created_indicators(store):
+    before = everything(store)
+    dry = formats.import_ssmsi(
+        store, SSMSI, "s.csv", actor=EDITOR, dry_run=True, create_missing_indicators=True
+    )
+    assert everything(store) == before
+    real = formats.import_ssmsi(store, SSMSI, "s.csv", actor=EDITOR, create_missing_indicators=True)
+    assert dry.to_dict() == real.to_dict()
+
+
+def test_ssmsi_rollback_removes_created_indicators_and_the_mapping(store):
+    before = everything(store)
+    report = formats.import_ssmsi(store, SSMSI, "s.csv", actor=EDITOR, create_missing_indicators=True)
+    from observatory.services import imports
+
+    imports.rollback(store, report.batch_id, actor=EDITOR)
+    assert everything(store) == before
+
+
+def test_ssmsi_windows_1252_file_keeps_its_accents(store):
+    data = SSMSI.decode("utf-8").encode("cp1252")
+    report = formats.import_ssmsi(
+        store, data, "s.csv", actor=EDITOR, mapping={"Vols de véhicules": "vehicle_theft"}
+    )
+    assert report.ok and report.encoding == "cp1252"
+    assert _value(store, "vehicle_theft", "02", "2030-01-01") == [(4.0, "ok")]
+
+
+def test_police_uk_lsoa_as_area_places_crimes_by_code(store):
+    data = (
+        POLICE_HEADER + "a,2030-01,F,F,-1.5,53.8,Street,05,Leeds 1,Burglary,x,\n"
+        "b,2030-01,F,F,-1.5,53.8,Street,99,Leeds 2,Burglary,x,\n"
+    ).encode()
+    report = formats.import_police_uk(store, data, "p.csv", actor=EDITOR, lsoa_as_area=True, dry_run=True)
+    assert [(i.code, i.row) for i in report.errors] == [("unknown-area", 2)]

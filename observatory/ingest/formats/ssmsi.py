@@ -192,6 +192,7 @@ def parse_ssmsi(
     )
     keys = pd.DataFrame({"commune": sheet.text["commune"], "year": years, "category": sheet.text["category"]})
     issues += rules.duplicate_keys(sheet, keys, "category", "commune, year and class")
+    report.decimal = detect_decimal([sheet.text["count"]])
     finish_report(report, opened.issues + issues)
     if not report.ok:
         return FormatParsed(report)
