@@ -18,16 +18,18 @@ from observatory.ingest.report import ValidationReport
 from observatory.ingest.rules import Sheet, flag
 from observatory.ingest.specs import normalise
 
-__all__ = ["FormatParsed", "Opened", "finish_report", "label", "open_table", "resolve_categories", "slug"]
-
-OBSERVATION_COLUMNS = [
-    "indicator_code",
-    "area_code",
-    "granularity",
-    "period_start",
-    "value",
-    "sample_size",
-    "status",
+__all__ = [
+    "FormatParsed",
+    "Opened",
+    "Resolved",
+    "empty_observations",
+    "finish_report",
+    "label",
+    "mapped_to_unknown",
+    "open_table",
+    "resolve_categories",
+    "slug",
+    "subset",
 ]
 
 
@@ -84,18 +86,21 @@ class Opened:
     issues: list[Issue] = field(default_factory=list)
 
 
+def _accepts(name: str, aliases: tuple[str, ...]) -> bool:
+    return any(name == a or (a.endswith("*") and name.startswith(a[:-1])) for a in aliases)
+
+
 def _positions(
     raw: RawTable, columns: Mapping[str, tuple[str, ...]]
 ) -> tuple[dict[str, int], dict[str, str]]:
+    """Canonical name → position and header as written; the first header accepted wins, once."""
     positions: dict[str, int] = {}
     written: dict[str, str] = {}
     for position, text in enumerate(raw.header):
         name = label(text)
-        for canonical, aliases in columns.items():
-            if canonical not in positions and any(
-                name == a or (a.endswith("*") and name.startswith(a[:-1])) for a in aliases
-            ):
-                positions[canonical], written[canonical] = position, text
+        wanted = [c for c, aliases in columns.items() if c not in positions and _accepts(name, aliases)]
+        if wanted:
+            positions[wanted[0]], written[wanted[0]] = position, text
     return positions, written
 
 
@@ -205,11 +210,6 @@ def empty_observations() -> pd.DataFrame:
     )
 
 
-def rows_of(sheet: Sheet, mask: pd.Series) -> np.ndarray:
-    """File row numbers of the rows where ``mask`` is true."""
-    return sheet.rows[mask.to_numpy(dtype=bool, na_value=False)]
-
-
 def subset(sheet: Sheet, mask: pd.Series) -> Sheet:
     """The rows of a sheet where ``mask`` is true, keeping their file row numbers."""
     return Sheet(sheet.text[mask], sheet.rows[mask.to_numpy(dtype=bool)], sheet.written)
@@ -220,10 +220,10 @@ def mapped_to_unknown(
 ) -> list[Issue]:
     """Rows whose category is mapped to an indicator that is not known (or not a count)."""
     known = indicator.isin(list(reference.indicators)) | indicator.isin(list(create))
-    message = "class {value!r} is mapped to {detail!r}, which is not a known indicator"
+    message = "category {value!r} is mapped to {detail!r}, which is not a known indicator"
     issues = flag(sheet, ~known, "unknown-indicator", "category", message, detail=indicator)
     units = indicator.map({c: str(r.unit) for c, r in reference.indicators.items()})
-    message = "class {value!r} is mapped to {detail!r}, whose unit is not count"
+    message = "category {value!r} is mapped to {detail!r}, whose unit is not count (incidents add up)"
     return issues + flag(
         sheet,
         known & units.notna() & (units != "count"),
