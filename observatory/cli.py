@@ -11,15 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from observatory import cli_publish, cli_users
+from observatory import cli_breaks, cli_import, cli_publish, cli_users
 from observatory.config import load_settings
-from observatory.domain import Actor, ImportKind, ObservatoryError, Role
+from observatory.domain import Actor, ObservatoryError, Role
 from observatory.services import demo, imports
-from observatory.services.imports import detect_kind
 from observatory.store import Store, connect, queries
 
 CLI_ACTOR = Actor("cli", Role.ADMIN)
-TABLE_KINDS = [k.value for k in ImportKind if k is not ImportKind.AREAS]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,11 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", parents=[common], help="create or upgrade the database")
     sub.add_parser("demo", parents=[common], help="load the demo city through the import path")
-    imp = sub.add_parser("import", parents=[common], help="import a CSV file")
-    imp.add_argument("kind", choices=[*TABLE_KINDS, "auto"], help="what the file holds (auto: recognise it)")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
-    imp.add_argument("--user", default=CLI_ACTOR.name, help="name recorded in the batch log")
+    cli_import.add_parser(sub, parents=[common])
     bnd = sub.add_parser("boundaries", parents=[common], help="import a boundary file")
     bnd.add_argument("file", type=Path)
     bnd.add_argument("--code-field", required=True)
@@ -48,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     rol.add_argument("batch", type=int)
     rol.add_argument("--user", default=CLI_ACTOR.name)
     cli_users.add_parser(sub, parents=[common])
+    cli_breaks.add_parser(sub, parents=[common])
     cli_publish.add_parser(sub, parents=[common])
     return parser
 
@@ -55,24 +50,6 @@ def _parser() -> argparse.ArgumentParser:
 def _open(args: argparse.Namespace) -> Store:
     settings = load_settings({"db_path": args.db})
     return connect(settings.db_path, memory_limit=settings.memory_limit, threads=settings.threads)
-
-
-def _cmd_import(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    data = args.file.read_bytes()
-    kind_text = args.kind
-    if kind_text == "auto":
-        found = detect_kind(data, args.file.name)
-        if found is None:
-            out.write(f"{args.file.name}: cannot recognise the kind of file from its header\n")
-            return 1
-        out.write(f"{args.file.name}: recognised as {found.value}\n")
-        kind_text = found.value
-    actor = Actor(args.user, CLI_ACTOR.role)
-    report = imports.import_table(
-        store, ImportKind(kind_text), data, args.file.name, actor=actor, dry_run=args.dry_run
-    )
-    out.write(report.to_text() + "\n")
-    return 0 if report.ok else 1
 
 
 def _cmd_boundaries(store: Store, args: argparse.Namespace, out: TextIO) -> int:
@@ -124,7 +101,8 @@ def _cmd_init(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 COMMANDS = {
     "init": _cmd_init,
     "demo": _cmd_demo,
-    "import": _cmd_import,
+    "import": cli_import.run,
+    "breaks": cli_breaks.run,
     "boundaries": _cmd_boundaries,
     "batches": _cmd_batches,
     "rollback": _cmd_rollback,

@@ -99,6 +99,22 @@ class ImportKind(StrEnum):
     ACTIONS = "actions"
 
 
+class SourceFormat(StrEnum):
+    """Published formats that are turned into observations on the way in (see docs/import-formats.md)."""
+
+    SSMSI = "ssmsi"
+    POLICE_UK = "police_uk"
+    INCIDENTS = "incidents"
+    WIDE = "wide"
+
+
+class WideLayout(StrEnum):
+    """What runs across the columns of a wide table."""
+
+    PERIODS = "periods"  # indicator, area, 2022, 2023, …
+    INDICATORS = "indicators"  # area, period, burglary, robbery, …
+
+
 class BatchState(StrEnum):
     """Outcome of one import attempt, as kept in the batch log."""
 

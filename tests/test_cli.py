@@ -91,3 +91,46 @@ def test_environment_variable_names_the_database(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert db.exists()
+
+
+POLICE = (
+    b"Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    b"Last outcome category,Context\n"
+    b"a1,2024-07,Force,Force,,,No location,,,Burglary,Under investigation,\n"
+)
+
+
+def test_auto_names_a_published_format_and_reports_ignored_rows(db, tmp_path):
+    file = tmp_path / "crimes.csv"
+    file.write_bytes(POLICE)
+    code, text = run("import", "auto", str(file), "--dry-run", "--db", db)
+    assert "recognised as police.uk street-level crime" in text
+    assert "ignored 1" in text and "category not followed: Burglary" in text
+    assert code == 0
+
+
+def test_import_map_option_must_be_category_equals_indicator(db, tmp_path):
+    file = tmp_path / "crimes.csv"
+    file.write_bytes(POLICE)
+    code, text = run("import", "police_uk", str(file), "--map", "Burglary", "--db", db)
+    assert code == 2 and "CATEGORY=INDICATOR" in text
+
+
+def test_breaks_add_list_remove(db, tmp_path):
+    file = tmp_path / "indicators.csv"
+    file.write_bytes(INDICATORS)
+    run("import", "indicators", str(file), "--db", db)
+    code, text = run("breaks", "add", "burglary", "2025-07-01", "--note", "new rules", "--db", db)
+    assert code == 0 and "added" in text
+    code, text = run("breaks", "list", "--db", db)
+    assert "burglary  2025-07-01  new rules" in text
+    code, text = run("breaks", "edit", "burglary", "2025-07-01", "--new-date", "2025-08-01", "--db", db)
+    assert code == 0
+    code, text = run("breaks", "remove", "burglary", "2025-08-01", "--db", db)
+    assert code == 0 and "removed" in text
+    assert run("breaks", "list", "--db", db)[1] == "no series breaks\n"
+
+
+def test_breaks_bad_date_is_an_error(db):
+    code, text = run("breaks", "add", "burglary", "July", "--db", db)
+    assert code == 2 and "not a date" in text

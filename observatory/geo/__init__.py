@@ -13,6 +13,7 @@ from observatory.geo.display import (
     union_outline,
 )
 from observatory.geo.errors import BoundarySourceError
+from observatory.geo.points import locate_points
 from observatory.geo.read import Boundaries, list_fields, read_boundaries
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "geometry_from_text",
     "geometry_to_text",
     "list_fields",
+    "locate_points",
     "read_boundaries",
     "to_geojson",
     "union_outline",

@@ -64,7 +64,8 @@ def _blank_columns(raw: RawTable) -> set[int]:
     return {i for i in range(len(raw.header)) if not (raw.frame[str(i)] != "").any()}
 
 
-def _finish(report: ValidationReport, issues: list[Issue]) -> ValidationReport:
+def finish_report(report: ValidationReport, issues: list[Issue]) -> ValidationReport:
+    """Sort the issues by row, cap them per code and stamp them with the file name."""
     ordered = sorted(issues, key=lambda i: (i.row is None, i.row or 0))
     report.issues = [replace(i, file=report.filename) for i in cap_issues(ordered)]
     return report
@@ -85,24 +86,24 @@ def parse(kind: ImportKind, data: bytes, filename: str, reference: Reference) ->
     report = ValidationReport(kind, filename, hashlib.sha256(data).hexdigest())
     if kind not in _CHECKS:
         message = f"{kind} files are boundary files, read by the geography import"
-        return Parsed(None, _finish(report, [Issue("source-error", Severity.ERROR, message)]))
+        return Parsed(None, finish_report(report, [Issue("source-error", Severity.ERROR, message)]))
     spec = SPECS[kind]
     raw = read_table(data)
     report.encoding, report.delimiter = raw.encoding, raw.delimiter
     report.rows_read = len(raw.rows) + sum(i.code in ("extra-cell", "missing-cell") for i in raw.issues)
     if not raw.header:
-        return Parsed(None, _finish(report, raw.issues))
+        return Parsed(None, finish_report(report, raw.issues))
     header = match_header(spec, raw.header, _blank_columns(raw))
     issues = raw.issues + header.issues
     if any(i.severity is Severity.ERROR for i in header.issues):
-        return Parsed(None, _finish(report, issues))
+        return Parsed(None, finish_report(report, issues))
     sheet = _sheet(raw, header.positions, header.written)
     extra_numeric = tuple(n for n in header.positions if n not in {c.name for c in spec.columns})
     numeric = [sheet.text[n] for n in (*spec.numeric, *extra_numeric) if sheet.has(n)]
     report.decimal = detect_decimal(numeric)
     typed = convert(sheet, spec, report.decimal, extra_numeric)
     checked = _CHECKS[kind](sheet, typed, reference)
-    _finish(report, issues + typed.issues + checked.issues)
+    finish_report(report, issues + typed.issues + checked.issues)
     if not report.ok:
         return Parsed(None, report)
     return Parsed(checked.frame, report, checked.extra)

@@ -80,6 +80,11 @@ class ValidationReport:
         rejected: Rows refused (filled by the caller).
         batch_id: Id of the batch-log entry of this attempt (filled by the caller).
         issues: Problems found, errors and warnings.
+        source_format: The published format the rows were read from (``ssmsi``, ``police_uk`` …),
+            None for the plain CSV contracts.
+        ignored: Rows read but left out on purpose (not an error): another commune, a category that
+            is not followed, an incident without a location …
+        ignored_reasons: Why rows were ignored: reason → number of rows.
     """
 
     kind: ImportKind
@@ -95,6 +100,15 @@ class ValidationReport:
     rejected: int = 0
     batch_id: int | None = None
     issues: list[Issue] = field(default_factory=list)
+    source_format: str | None = None
+    ignored: int = 0
+    ignored_reasons: dict[str, int] = field(default_factory=dict)
+
+    def ignore(self, reason: str, rows: int) -> None:
+        """Count ``rows`` rows left out for ``reason`` (nothing is counted for 0 rows)."""
+        if rows > 0:
+            self.ignored += rows
+            self.ignored_reasons[reason] = self.ignored_reasons.get(reason, 0) + rows
 
     @property
     def errors(self) -> list[Issue]:
@@ -139,6 +153,9 @@ class ValidationReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "source_format": self.source_format,
+            "ignored": self.ignored,
+            "ignored_reasons": dict(self.ignored_reasons),
             "issues": [
                 {
                     "code": i.code,
@@ -155,13 +172,17 @@ class ValidationReport:
     def to_text(self) -> str:
         """A plain-text report for the command line."""
         delimiter = {"\t": "tab"}.get(self.delimiter or "", self.delimiter)
+        what = f"{self.kind}, {self.source_format}" if self.source_format else str(self.kind)
         lines = [
-            f"{self.filename} ({self.kind}): {self.status.upper()}",
+            f"{self.filename} ({what}): {self.status.upper()}",
             f"  encoding {self.encoding or '?'}, delimiter {delimiter or '?'}, decimal {self.decimal or '?'}",
             f"  rows read {self.rows_read}, created {self.created}, updated {self.updated}, "
             f"unchanged {self.unchanged}, rejected {self.rejected}",
             f"  {len(self.errors)} error(s), {len(self.warnings)} warning(s)",
         ]
+        if self.ignored:
+            lines.insert(3, f"  ignored {self.ignored}")
+            lines[4:4] = [f"    {n} {reason}" for reason, n in sorted(self.ignored_reasons.items())]
         for issue in self.issues:
             where = "" if issue.row is None else f"row {issue.row}"
             if issue.column is not None:

@@ -20,7 +20,15 @@ from observatory.ingest.report import ValidationReport
 from observatory.store import Store, queries, writes
 
 # Which store tables each kind of file fills; the first is the one whose counts are reported.
-__all__ = ["KIND_TABLES", "build_reference", "detect_kind", "import_boundaries", "import_table", "rollback"]
+__all__ = [
+    "KIND_TABLES",
+    "build_reference",
+    "detect_kind",
+    "finish",
+    "import_boundaries",
+    "import_table",
+    "rollback",
+]
 
 KIND_TABLES: dict[ImportKind, tuple[str, ...]] = {
     ImportKind.OBSERVATIONS: ("observations",),
@@ -61,7 +69,7 @@ def _rejected_rows(report: ValidationReport) -> int:
     return len(rows)
 
 
-def _finish(
+def finish(
     store: Store,
     report: ValidationReport,
     tables: dict[str, pd.DataFrame] | None,
@@ -70,7 +78,11 @@ def _finish(
     started: datetime,
     dry_run: bool,
 ) -> ValidationReport:
-    """Log the attempt; classify and (unless dry run) write the tables; fill the report's counts."""
+    """Log the attempt; classify and (unless dry run) write the tables; fill the report's counts.
+
+    Shared by every import path (CSV contracts, boundaries, published formats): the report decides
+    whether anything is written, and ``tables`` are merged in one batch, all or nothing.
+    """
     record = writes.BatchRecord(
         kind=str(report.kind),
         filename=report.filename,
@@ -117,7 +129,7 @@ def import_table(
     if parsed.frame is not None and parsed.report.ok:
         names = KIND_TABLES[kind]
         tables = {names[0]: parsed.frame, **{n: parsed.extra[n] for n in names[1:] if n in parsed.extra}}
-    return _finish(store, parsed.report, tables, actor=actor, started=started, dry_run=dry_run)
+    return finish(store, parsed.report, tables, actor=actor, started=started, dry_run=dry_run)
 
 
 def _area_rows(bounds: geo.Boundaries, *, level: int, city_code: str, city_name: str) -> pd.DataFrame:
@@ -199,7 +211,7 @@ def import_boundaries(
     tables = None
     if report.ok:
         tables = {"areas": _area_rows(bounds, level=level, city_code=city_code, city_name=city_name)}
-    return _finish(store, report, tables, actor=actor, started=started, dry_run=dry_run)
+    return finish(store, report, tables, actor=actor, started=started, dry_run=dry_run)
 
 
 def rollback(store: Store, batch_id: int, *, actor: Actor) -> int:

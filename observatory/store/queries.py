@@ -284,3 +284,14 @@ def window_totals_by_area(store: Store, indicator_code: str, starts: list[date],
     frame = store.frame(_window_sql(True), [list(range(len(starts))), starts, indicator_code, 1, end])
     frame["complete"] = frame["months"] == 12
     return frame
+
+
+def category_mappings(store: Store, source: str) -> pd.DataFrame:
+    """The remembered category → indicator mapping of one source format.
+
+    Returns:
+        category, indicator_code (None: the category is not followed), by category.
+    """
+    return store.frame(
+        "SELECT category, indicator_code FROM category_mappings WHERE source = ? ORDER BY category", [source]
+    )

@@ -19,12 +19,17 @@ SQL_DIR = Path(__file__).parent / "sql"
 
 @dataclass(frozen=True, slots=True)
 class TableSpec:
-    """An importable table: its key columns and its value columns (batch_id is implicit)."""
+    """An importable table: its key columns and its value columns (batch_id is implicit).
+
+    ``since`` is the migration that creates its history twin: 2 for the tables of 001, the table's own
+    migration for tables added later (the twin is appended to that migration's SQL).
+    """
 
     name: str
     keys: tuple[str, ...]
     values: tuple[str, ...]
     order_by: tuple[str, ...] = ()
+    since: int = 2
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -88,24 +93,31 @@ TABLES: dict[str, TableSpec] = {
             ("objective_code", "title", "lead_partner", "status", "start_date", "end_date", "budget"),
         ),
         TableSpec("action_partners", ("action_code", "partner_code"), ()),
+        # Which indicator a category of a published format counts towards (NULL: not followed).
+        TableSpec("category_mappings", ("source", "category"), ("indicator_code",), since=6),
     )
 }
 
 
-def _history_ddl() -> str:
+def _history_ddl(version: int) -> str:
     # Same columns as the table, plus which batch changed it and how.
     return "\n".join(
         f"CREATE TABLE {spec.history} AS SELECT 0::INTEGER AS change_batch, ''::VARCHAR AS change, * "
         f"FROM {spec.name} WHERE false;"
         for spec in TABLES.values()
+        if spec.since == version
     )
 
 
 def migrations() -> list[tuple[int, str]]:
-    """Ordered (version, SQL) pairs: 001 creates the tables, 002 their history twins, files 003+ follow."""
+    """Ordered (version, SQL) pairs: 001 creates the tables, 002 their history twins, files 003+ follow.
+
+    A table declared with ``since = n`` gets its history twin at the end of migration n.
+    """
     files = sorted(SQL_DIR.glob("[0-9][0-9][0-9]_*.sql"))
     steps = [(int(path.name[:3]), path.read_text(encoding="utf-8")) for path in files]
-    return sorted([*steps, (2, _history_ddl())])
+    steps = [(n, f"{sql}\n{_history_ddl(n)}") for n, sql in steps]
+    return sorted([*steps, (2, _history_ddl(2))])
 
 
 def current_version(store: Store) -> int:
@@ -119,15 +131,20 @@ def current_version(store: Store) -> int:
 
 
 def migrate(store: Store) -> int:
-    """Apply the migrations not yet applied, each in its own transaction; return the new version."""
-    version = current_version(store)
+    """Apply the migrations not yet applied, each in its own transaction; return the highest version.
+
+    A migration is skipped when its own number is recorded, not when a higher one is: migrations
+    written side by side may land in either order (005 after 006) and still each run once.
+    """
+    current_version(store)
+    with store.cursor() as cur:
+        applied = {int(r[0]) for r in cur.execute("SELECT version FROM schema_version").fetchall()}
     for number, sql in migrations():
-        if number <= version:
+        if number in applied:
             continue
         with store.transaction() as cur:
             cur.execute(sql)
             cur.execute(
                 "INSERT INTO schema_version VALUES (?, ?)", [number, datetime.now(UTC).replace(tzinfo=None)]
             )
-        version = number
-    return version
+    return current_version(store)

@@ -273,6 +273,11 @@ def _audit(cur: duckdb.DuckDBPyConnection, actor: str, action: str, detail: str)
     )
 
 
+def audit_in(cur: duckdb.DuckDBPyConnection, actor: str, action: str, detail: str = "") -> None:
+    """Append one audit-log line inside a transaction another named write holds."""
+    _audit(cur, actor, action, detail)
+
+
 def audit(store: Store, actor: str, action: str, detail: str = "") -> None:
     """Append one line to the audit log (never updated, never deleted)."""
     with store.transaction() as cur:

@@ -50,3 +50,13 @@ def test_cap_merges_earlier_summaries() -> None:
     first = cap_issues([Issue("x", Severity.ERROR, "m", n) for n in range(1, 511)])
     capped = cap_issues([*first, Issue("x", Severity.ERROR, "m", 600)])
     assert capped[-1].message.startswith("11 more rows")
+
+
+def test_ignored_rows_are_counted_by_reason_and_shown():
+    report = ValidationReport(ImportKind.OBSERVATIONS, "p.csv", "0" * 64, source_format="police_uk")
+    report.ignore("no location", 2)
+    report.ignore("no location", 1)
+    report.ignore("outside our districts", 0)
+    assert (report.ignored, report.ignored_reasons) == (3, {"no location": 3})
+    assert report.to_dict()["ignored_reasons"] == {"no location": 3}
+    assert "ignored 3" in report.to_text() and "3 no location" in report.to_text()

@@ -28,3 +28,20 @@ def test_every_declared_table_and_its_history_exist(tmp_path):
     for spec in TABLES.values():
         assert {spec.name, spec.history} <= names
     store.close()
+
+
+def test_a_lower_migration_landing_after_a_higher_one_still_runs(tmp_path):
+    store = connect(tmp_path / "a.duckdb")
+    latest = migrations()[-1][0]
+    store.rows("DELETE FROM schema_version WHERE version = 3")
+    store.rows("DROP TABLE series_breaks")
+    assert migrate(store) == latest
+    names = {r[0] for r in store.rows("SELECT table_name FROM information_schema.tables")}
+    assert "series_breaks" in names
+    store.close()
+
+
+def test_category_mappings_history_twin_comes_with_its_own_migration():
+    sql = dict(migrations())
+    assert "category_mappings_history" in sql[6]
+    assert "category_mappings" not in sql[2]

@@ -1,0 +1,275 @@
+"""Imports of published formats: SSMSI, police.uk, incident lists and wide tables.
+
+Each entry point reads the file (ingest.formats), places incidents in the districts when needed
+(geo), and hands the resulting observations, any indicators to create and the category mappings to
+remember to the same batch machinery as every other import (services.imports.finish): one
+transaction, all or nothing, a dry run reporting exactly what the commit would, an exact rollback.
+Every entry point re-checks the actor's right to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from observatory import auth, geo
+from observatory.domain import Actor, SourceFormat, WideLayout
+from observatory.ingest.formats.common import FormatParsed
+from observatory.ingest.formats.detect import Recognised, recognise
+from observatory.ingest.formats.incidents import Incidents, aggregate, read_incidents
+from observatory.ingest.formats.ssmsi import parse_ssmsi
+from observatory.ingest.formats.wide import parse_wide
+from observatory.ingest.report import ValidationReport
+from observatory.services.imports import build_reference, finish, import_table
+from observatory.services.mappings import file_categories, remembered_mapping, suggested_mapping
+from observatory.store import Store, queries
+
+__all__ = [
+    "OPTIONS",
+    "Recognised",
+    "file_categories",
+    "import_file",
+    "import_incidents",
+    "import_police_uk",
+    "import_ssmsi",
+    "import_wide",
+    "recognise_file",
+    "remembered_mapping",
+    "suggested_mapping",
+]
+
+#: Category → indicator code; None (or "") means the category is not followed.
+Mapping_ = Mapping[str, str | None]
+
+
+def recognise_file(data: bytes, filename: str = "") -> Recognised | None:
+    """What a file is, from its header: ``.source`` (None for the CSV contracts), ``.name`` to show.
+
+    Returns:
+        The recognised kind / format, or None when the header fits nothing.
+    """
+    return recognise(data, filename)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _mapping(store: Store, source: SourceFormat, given: Mapping_ | None) -> dict[str, str | None]:
+    """Remembered mapping, overridden by the one given with this import."""
+    return {**remembered_mapping(store, source), **(given or {})}
+
+
+def _store(
+    store: Store, parsed: FormatParsed, *, actor: Actor, started: datetime, dry_run: bool
+) -> ValidationReport:
+    return finish(store, parsed.report, parsed.tables(), actor=actor, started=started, dry_run=dry_run)
+
+
+def import_ssmsi(
+    store: Store,
+    data: bytes,
+    filename: str,
+    *,
+    actor: Actor,
+    dry_run: bool = False,
+    keep_only_our_communes: bool = True,
+    create_missing_indicators: bool = False,
+    mapping: Mapping_ | None = None,
+) -> ValidationReport:
+    """Import an SSMSI communal file (France) as yearly counts per commune.
+
+    Args:
+        store: The store.
+        data: Raw bytes.
+        filename: Its name.
+        actor: Who imports (needs the ``import`` right).
+        dry_run: Report what would happen, write nothing.
+        keep_only_our_communes: Ignore (and count) the rows of communes that are not our areas; when
+            False they are errors.
+        create_missing_indicators: Create an indicator for each class that has none (else its rows
+            are ignored and counted).
+        mapping: SSMSI class → indicator code (None: not followed); merged over the remembered one
+            and remembered in turn.
+
+    Raises:
+        PermissionDenied: If the actor may not import.
+    """
+    auth.require(actor, "import")
+    started = _now()
+    parsed = parse_ssmsi(
+        data,
+        filename,
+        build_reference(store),
+        mapping=_mapping(store, SourceFormat.SSMSI, mapping),
+        keep_only_our_communes=keep_only_our_communes,
+        create_missing_indicators=create_missing_indicators,
+    )
+    return _store(store, parsed, actor=actor, started=started, dry_run=dry_run)
+
+
+def _located(store: Store, incidents: Incidents) -> tuple[np.ndarray | None, list[str]]:
+    """District code of each incident (None when it has no place or falls outside), and the districts."""
+    shapes = queries.area_shapes(store, level=1, display=False)
+    codes = [str(c) for c in shapes["code"]]
+    if incidents.by_code or incidents.sheet is None:
+        return None, codes
+    polygons = [geo.geometry_from_text(text) for text in shapes["geometry"]]
+    return geo.locate_points(incidents.longitude, incidents.latitude, codes, polygons), codes
+
+
+def _import_incidents(
+    store: Store, incidents: Incidents, *, actor: Actor, dry_run: bool, mapping: Mapping_ | None
+) -> ValidationReport:
+    started = _now()
+    source = incidents.source
+    located, districts = _located(store, incidents)
+    parsed = aggregate(
+        incidents,
+        located=located,
+        areas=districts,
+        mapping=_mapping(store, source, mapping),
+        reference=build_reference(store),
+    )
+    return _store(store, parsed, actor=actor, started=started, dry_run=dry_run)
+
+
+def import_police_uk(
+    store: Store,
+    data: bytes,
+    filename: str,
+    *,
+    actor: Actor,
+    dry_run: bool = False,
+    mapping: Mapping_ | None = None,
+    lsoa_as_area: bool = False,
+) -> ValidationReport:
+    """Import a police.uk street-level crime file as monthly counts per district.
+
+    Each crime is placed in the district holding its (anonymised) map point; crime types go to
+    indicators through ``mapping`` (merged over the remembered one and remembered in turn), or to the
+    indicator whose code is the type's slug (``Burglary`` → ``burglary``). Crimes without a location,
+    outside the districts or of a type not followed are ignored and counted by reason.
+
+    Args:
+        store: The store.
+        data: Raw bytes.
+        filename: Its name.
+        actor: Who imports (needs the ``import`` right).
+        dry_run: Report what would happen, write nothing.
+        mapping: Crime type → indicator code (None: not followed).
+        lsoa_as_area: Place crimes by LSOA code instead (for an observatory whose areas are LSOAs).
+
+    Raises:
+        PermissionDenied: If the actor may not import.
+    """
+    auth.require(actor, "import")
+    incidents = read_incidents(data, filename, SourceFormat.POLICE_UK, lsoa_as_area=lsoa_as_area)
+    return _import_incidents(store, incidents, actor=actor, dry_run=dry_run, mapping=mapping)
+
+
+def import_incidents(
+    store: Store,
+    data: bytes,
+    filename: str,
+    *,
+    actor: Actor,
+    dry_run: bool = False,
+    mapping: Mapping_ | None = None,
+) -> ValidationReport:
+    """Import a local incident list (date, category, and an area code or coordinates) as monthly counts.
+
+    Args:
+        store: The store.
+        data: Raw bytes.
+        filename: Its name.
+        actor: Who imports (needs the ``import`` right).
+        dry_run: Report what would happen, write nothing.
+        mapping: Incident category → indicator code (None: not followed); merged over the remembered
+            mapping and remembered in turn.
+
+    Raises:
+        PermissionDenied: If the actor may not import.
+    """
+    auth.require(actor, "import")
+    incidents = read_incidents(data, filename, SourceFormat.INCIDENTS)
+    return _import_incidents(store, incidents, actor=actor, dry_run=dry_run, mapping=mapping)
+
+
+def import_wide(
+    store: Store,
+    data: bytes,
+    filename: str,
+    *,
+    actor: Actor,
+    dry_run: bool = False,
+    layout: WideLayout | None = None,
+) -> ValidationReport:
+    """Import a wide table (periods across, or indicators across) as observations.
+
+    Args:
+        store: The store.
+        data: Raw bytes.
+        filename: Its name.
+        actor: Who imports (needs the ``import`` right).
+        dry_run: Report what would happen, write nothing.
+        layout: What runs across the columns; recognised from the header when None.
+
+    Raises:
+        PermissionDenied: If the actor may not import.
+    """
+    auth.require(actor, "import")
+    started = _now()
+    parsed = parse_wide(data, filename, build_reference(store), layout=layout)
+    return _store(store, parsed, actor=actor, started=started, dry_run=dry_run)
+
+
+def import_file(
+    store: Store, data: bytes, filename: str, *, actor: Actor, dry_run: bool = False, **options: Any
+) -> tuple[Recognised | None, ValidationReport | None]:
+    """Recognise a file and import it with the matching entry point.
+
+    Args:
+        store: The store.
+        data: Raw bytes.
+        filename: Its name.
+        actor: Who imports (needs the ``import`` right).
+        dry_run: Report what would happen, write nothing.
+        **options: Keyword options of the matching entry point (``mapping``, ``layout``,
+            ``keep_only_our_communes`` …); options that do not apply to the format are ignored.
+
+    Returns:
+        What the file was recognised as and its report; (None, None) when it was not recognised.
+
+    Raises:
+        PermissionDenied: If the actor may not import.
+    """
+    auth.require(actor, "import")
+    found = recognise(data, filename)
+    if found is None:
+        return None, None
+    if found.source is None:
+        return found, import_table(store, found.kind, data, filename, actor=actor, dry_run=dry_run)
+    entry = _ENTRIES[found.source]
+    accepted = {k: v for k, v in options.items() if k in OPTIONS[found.source]}
+    if found.source is SourceFormat.WIDE:
+        accepted.setdefault("layout", found.layout)
+    return found, entry(store, data, filename, actor=actor, dry_run=dry_run, **accepted)
+
+
+_ENTRIES: dict[SourceFormat, Callable[..., ValidationReport]] = {
+    SourceFormat.SSMSI: import_ssmsi,
+    SourceFormat.POLICE_UK: import_police_uk,
+    SourceFormat.INCIDENTS: import_incidents,
+    SourceFormat.WIDE: import_wide,
+}
+#: Keyword options each format's entry point takes (for the upload form, and for import_file's filter).
+OPTIONS: dict[SourceFormat, frozenset[str]] = {
+    SourceFormat.SSMSI: frozenset({"mapping", "keep_only_our_communes", "create_missing_indicators"}),
+    SourceFormat.POLICE_UK: frozenset({"mapping", "lsoa_as_area"}),
+    SourceFormat.INCIDENTS: frozenset({"mapping"}),
+    SourceFormat.WIDE: frozenset({"layout"}),
+}
