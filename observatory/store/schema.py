@@ -88,6 +88,8 @@ TABLES: dict[str, TableSpec] = {
             ("objective_code", "title", "lead_partner", "status", "start_date", "end_date", "budget"),
         ),
         TableSpec("action_partners", ("action_code", "partner_code"), ()),
+        # A new version of an assessment is a new row: the time it was written is part of its key.
+        TableSpec("assessments", ("objective_code", "year", "created_at"), ("text", "author")),
     )
 }
 
