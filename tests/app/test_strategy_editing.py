@@ -1,7 +1,7 @@
 """AppTest of the strategy editing page: targets and their history, assessments, partners, routing."""
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -160,3 +160,36 @@ def test_public_page_says_when_a_target_changed_once_published(demo_app):
     assert len(notes) == 1
     assert "1,442 by 2027 → 1,400 by 2027" in notes[0]
     assert not any("ana" in c.value.split() for c in at.caption)
+
+
+def _stored_action(path, code="AC01"):
+    store = connect(path)
+    try:
+        plan = queries.strategy(store)
+    finally:
+        store.close()
+    links = plan["action_partners"]
+    return plan["actions"].set_index("code").loc[code], sorted(
+        links.loc[links["action_code"] == code, "partner_code"]
+    )
+
+
+def test_action_status_end_and_partners_are_saved(demo_app):
+    at = _editor()
+    assert at.multiselect(key="edit-action-partners-AC01").value == ["P01", "P09", "P11"]
+    at.selectbox(key="edit-action-status-AC01").select("completed")
+    at.date_input(key="edit-action-end-AC01").set_value(date(2025, 6, 30))
+    at.multiselect(key="edit-action-partners-AC01").unselect("P09")
+    at.button(key="edit-action-save-AC01").click().run()
+    assert not at.exception
+    action, partners = _stored_action(demo_app)
+    assert (action["status"], action["end_date"].date()) == ("completed", date(2025, 6, 30))
+    assert partners == ["P01", "P11"]
+
+
+def test_action_ending_before_it_starts_names_the_end(demo_app):
+    at = _editor()
+    at.date_input(key="edit-action-end-AC01").set_value(date(2020, 1, 1))
+    at.button(key="edit-action-save-AC01").click().run()
+    assert "**End**" in at.error[0].value
+    assert _stored_action(demo_app)[0]["end_date"].date() == date(2026, 12, 31)
