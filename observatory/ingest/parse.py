@@ -29,7 +29,8 @@ from observatory.ingest.strategy import (
 
 __all__ = ["IndicatorRef", "Parsed", "Reference", "detect_kind", "parse", "template"]
 
-_CHECKS: dict[ImportKind, Callable[[Sheet, Typed, Reference], Checked]] = {
+#: Each kind's checks; form edits (observatory.ingest.edits) run the same ones.
+CHECKS: dict[ImportKind, Callable[[Sheet, Typed, Reference], Checked]] = {
     ImportKind.OBSERVATIONS: check_observations,
     ImportKind.DENOMINATORS: check_denominators,
     ImportKind.INDICATORS: check_indicators,
@@ -84,7 +85,7 @@ def parse(kind: ImportKind, data: bytes, filename: str, reference: Reference) ->
         The canonical frame (None when any error was found) and the validation report.
     """
     report = ValidationReport(kind, filename, hashlib.sha256(data).hexdigest())
-    if kind not in _CHECKS:
+    if kind not in CHECKS:
         message = f"{kind} files are boundary files, read by the geography import"
         return Parsed(None, finish_report(report, [Issue("source-error", Severity.ERROR, message)]))
     spec = SPECS[kind]
@@ -102,7 +103,7 @@ def parse(kind: ImportKind, data: bytes, filename: str, reference: Reference) ->
     numeric = [sheet.text[n] for n in (*spec.numeric, *extra_numeric) if sheet.has(n)]
     report.decimal = detect_decimal(numeric)
     typed = convert(sheet, spec, report.decimal, extra_numeric)
-    checked = _CHECKS[kind](sheet, typed, reference)
+    checked = CHECKS[kind](sheet, typed, reference)
     finish_report(report, issues + typed.issues + checked.issues)
     if not report.ok:
         return Parsed(None, report)

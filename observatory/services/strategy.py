@@ -18,6 +18,7 @@ import pandas as pd
 from observatory.domain import Period, Unit
 from observatory.services import views
 from observatory.services._strategy_actions import actions_for, all_actions, partner_actions, partner_view
+from observatory.services._strategy_notes import assessments, latest_assessments, target_changes
 from observatory.services._strategy_values import area_years, denominator
 from observatory.services.views import IndicatorInfo
 from observatory.stats import compare, progress, rates
@@ -32,12 +33,14 @@ __all__ = [
     "all_actions",
     "assessments",
     "axes",
+    "latest_assessments",
     "objective_table",
     "objective_trajectory",
     "partner_actions",
     "partner_view",
     "status_counts",
     "status_summary",
+    "target_changes",
 ]
 
 #: Order in which statuses are listed (best first, "too early" last).
@@ -283,12 +286,3 @@ def status_counts(table: pd.DataFrame) -> pd.DataFrame:
 def status_summary(store: Store) -> pd.DataFrame:
     """Number of objectives per status (0 included), best first: :func:`status_counts` of the table."""
     return status_counts(objective_table(store))
-
-
-def assessments(store: Store, objective_code: str | None = None) -> pd.DataFrame:
-    """Written yearly assessments (text, author, date), newest year first; empty when there are none.
-
-    Returns:
-        objective_code, year, text, author, created_at.
-    """
-    return queries.assessments(store, objective_code)

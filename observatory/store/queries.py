@@ -126,6 +126,11 @@ def denominators(store: Store, kind: str) -> pd.DataFrame:
     )
 
 
+def denominator_kinds(store: Store) -> list[str]:
+    """Kinds of denominator stored (residents, dwellings …), in order."""
+    return [str(r[0]) for r in store.rows("SELECT DISTINCT kind FROM denominators ORDER BY kind")]
+
+
 def batches(store: Store, *, limit: int = 500) -> pd.DataFrame:
     """The batch log, newest first."""
     return store.frame(

@@ -21,8 +21,8 @@ SQL_DIR = Path(__file__).parent / "sql"
 class TableSpec:
     """An importable table: its key columns and its value columns (batch_id is implicit).
 
-    ``since`` is the migration that creates its history twin: 2 for the tables of 001, the table's own
-    migration for tables added later (the twin is appended to that migration's SQL).
+    ``since`` is the migration that creates its history twin: 2 for the tables of 001, else the
+    migration that added the table or last changed its columns (the twin is appended to its SQL).
     """
 
     name: str
@@ -95,6 +95,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("action_partners", ("action_code", "partner_code"), ()),
         # Which indicator a category of a published format counts towards (NULL: not followed).
         TableSpec("category_mappings", ("source", "category"), ("indicator_code",), since=6),
+        # A new version of an assessment is a new row: the time it was written is part of its key.
+        TableSpec("assessments", ("objective_code", "year", "created_at"), ("text", "author"), since=5),
     )
 }
 

@@ -99,6 +99,19 @@ SNAPSHOT_TABLES: dict[str, tuple[str, ...]] = {
         "author VARCHAR NOT NULL",
         "created_at TIMESTAMP NOT NULL",
     ),
+    # Changes of objectives' baselines and targets, without who made them (staff names stay staff-side).
+    "objective_changes": (
+        "objective_code VARCHAR NOT NULL",
+        "changed_at TIMESTAMP NOT NULL",
+        "old_baseline_period VARCHAR",
+        "new_baseline_period VARCHAR",
+        "old_baseline_value DOUBLE",
+        "new_baseline_value DOUBLE",
+        "old_target_value DOUBLE",
+        "new_target_value DOUBLE",
+        "old_target_period VARCHAR",
+        "new_target_period VARCHAR",
+    ),
     "release": (
         "published_at TIMESTAMP NOT NULL",
         "format_version INTEGER NOT NULL",

@@ -45,6 +45,13 @@ class BatchRecord:
     report: str = ""
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     main_table: str = ""
+    audit_action: str = "import"
+    skip_unchanged: bool = False
+    scopes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+class _NothingChanged(Exception):
+    """Raised inside a transaction to roll it back when a batch would change nothing."""
 
 
 class RollbackRefused(ObservatoryError):
@@ -61,19 +68,40 @@ def _join(spec: TableSpec, left: str, right: str) -> str:
 
 def _scratch(spec: TableSpec) -> list[str]:
     """Empty scratch tables typed like the target, made before the transaction (see Store.transaction)."""
-    return [
+    statements = [
         f"CREATE OR REPLACE TEMP TABLE incoming_{spec.name} AS SELECT * FROM {spec.name} WHERE false",
         f"CREATE OR REPLACE TEMP TABLE staged_{spec.name} AS "
         f"SELECT *, ''::VARCHAR AS change FROM {spec.name} WHERE false",
     ]
+    if spec.name in SCOPES:
+        parents = ", ".join(SCOPES[spec.name])
+        statements.append(
+            f"CREATE OR REPLACE TEMP TABLE scope_{spec.name} AS SELECT {parents} FROM {spec.name} WHERE false"
+        )
+    return statements
 
 
-def _stage(cur: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame) -> Counts:
+def _fill_scope(cur: duckdb.DuckDBPyConnection, spec: TableSpec, extra: tuple[str, ...]) -> None:
+    """The parents whose children are replaced as a set: those in the file, plus any named by an edit.
+
+    An edit that removes an action's last partner sends no child row at all, so it names the action.
+    """
+    (column,) = SCOPES[spec.name]
+    cur.execute(f"INSERT INTO scope_{spec.name} SELECT DISTINCT {column} FROM incoming_{spec.name}")
+    if extra:
+        cur.executemany(f"INSERT INTO scope_{spec.name} VALUES (?)", [[value] for value in extra])
+
+
+def _stage(
+    cur: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame, scope: tuple[str, ...] = ()
+) -> Counts:
     """Load the frame into its scratch tables and classify each row against the stored one."""
     incoming, staged = f"incoming_{spec.name}", f"staged_{spec.name}"
     cur.register("incoming_frame", frame[list(spec.columns)])
     cur.execute(f"INSERT INTO {incoming} BY NAME SELECT * FROM incoming_frame")
     cur.unregister("incoming_frame")
+    if spec.name in SCOPES:
+        _fill_scope(cur, spec, scope)
     differs = " OR ".join(f"t.{v} IS DISTINCT FROM i.{v}" for v in spec.values) or "false"
     cur.execute(
         f"INSERT INTO {staged} SELECT i.*, CASE WHEN t.{spec.keys[0]} IS NULL "
@@ -90,7 +118,7 @@ def _stage(cur: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame)
 def _scope_orphans(spec: TableSpec) -> str:
     """Stored child rows of the parents in the file that the file no longer lists."""
     incoming = f"incoming_{spec.name}"
-    in_scope = " AND ".join(f"t.{c} IN (SELECT {c} FROM {incoming})" for c in SCOPES[spec.name])
+    in_scope = " AND ".join(f"t.{c} IN (SELECT {c} FROM scope_{spec.name})" for c in SCOPES[spec.name])
     return (
         f"SELECT t.* FROM {spec.name} t WHERE {in_scope} AND NOT EXISTS "
         f"(SELECT 1 FROM {incoming} i WHERE {_join(spec, 't', 'i')})"
@@ -181,25 +209,34 @@ def apply_batch(store: Store, record: BatchRecord, *, dry_run: bool) -> tuple[in
     """Classify (and unless ``dry_run``, write) every table of a batch in one transaction.
 
     The counts reported are those of ``record.main_table``; a dry run goes through exactly the same
-    classification as a commit and is logged with state ``dry_run``.
+    classification as a commit and is logged with state ``dry_run``. With ``record.skip_unchanged``
+    (form edits), a batch that would change no row is rolled back and not logged: batch id 0.
 
     Returns:
-        The batch id and the counts of the main table.
+        The batch id (0 when skipped) and the counts of the main table.
     """
     # Scratch tables live in the transaction cursor's own temp schema and vanish when it closes.
     setup = [statement for name in record.tables for statement in _scratch(TABLES[name])]
     per_table: dict[str, Counts] = {}
-    with store.transaction(setup=setup) as cur:
-        batch_id = int(cur.execute("SELECT nextval('batch_ids')").fetchall()[0][0])
-        for name, frame in record.tables.items():
-            per_table[name] = _stage(cur, TABLES[name], frame)
+    try:
+        with store.transaction(setup=setup) as cur:
+            batch_id = int(cur.execute("SELECT nextval('batch_ids')").fetchall()[0][0])
+            for name, frame in record.tables.items():
+                per_table[name] = _stage(cur, TABLES[name], frame, tuple(record.scopes.get(name, ())))
+                if not dry_run:
+                    _apply_staged(cur, TABLES[name], batch_id)
+            if record.skip_unchanged and not any(
+                c.created or c.updated or c.deleted for c in per_table.values()
+            ):
+                raise _NothingChanged
+            counts = per_table.get(record.main_table, Counts())
+            state = BatchState.DRY_RUN if dry_run else BatchState.COMMITTED
+            _insert_batch_row(cur, batch_id, record, counts, state)
             if not dry_run:
-                _apply_staged(cur, TABLES[name], batch_id)
-        counts = per_table.get(record.main_table, Counts())
-        state = BatchState.DRY_RUN if dry_run else BatchState.COMMITTED
-        _insert_batch_row(cur, batch_id, record, counts, state)
-        if not dry_run:
-            _audit(cur, record.user_name, "import", f"batch {batch_id}: {record.kind} {record.filename}")
+                detail = f"batch {batch_id}: {record.kind} {record.filename}"
+                _audit(cur, record.user_name, record.audit_action, detail)
+    except _NothingChanged:
+        return 0, per_table.get(record.main_table, Counts())
     return batch_id, counts
 
 

@@ -49,6 +49,22 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/strategy.py", "nav.strategy", ":material/flag:"),
     PageSpec("pages/methodology.py", "nav.methodology", ":material/menu_book:"),
     PageSpec(
+        "pages/strategy_editing.py",
+        "nav.strategy_editing",
+        ":material/edit_note:",
+        action="edit_strategy",
+        section=STAFF_SECTION,
+        staff_site=True,
+    ),
+    PageSpec(
+        "pages/indicators.py",
+        "nav.indicators",
+        ":material/tune:",
+        action="edit_indicators",
+        section=STAFF_SECTION,
+        staff_site=True,
+    ),
+    PageSpec(
         "pages/signin.py",
         "nav.sign_in",
         ":material/login:",

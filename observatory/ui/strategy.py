@@ -9,10 +9,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from observatory import charts
-from observatory.i18n import format_date, format_percent, format_period, get_locale, t
+from observatory.i18n import format_percent, format_period, get_locale, t
 from observatory.services import strategy
 from observatory.ui.components import download
 from observatory.ui.resources import cached, reader
+from observatory.ui.strategy_notes import assessment_notes, target_change_note
 from observatory.ui.strategy_text import (
     STATUS_COLOURS,
     STATUS_SYMBOLS,
@@ -39,6 +40,7 @@ __all__ = [
     "status_label",
     "status_overview",
     "status_summary",
+    "target_changes",
     "trajectory",
     "value_text",
 ]
@@ -70,8 +72,14 @@ def actions() -> pd.DataFrame:
 
 @cached()
 def assessments() -> pd.DataFrame:
-    """Every written assessment."""
-    return strategy.assessments(reader())
+    """The latest written assessment of each objective and year (earlier versions stay staff-side)."""
+    return strategy.latest_assessments(reader())
+
+
+@cached()
+def target_changes() -> pd.DataFrame:
+    """Every committed change of an objective's target or deadline, newest first, without names."""
+    return strategy.target_changes(reader())
 
 
 def status_summary() -> pd.DataFrame:
@@ -203,34 +211,33 @@ def _actions(mine: pd.DataFrame | None) -> None:
     st.dataframe(mine, hide_index=True)
 
 
-def _assessments(written: pd.DataFrame) -> None:
-    if written.empty:
-        return
-    st.markdown(f"**{t('strategy.assessments_heading')}**")
-    for item in written.itertuples():
-        st.markdown(f"**{item.year}** — {item.text}")
-        st.caption(t("strategy.assessment_by", author=item.author, date=format_date(item.created_at)))
-
-
-def objective_block(row: pd.Series, actions_shown: pd.DataFrame | None, written: pd.DataFrame) -> None:
-    """Everything about one objective: figures, progress, change, trajectory, actions, assessments.
+def objective_block(
+    row: pd.Series,
+    actions_shown: pd.DataFrame | None,
+    written: pd.DataFrame,
+    changes: pd.DataFrame | None = None,
+) -> None:
+    """Everything about one objective: figures, target changes, progress, assessments, trajectory, actions.
 
     Args:
         row: The objective's row of the objective table.
         actions_shown: Its actions in words (None when it has none).
-        written: Its written assessments.
+        written: Its latest written assessment per year, newest year first.
+        changes: Its changes of target or deadline, newest first (None: none).
     """
+    code = str(row["code"])
     with st.container(border=True):
-        st.subheader(f"{row['code']} · {row['title']}")
+        st.subheader(f"{code} · {row['title']}")
         st.badge(status_label(str(row["status"])), color=STATUS_COLOURS.get(str(row["status"]), "gray"))
         st.caption(t("strategy.measured_on", indicator=row["indicator_name"], area=row["area_name"]))
         _figures(row)
+        target_change_note(row, changes if changes is not None else pd.DataFrame())
         _progress(row)
         st.markdown(change_text(row))
         st.caption(status_note(row))
+        assessment_notes(written, code=code)
         _trajectory(row)
         _actions(actions_shown)
-        _assessments(written)
 
 
 def objectives_download(table: pd.DataFrame) -> None:
@@ -241,7 +248,8 @@ def objectives_download(table: pd.DataFrame) -> None:
 def objective_blocks(table: pd.DataFrame) -> None:
     """One block per objective of the table, in its order (actions and assessments read once)."""
     shown = _actions_in_words(get_locale())
-    written = assessments()
+    written, changes = assessments(), target_changes()
     for _, row in table.iterrows():
         code = str(row["code"])
-        objective_block(row, shown.get(code), written[written["objective_code"] == code])
+        mine = changes[changes["objective_code"] == code]
+        objective_block(row, shown.get(code), written[written["objective_code"] == code], mine)

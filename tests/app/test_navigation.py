@@ -2,6 +2,8 @@
 
 import pytest
 
+from observatory.domain import Role
+from observatory.ui import navigation
 from tests.app.helpers import start
 
 PAGES = ["pages/map.py", "pages/trends.py", "pages/profile.py", "pages/strategy.py", "pages/methodology.py"]
@@ -22,3 +24,21 @@ def test_every_page_is_registered(demo_app):
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, page
+
+
+EDITING_PAGES = {"pages/strategy_editing.py", "pages/indicators.py"}
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [(Role.PUBLIC, False), (Role.VIEWER, False), (Role.EDITOR, True), (Role.ADMIN, True)],
+)
+def test_editing_pages_are_registered_for_editors_and_admins_only(role, expected):
+    paths = {page.path for page in navigation.pages_for(role, public_mode=False)}
+    assert (paths >= EDITING_PAGES) is expected
+    assert not (EDITING_PAGES & paths) or expected
+
+
+def test_editing_pages_are_never_registered_in_public_mode():
+    paths = {page.path for page in navigation.pages_for(Role.ADMIN, public_mode=True)}
+    assert not EDITING_PAGES & paths

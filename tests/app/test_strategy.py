@@ -73,7 +73,8 @@ def test_written_assessment_shows_under_its_objective(demo_app):
     store = connect(demo_app)
     with store.transaction() as cur:
         cur.execute(
-            "INSERT INTO assessments VALUES ('OB4', 2025, 'Dealing moved two streets east.', 'Rita S.', ?)",
+            "INSERT INTO assessments (objective_code, year, text, author, created_at) "
+            "VALUES ('OB4', 2025, 'Dealing moved two streets east.', 'Rita S.', ?)",
             [datetime(2026, 1, 20)],
         )
     store.close()

@@ -308,7 +308,8 @@ def test_assessments_are_listed_newest_year_first(tmp_path):
     with store.transaction() as cur:
         for year in (2023, 2024):
             cur.execute(
-                "INSERT INTO assessments VALUES ('OB1', ?, ?, 'Ana', ?)",
+                "INSERT INTO assessments (objective_code, year, text, author, created_at) "
+                "VALUES ('OB1', ?, ?, 'Ana', ?)",
                 [year, f"Review {year}", datetime(year + 1, 2, 1)],
             )
     written = strategy.assessments(store, "OB1")

@@ -1,0 +1,25 @@
+"""Staff editing of the strategy: objectives and their targets, assessments, actions, axes and partners."""
+
+import streamlit as st
+
+from observatory import ui
+from observatory.i18n import t
+from observatory.ui import edit_forms, session, strategy_editing
+
+ui.through_app()
+session.require("edit_strategy")
+
+st.title(t("edit.title"))
+st.caption(t("edit.intro"))
+edit_forms.flash()
+objectives_tab, actions_tab, axes_tab, partners_tab = st.tabs(
+    [t("edit.tab_objectives"), t("edit.tab_actions"), t("edit.tab_axes"), t("edit.tab_partners")]
+)
+with objectives_tab:
+    strategy_editing.objectives_section()
+with actions_tab:
+    strategy_editing.actions_section()
+with axes_tab:
+    strategy_editing.axes_section()
+with partners_tab:
+    strategy_editing.partners_section()
