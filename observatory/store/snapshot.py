@@ -150,6 +150,13 @@ def read_public_sources(store: Store) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def read_release(store: Store) -> dict[str, Any] | None:
+    """The ``release`` row of a snapshot (what it holds and when it was published), or None if absent."""
+    names = ", ".join(columns("release"))  # declared above, never user input
+    found = store.frame(f"SELECT {names} FROM release ORDER BY published_at DESC LIMIT 1")  # noqa: S608
+    return None if found.empty else found.iloc[0].to_dict()
+
+
 def previous_path(path: str | Path) -> Path:
     """Where the release before the one at *path* is kept."""
     target = Path(path)
