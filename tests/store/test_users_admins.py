@@ -3,8 +3,7 @@
 import pytest
 
 from observatory.domain import Role
-from observatory.store import connect
-from observatory.store import users
+from observatory.store import connect, users
 
 HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"
 
