@@ -55,7 +55,16 @@ def can_import(role: Role) -> bool:
 
 
 class AccountError(ObservatoryError):
-    """A user name or password that the account policy refuses."""
+    """A user name, role, password or account change that the account policy refuses.
+
+    Attributes:
+        code: Which rule refused it (``bad-name``, ``bad-role``, ``password-too-short``,
+            ``password-too-long`` …), so a screen can say it in the visitor's language.
+    """
+
+    def __init__(self, message: str, *, code: str = "refused") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 # OWASP Password Storage Cheat Sheet minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane.
@@ -117,9 +126,13 @@ def check_password(password: str) -> None:
         AccountError: If the password is too short or too long.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(
+            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", code="password-too-short"
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(f"the password may have at most {MAX_PASSWORD_LENGTH} characters")
+        raise AccountError(
+            f"the password may have at most {MAX_PASSWORD_LENGTH} characters", code="password-too-long"
+        )
 
 
 def check_user_name(name: str) -> None:
@@ -129,7 +142,9 @@ def check_user_name(name: str) -> None:
         AccountError: If the name does not follow that rule.
     """
     if not _NAME_RE.match(name):
-        raise AccountError(f"not a valid user name: {name!r} (letters, digits and ._@- only, at most 64)")
+        raise AccountError(
+            f"not a valid user name: {name!r} (letters, digits and ._@- only, at most 64)", code="bad-name"
+        )
 
 
 def check_account_role(role: Role) -> None:
@@ -139,7 +154,7 @@ def check_account_role(role: Role) -> None:
         AccountError: If the role is PUBLIC.
     """
     if role not in ACCOUNT_ROLES:
-        raise AccountError(f"an account cannot have the role {role}")
+        raise AccountError(f"an account cannot have the role {role}", code="bad-role")
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
 from babel.dates import format_skeleton
 from babel.messages.pofile import read_po
 
@@ -188,6 +189,14 @@ def _as_date(d: date | datetime | str) -> date:
 def format_date(d: date | datetime | str) -> str:
     """Format a day in the locale's long form: "1 July 2024", "1 de julho de 2024", "1 juillet 2024"."""
     return _babel_date(_as_date(d), format="long", locale=_babel_locale())
+
+
+def format_datetime(moment: datetime) -> str:
+    """Format a moment to the second in the locale's medium form, as given (the store keeps UTC).
+
+    "2 Mar 2026, 09:05:00" (en), "02/03/2026, 09:05:00" (pt), "2 mars 2026, 09:05:00" (fr).
+    """
+    return str(_babel_datetime(moment, format="medium", tzinfo=None, locale=_babel_locale()))
 
 
 def format_month(d: date | datetime | str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -224,6 +224,15 @@ def test_format_date(code: str, expected: str) -> None:
 
 def test_format_date_accepts_iso_text() -> None:
     assert i18n.format_date("2024-07-01") == "1 July 2024"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("en", "2 Mar 2026, 09:05:07"), ("pt", "02/03/2026, 09:05:07"), ("fr", "2 mars 2026, 09:05:07")],
+)
+def test_format_datetime_keeps_the_time_as_given(code: str, expected: str) -> None:
+    i18n.set_locale(code)
+    assert i18n.format_datetime(datetime(2026, 3, 2, 9, 5, 7)) == expected
 
 
 @pytest.mark.parametrize(

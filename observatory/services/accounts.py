@@ -3,6 +3,10 @@
 Signing in refuses with one message whatever the cause (unknown name, wrong password, disabled account,
 too many attempts), spends the same argon2 work on an unknown name as on a known one, throttles per
 account and per client (:data:`observatory.auth.THROTTLES`), and audits every attempt.
+
+Nobody can lock the admins out: an admin cannot demote or disable their own account (:class:`OwnAccount`),
+and no change may leave the store without an enabled admin (:class:`LastAdmin`, checked by the store
+inside the writing transaction).
 """
 
 from __future__ import annotations
@@ -14,10 +18,47 @@ from observatory import auth
 from observatory.domain import Actor, NotFound, Role
 from observatory.store import Store, writes
 from observatory.store import users as user_store
-from observatory.store.users import UserRecord
+from observatory.store.users import LastAdmin, UserExists, UserRecord
+
+__all__ = [
+    "ANONYMOUS",
+    "REFUSED",
+    "Account",
+    "LastAdmin",
+    "OwnAccount",
+    "SignInResult",
+    "UserExists",
+    "account_exists",
+    "change_role",
+    "create_account",
+    "list_accounts",
+    "listing",
+    "record_sign_out",
+    "reset_password",
+    "session_actor",
+    "set_disabled",
+    "sign_in",
+]
 
 REFUSED = "Sign-in refused: wrong name or password, or too many attempts. Try again later."
 ANONYMOUS = Actor("anonymous", Role.PUBLIC)
+
+
+class OwnAccount(auth.AccountError):
+    """An admin tried to demote or disable their own account."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="own-account")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What a screen may show of an account: never its password hash."""
+
+    name: str
+    role: Role
+    created_at: datetime
+    disabled: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +79,18 @@ def list_accounts(store: Store, *, actor: Actor) -> list[UserRecord]:
     """Every account, by name (the records carry the password hashes: never display those)."""
     auth.require(actor, "manage_users")
     return user_store.list_users(store)
+
+
+def listing(store: Store, *, actor: Actor) -> list[Account]:
+    """Every account by name, without its password hash (for screens).
+
+    Raises:
+        PermissionDenied: If the actor is not an admin.
+    """
+    return [
+        Account(user.name, user.role, user.created_at, user.disabled)
+        for user in list_accounts(store, actor=actor)
+    ]
 
 
 def account_exists(store: Store, name: str, *, actor: Actor) -> bool:
@@ -75,10 +128,14 @@ def change_role(store: Store, name: str, role: Role, *, actor: Actor) -> None:
     Raises:
         PermissionDenied: If the actor is not an admin.
         AccountError: If the role is PUBLIC.
+        OwnAccount: If an admin gives their own account a lower role.
+        LastAdmin: If it would leave no enabled admin.
         NotFound: If there is no such account.
     """
     auth.require(actor, "manage_users")
     auth.check_account_role(role)
+    if name == actor.name and role is not Role.ADMIN:
+        raise OwnAccount(f"{actor.name} cannot take the admin role from their own account")
     user_store.set_role(store, name, role, actor=actor.name)
 
 
@@ -87,9 +144,13 @@ def set_disabled(store: Store, name: str, disabled: bool, *, actor: Actor) -> No
 
     Raises:
         PermissionDenied: If the actor is not an admin.
+        OwnAccount: If an admin disables their own account.
+        LastAdmin: If it would leave no enabled admin.
         NotFound: If there is no such account.
     """
     auth.require(actor, "manage_users")
+    if disabled and name == actor.name:
+        raise OwnAccount(f"{actor.name} cannot disable their own account")
     user_store.set_disabled(store, name, disabled, actor=actor.name)
 
 

@@ -82,7 +82,11 @@ def finish(
 
     Shared by every import path (CSV contracts, boundaries, published formats): the report decides
     whether anything is written, and ``tables`` are merged in one batch, all or nothing.
+
+    Raises:
+        PermissionDenied: If the actor may not import (checked here too: this function writes).
     """
+    auth.require(actor, "import")
     record = writes.BatchRecord(
         kind=str(report.kind),
         filename=report.filename,

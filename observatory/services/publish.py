@@ -6,13 +6,18 @@ cells are withheld so that no withheld cell can be recovered by subtraction from
 derived — the city total of the districts of one period, and the yearly total of the months (or
 quarters) of one area; values not published at source stay withheld; zeros are published. A withheld
 value is stored NULL with status ``suppressed`` (or ``not_published``) and its display text.
+
+:func:`preview` (the dry run) and :func:`publish` share that one computation (:func:`_public_tables`),
+so what the dry run announces is what the release holds.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,28 +38,80 @@ MARGINS = [["granularity", "period_start", "parent"], ["area_code", "granularity
 
 
 @dataclass(frozen=True, slots=True)
-class Release:
-    """One published snapshot and what it holds.
+class Figures:
+    """What a release holds, or would hold: the disclosure applied to the observations, counted.
 
     Attributes:
-        path: The snapshot file.
-        previous: The kept copy of the release before, or None for a first release.
-        published_at: When it was published.
-        observations: Observation rows in the snapshot.
+        observations: Observation rows.
         published: Rows with a value shown.
         suppressed_primary: Small counts withheld ("< k").
         suppressed_secondary: Cells withheld so that a small count cannot be recovered.
         not_published: Rows withheld at source.
+        areas: Areas in the release.
+        indicators: Indicators in the release.
     """
 
-    path: Path
-    previous: Path | None
-    published_at: datetime
     observations: int
     published: int
     suppressed_primary: int
     suppressed_secondary: int
     not_published: int
+    areas: int
+    indicators: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Figures:
+        """The figures of a snapshot's ``release`` row (or any mapping with the same names)."""
+        return cls(**{name: int(row[name]) for name in FIGURES})
+
+    def as_row(self) -> dict[str, int]:
+        """The figures as the ``release`` table's columns."""
+        return {name: getattr(self, name) for name in FIGURES}
+
+
+FIGURES: tuple[str, ...] = tuple(f.name for f in fields(Figures))
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One published snapshot and what it holds.
+
+    Attributes:
+        path: The snapshot file.
+        previous: The kept copy of the release before, or None when there is none.
+        published_at: When it was published.
+        figures: What it holds.
+    """
+
+    path: Path
+    previous: Path | None
+    published_at: datetime
+    figures: Figures
+
+    @property
+    def observations(self) -> int:
+        """Observation rows in the snapshot."""
+        return self.figures.observations
+
+    @property
+    def published(self) -> int:
+        """Rows with a value shown."""
+        return self.figures.published
+
+    @property
+    def suppressed_primary(self) -> int:
+        """Small counts withheld."""
+        return self.figures.suppressed_primary
+
+    @property
+    def suppressed_secondary(self) -> int:
+        """Cells withheld so that a small count cannot be recovered."""
+        return self.figures.suppressed_secondary
+
+    @property
+    def not_published(self) -> int:
+        """Rows withheld at source."""
+        return self.figures.not_published
 
 
 def _suppress_indicator(rows: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -186,8 +243,9 @@ def disclose_observations(
     return done[snapshot.columns("observations")], done["reason"]
 
 
-def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
-    """The public tables with disclosure applied, and the counts the release records."""
+def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], Figures]:
+    """The public tables with disclosure applied, and their figures: the one computation behind both
+    :func:`preview` and :func:`publish`, so a dry run says exactly what publishing would do."""
     tables = snapshot.read_public_sources(store)
     staff = tables["observations"]
     with_city = pd.concat(
@@ -196,16 +254,45 @@ def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], dict[str, int
     public = district_years(with_city, tables["indicators"], tables["areas"])
     observations, reasons = disclose_observations(public, tables["indicators"], tables["areas"])
     tables["observations"] = observations
-    counts = {
-        "observations": len(observations),
-        "published": int(observations["value"].notna().sum()),
-        "suppressed_primary": int((reasons == disclosure.PRIMARY).sum()),
-        "suppressed_secondary": int((reasons == disclosure.SECONDARY).sum()),
-        "not_published": int((reasons == disclosure.NOT_PUBLISHED).sum()),
-        "areas": len(tables["areas"]),
-        "indicators": len(tables["indicators"]),
-    }
-    return tables, counts
+    figures = Figures(
+        observations=len(observations),
+        published=int(observations["value"].notna().sum()),
+        suppressed_primary=int((reasons == disclosure.PRIMARY).sum()),
+        suppressed_secondary=int((reasons == disclosure.SECONDARY).sum()),
+        not_published=int((reasons == disclosure.NOT_PUBLISHED).sum()),
+        areas=len(tables["areas"]),
+        indicators=len(tables["indicators"]),
+    )
+    return tables, figures
+
+
+def preview(store: Store, *, actor: Actor) -> Figures:
+    """What publishing now would hold: the disclosure of :func:`publish`, computed without writing.
+
+    Raises:
+        PermissionDenied: If the actor may not publish.
+    """
+    auth.require(actor, "publish")
+    return _public_tables(store)[1]
+
+
+def current_release(published: Store | None, snapshot_path: str | Path) -> Release | None:
+    """The release public visitors read now, from its ``release`` table; None when nothing is published.
+
+    Args:
+        published: The open snapshot (None when there is no file).
+        snapshot_path: Where it lives; the release before is looked for beside it.
+    """
+    row = None if published is None else snapshot.read_release(published)
+    if row is None:
+        return None
+    kept = snapshot.previous_path(snapshot_path)
+    return Release(
+        path=Path(snapshot_path),
+        previous=kept if kept.exists() else None,
+        published_at=row["published_at"].to_pydatetime(),
+        figures=Figures.from_row(row),
+    )
 
 
 def publish(store: Store, *, actor: Actor, snapshot_path: str | Path, now: datetime) -> Release:
@@ -229,33 +316,16 @@ def publish(store: Store, *, actor: Actor, snapshot_path: str | Path, now: datet
         StoreError: If the snapshot could not be written (the old one is left as it was).
     """
     auth.require(actor, "publish")
-    tables, counts = _public_tables(store)
-    release = pd.DataFrame([{"published_at": now, "format_version": snapshot.FORMAT_VERSION, **counts}])
+    tables, figures = _public_tables(store)
+    release = pd.DataFrame(
+        [{"published_at": now, "format_version": snapshot.FORMAT_VERSION, **figures.as_row()}]
+    )
     files = snapshot.write_snapshot(snapshot_path, {**tables, "release": release})
     writes.audit(
         store,
         actor.name,
         "publish",
-        f"{files.path}: {counts['published']} values published, {counts['suppressed_primary']} "
-        f"small counts and {counts['suppressed_secondary']} further cells withheld",
+        f"{files.path}: {figures.published} values published, {figures.suppressed_primary} "
+        f"small counts and {figures.suppressed_secondary} further cells withheld",
     )
-    return Release(
-        path=files.path,
-        previous=files.previous,
-        published_at=now,
-        observations=counts["observations"],
-        published=counts["published"],
-        suppressed_primary=counts["suppressed_primary"],
-        suppressed_secondary=counts["suppressed_secondary"],
-        not_published=counts["not_published"],
-    )
-
-
-def current_release(store: Store) -> dict[str, object] | None:
-    """What the release read through ``store`` (a published snapshot) holds: its ``release`` row.
-
-    Returns:
-        published_at and the counts of :data:`observatory.store.snapshot.SNAPSHOT_TABLES` ``release``;
-        None when the store is not a snapshot.
-    """
-    return snapshot.release_row(store)
+    return Release(path=files.path, previous=files.previous, published_at=now, figures=figures)

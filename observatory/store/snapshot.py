@@ -163,6 +163,13 @@ def read_public_sources(store: Store) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def read_release(store: Store) -> dict[str, Any] | None:
+    """The ``release`` row of a snapshot (what it holds and when it was published), or None if absent."""
+    names = ", ".join(columns("release"))  # declared above, never user input
+    found = store.frame(f"SELECT {names} FROM release ORDER BY published_at DESC LIMIT 1")  # noqa: S608
+    return None if found.empty else found.iloc[0].to_dict()
+
+
 def previous_path(path: str | Path) -> Path:
     """Where the release before the one at *path* is kept."""
     target = Path(path)
@@ -249,12 +256,3 @@ def write_snapshot(path: str | Path, tables: Mapping[str, pd.DataFrame | Mapping
         raise
     _fsync(target.parent)
     return SnapshotFiles(target, kept)
-
-
-def release_row(store: Store) -> dict[str, Any] | None:
-    """The ``release`` row of a snapshot opened as ``store``; None for a database that has none."""
-    present = store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'release'")
-    if not present:
-        return None
-    frame = store.frame(f"SELECT {', '.join(columns('release'))} FROM release")  # noqa: S608 - names are ours
-    return None if frame.empty else frame.iloc[0].to_dict()

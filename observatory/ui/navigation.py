@@ -41,6 +41,10 @@ class PageSpec:
     default: bool = False
 
 
+def _staff(path: str, title: str, icon: str, action: str) -> PageSpec:
+    return PageSpec(path, title, icon, action=action, section=STAFF_SECTION, staff_site=True)
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", default=True),
     PageSpec("pages/map.py", "nav.map", ":material/map:"),
@@ -48,22 +52,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/profile.py", "nav.district_profile", ":material/location_city:"),
     PageSpec("pages/strategy.py", "nav.strategy", ":material/flag:"),
     PageSpec("pages/methodology.py", "nav.methodology", ":material/menu_book:"),
-    PageSpec(
-        "pages/strategy_editing.py",
-        "nav.strategy_editing",
-        ":material/edit_note:",
-        action="edit_strategy",
-        section=STAFF_SECTION,
-        staff_site=True,
-    ),
-    PageSpec(
-        "pages/indicators.py",
-        "nav.indicators",
-        ":material/tune:",
-        action="edit_indicators",
-        section=STAFF_SECTION,
-        staff_site=True,
-    ),
+    _staff("pages/strategy_editing.py", "nav.strategy_editing", ":material/edit_note:", "edit_strategy"),
+    _staff("pages/indicators.py", "nav.indicators", ":material/tune:", "edit_indicators"),
+    _staff("pages/users.py", "nav.users", ":material/group:", "manage_users"),
+    _staff("pages/publish.py", "nav.publish", ":material/publish:", "publish"),
+    _staff("pages/audit.py", "nav.audit", ":material/receipt_long:", "manage_users"),
     PageSpec(
         "pages/signin.py",
         "nav.sign_in",

@@ -140,7 +140,7 @@ def sidebar_status() -> None:
 
 def release_note() -> None:
     """Tell public visitors which release they are reading and that small counts are withheld."""
-    release = publish.current_release(reader())
+    release = publish.current_release(reader(), settings().snapshot_path)
     if release is None:
         return
-    st.sidebar.caption(t("public.release_note", date=format_date(str(release["published_at"]))))
+    st.sidebar.caption(t("public.release_note", date=format_date(release.published_at)))

@@ -31,3 +31,22 @@ def demo_app(app_env, demo_file, demo_release, tmp_path):
     """A copy of the demo database and of its first public release, ready for the app."""
     snapshot = shutil.copy(demo_release, tmp_path / "public.duckdb")
     return app_env(shutil.copy(demo_file, tmp_path / "demo.duckdb"), snapshot)
+
+
+@pytest.fixture
+def buttons(monkeypatch):
+    """Let AppTest press buttons: keep Streamlit's old pages-folder mode off between runs, as a server does.
+
+    A server turns that mode off once, at the first ``st.navigation`` call, and it stays off. AppTest
+    turns it back on before every run, so every run would start with ``ui.through_app()``'s rerun,
+    and a rerun forgets which button was pressed.
+    """
+    from streamlit.runtime import pages_manager
+    from streamlit.testing.v1 import app_test
+
+    class ServerLike(pages_manager.PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test, "PagesManager", ServerLike)

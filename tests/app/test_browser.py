@@ -8,10 +8,16 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from observatory.domain import Actor, Role
+from observatory.services import publish
+from observatory.store import connect
+from tests.app.helpers import PASSWORD, ensure_account
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,9 +49,16 @@ def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None
     raise TimeoutError("streamlit did not become healthy")
 
 
-def _start_server(db: Path, work: Path):
+def _start_server(db: Path, work: Path, *, snapshot: Path, mode: str = "site"):
     port = _free_port()
-    env = {**os.environ, "OBSERVATORY_DB": str(db), "XDG_CONFIG_HOME": str(work), "XDG_CACHE_HOME": str(work)}
+    env = {
+        **os.environ,
+        "OBSERVATORY_DB": str(db),
+        "OBSERVATORY_SNAPSHOT": str(snapshot),
+        "OBSERVATORY_MODE": mode,
+        "XDG_CONFIG_HOME": str(work),
+        "XDG_CACHE_HOME": str(work),
+    }
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -78,10 +91,19 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=20)
 
 
+def _copies(demo_file: Path, demo_release: Path, work: Path) -> tuple[Path, Path]:
+    return Path(shutil.copy(demo_file, work / "demo.duckdb")), Path(
+        shutil.copy(demo_release, work / "public.duckdb")
+    )
+
+
 @pytest.fixture(scope="module")
-def server(demo_file, tmp_path_factory):
+def server(demo_file, demo_release, tmp_path_factory):
+    """The site as a visitor who is not signed in gets it: the published release."""
     work = tmp_path_factory.mktemp("browser")
-    proc, url = _start_server(Path(shutil.copy(demo_file, work / "demo.duckdb")), work)
+    db, snapshot = _copies(demo_file, demo_release, work)
+    ensure_account("editor", db=str(db))
+    proc, url = _start_server(db, work, snapshot=snapshot)
     try:
         yield url
     finally:
@@ -167,8 +189,11 @@ def test_map_in_french_with_a_shared_link(server, browser):
     assert shot.stat().st_size > 20_000
 
 
-def test_first_request_to_a_page_on_a_fresh_server_goes_through_app_py(demo_file, browser, tmp_path):
-    proc, url = _start_server(Path(shutil.copy(demo_file, tmp_path / "demo.duckdb")), tmp_path)
+def test_first_request_to_a_page_on_a_fresh_server_goes_through_app_py(
+    demo_file, demo_release, browser, tmp_path
+):
+    db, snapshot = _copies(demo_file, demo_release, tmp_path)
+    proc, url = _start_server(db, tmp_path, snapshot=snapshot)
     try:
         page, _ = _open(browser, f"{url}/methodology?lang=pt", charts=0)
         title = page.locator("h1").first.inner_text()
@@ -178,3 +203,69 @@ def test_first_request_to_a_page_on_a_fresh_server_goes_through_app_py(demo_file
         _stop(proc)
     assert languages == 1
     assert "Metodologia" in title
+
+
+def _sign_in(browser, url: str, name: str):
+    page, _ = _open(browser, f"{url}/signin", charts=0)
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text(f"Signed in as {name}").wait_for(timeout=60_000)
+    return page
+
+
+def test_staff_sign_in_and_the_staff_pages(server, browser):
+    page = _sign_in(browser, server, "editor")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name in ("strategy_editing", "indicators"):
+        page.goto(f"{server}/{name}", wait_until="domcontentloaded")
+        page.wait_for_selector("h1", timeout=60_000)
+        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(SHOTS / f"staff-{name}.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
+
+
+def test_public_mode_overview(demo_release, browser, tmp_path):
+    snapshot = Path(shutil.copy(demo_release, tmp_path / "public.duckdb"))
+    staff = tmp_path / "staff" / "observatory.duckdb"
+    proc, url = _start_server(staff, tmp_path, snapshot=snapshot, mode="public")
+    try:
+        shot = _shoot(browser, url, "public-overview", charts=0)
+        page, _ = _open(browser, f"{url}/signin", charts=0)
+        sign_in_forms = page.get_by_label("Password").count()
+        page.close()
+    finally:
+        _stop(proc)
+    assert shot.stat().st_size > 20_000
+    assert sign_in_forms == 0  # no sign-in page: the path falls back to the overview
+    assert not staff.parent.exists()
+
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def test_a_hostile_district_name_is_shown_as_text(demo_file, browser, tmp_path):
+    db = Path(shutil.copy(demo_file, tmp_path / "demo.duckdb"))
+    store = connect(db)
+    with store.transaction() as cur:
+        cur.execute("UPDATE areas SET name = ? WHERE code = '07'", [XSS])
+    snapshot = tmp_path / "public.duckdb"
+    publish.publish(store, actor=Actor("admin", Role.ADMIN), snapshot_path=snapshot, now=datetime(2026, 2, 1))
+    store.close()
+    proc, url = _start_server(db, tmp_path, snapshot=snapshot)
+    dialogs: list[str] = []
+    try:
+        page, _ = _open(browser, f"{url}/map?indicator=burglary&measure=count", charts=1)
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.wait_for_timeout(1000)
+        shown = page.get_by_text(XSS).count()
+        injected = page.locator('img[src="x"]').count()
+        page.screenshot(path=str(SHOTS / "hostile-name.png"), full_page=True)
+        page.close()
+    finally:
+        _stop(proc)
+    assert dialogs == []
+    assert injected == 0
+    assert shown >= 1
