@@ -7,7 +7,7 @@ schema.py (trusted identifiers); every value travels as a parameter or through a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import duckdb
@@ -15,6 +15,7 @@ import pandas as pd
 
 from observatory.domain import BatchState, NotFound, ObservatoryError
 from observatory.store.connection import Store
+from observatory.store.preview import staged_changes
 from observatory.store.schema import TABLES, TableSpec
 
 # Child tables whose rows are replaced as a set for each parent present in the file.
@@ -29,6 +30,8 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
+    #: Created and updated rows with their stored values (a preview, see apply_batch); not compared.
+    changes: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +180,20 @@ def _insert_batch_row(
     )
 
 
-def apply_batch(store: Store, record: BatchRecord, *, dry_run: bool) -> tuple[int, Counts]:
+def apply_batch(
+    store: Store, record: BatchRecord, *, dry_run: bool, preview_rows: int = 0
+) -> tuple[int, Counts]:
     """Classify (and unless ``dry_run``, write) every table of a batch in one transaction.
 
     The counts reported are those of ``record.main_table``; a dry run goes through exactly the same
     classification as a commit and is logged with state ``dry_run``.
+
+    Args:
+        store: The staff store.
+        record: The batch and its canonical frames.
+        dry_run: Classify and log only.
+        preview_rows: When positive, ``Counts.changes`` holds up to this many created and this many
+            updated rows of the main table, each value beside the stored one (read before writing).
 
     Returns:
         The batch id and the counts of the main table.
@@ -193,6 +205,9 @@ def apply_batch(store: Store, record: BatchRecord, *, dry_run: bool) -> tuple[in
         batch_id = int(cur.execute("SELECT nextval('batch_ids')").fetchall()[0][0])
         for name, frame in record.tables.items():
             per_table[name] = _stage(cur, TABLES[name], frame)
+            if name == record.main_table and preview_rows > 0:
+                changes = staged_changes(cur, TABLES[name], preview_rows)
+                per_table[name] = replace(per_table[name], changes=changes)
             if not dry_run:
                 _apply_staged(cur, TABLES[name], batch_id)
         counts = per_table.get(record.main_table, Counts())
