@@ -80,6 +80,8 @@ class ValidationReport:
         rejected: Rows refused (filled by the caller).
         batch_id: Id of the batch-log entry of this attempt (filled by the caller).
         issues: Problems found, errors and warnings.
+        changes: On request, the created and updated rows with the stored values beside the new
+            ones (filled by the caller from the store's classification; not part of ``to_dict``).
     """
 
     kind: ImportKind
@@ -95,6 +97,7 @@ class ValidationReport:
     rejected: int = 0
     batch_id: int | None = None
     issues: list[Issue] = field(default_factory=list)
+    changes: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     @property
     def errors(self) -> list[Issue]:
