@@ -120,8 +120,9 @@ _ACTION_STATUS = {
     "suspendue": "suspended", "suspensa": "suspended",
 }  # fmt: skip
 
-# Template rows: codes that refer to each other (axes → objectives → actions), so the templates
-# imported in order (indicators, axes, partners, objectives, actions) are accepted as they are.
+# Template rows: codes that refer to each other (areas 01 and 02 are the boundary template's), so
+# the templates imported in order (boundaries, indicators, denominators, observations, axes,
+# partners, objectives, actions) are accepted as they are by an empty database.
 _INDICATOR_EXAMPLES = (
     ("burglary", "Burglaries", "property", "result", "count", "lower_is_better", "dwellings", "1000", "5",
      "Recorded burglaries of homes", "Police"),

@@ -19,6 +19,18 @@ from observatory.store import Store
 
 #: Rows of each change (created, updated) a dry run lists for review.
 PREVIEW_ROWS = 200
+__all__ = [
+    "BOUNDARIES",
+    "KINDS",
+    "PREVIEW_ROWS",
+    "Upload",
+    "UploadKind",
+    "ValidationReport",
+    "accepted_extensions",
+    "recognise",
+    "run",
+]
+
 BOUNDARY_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip")
 TABLE_EXTENSIONS = (".csv", ".tsv", ".txt")
 

@@ -49,6 +49,22 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/strategy.py", "nav.strategy", ":material/flag:"),
     PageSpec("pages/methodology.py", "nav.methodology", ":material/menu_book:"),
     PageSpec(
+        "pages/upload.py",
+        "nav.upload",
+        ":material/upload_file:",
+        action="import",
+        section=STAFF_SECTION,
+        staff_site=True,
+    ),
+    PageSpec(
+        "pages/history.py",
+        "nav.history",
+        ":material/history:",
+        action="import",
+        section=STAFF_SECTION,
+        staff_site=True,
+    ),
+    PageSpec(
         "pages/signin.py",
         "nav.sign_in",
         ":material/login:",

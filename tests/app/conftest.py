@@ -31,3 +31,39 @@ def demo_app(app_env, demo_file, demo_release, tmp_path):
     """A copy of the demo database and of its first public release, ready for the app."""
     snapshot = shutil.copy(demo_release, tmp_path / "public.duckdb")
     return app_env(shutil.copy(demo_file, tmp_path / "demo.duckdb"), snapshot)
+
+
+@pytest.fixture
+def navigated(monkeypatch):
+    """Runs as on a server past its first request: app.py's st.navigation runs every page.
+
+    AppTest starts every run in the old pages/ folder mode (it resets the class flag), so each page's
+    ``ui.through_app()`` reruns it once, and a button's click, which lasts one run, is lost in the
+    first. Keeping the flag off after AppTest's reset gives the served app's single run per click.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Bytes of every download button rendered, by its file name."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    found: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            found[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return found

@@ -112,3 +112,16 @@ def test_boundary_shapes_of_a_file_without_the_fields_is_empty():
         uploads.BOUNDARIES.template(), "b.geojson", code_field="x", name_field="y"
     )
     assert shapes["features"] == []
+
+
+def test_templates_imported_in_order_fill_an_empty_database(tmp_path):
+    empty = connect(tmp_path / "empty.duckdb")
+    try:
+        order = ["boundaries", "indicators", "denominators", "observations", "axes", "partners"]
+        for name in [*order, "objectives", "actions"]:
+            kind = uploads.KINDS[name]
+            report = uploads.run(kind, empty, _template_upload(kind, dry_run=False))
+            assert report.ok, report.to_text()
+            assert report.created >= 2, name
+    finally:
+        empty.close()
