@@ -46,20 +46,16 @@ def batches(
         store: The staff store.
         states: Keep these states only (all when empty).
         kinds: Keep these kinds only (all when empty).
-        limit: Newest batches read at most.
+        limit: Newest matching batches listed at most.
     """
-    frame = queries.batches(store, limit=limit)
-    if states:
-        frame = frame[frame["state"].isin(states)]
-    if kinds:
-        frame = frame[frame["kind"].isin(kinds)]
+    frame = queries.batches(store, limit=limit, states=states, kinds=kinds)
     frame = frame.assign(sha256_short=frame["sha256"].str.slice(0, SHORT_SHA))
     return frame.reset_index(drop=True)
 
 
 def kinds(store: Store) -> list[str]:
     """Every kind found in the batch log, sorted."""
-    return sorted(set(queries.batches(store, limit=100_000)["kind"]))
+    return queries.batch_kinds(store)
 
 
 def _issues(report: dict[str, Any]) -> pd.DataFrame:

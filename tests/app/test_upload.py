@@ -1,5 +1,8 @@
 """AppTest of the upload page: check (dry run), preview, commit, refusals, boundaries, templates, roles."""
 
+import io
+
+import pandas as pd
 import pytest
 
 from observatory.services import uploads
@@ -233,3 +236,13 @@ def test_page_speaks_the_visitors_language(demo_app, navigated):
     assert at.title[0].value == "Importer des données"
     assert "a été refusé" in at.error[0].value
     assert "Problème" in _frame(at, "Ligne").columns
+
+
+def test_issue_download_neutralises_a_formula_from_the_file(demo_app, navigated, downloads):
+    at = start(PAGE, role="editor")
+    data = b'indicator,area,period,value\nburglary,"=HYPERLINK(""http://x"")",2016-01,3\n'
+    _upload(at, "evil.csv", data, kind="observations")
+    assert not at.exception
+    cells = pd.read_csv(io.BytesIO(downloads["evil.csv-issues.csv"]), dtype=str).fillna("").to_numpy().ravel()
+    assert '\'=HYPERLINK("http://x")' in cells
+    assert not [cell for cell in cells if cell.startswith("=")]

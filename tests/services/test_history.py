@@ -70,13 +70,21 @@ def test_detail_of_an_unknown_batch(store):
         history.detail(store, 10_000)
 
 
-def test_viewer_may_not_roll_back(store):
+@pytest.mark.parametrize("actor", [VIEWER, Actor("anonymous", Role.PUBLIC)], ids=["viewer", "anonymous"])
+def test_roles_below_editor_may_not_roll_back(store, actor):
     report = _import(store, GOOD)
     with pytest.raises(PermissionDenied):
-        imports.rollback(store, report.batch_id, actor=VIEWER)
+        imports.rollback(store, report.batch_id, actor=actor)
     assert history.detail(store, report.batch_id).can_roll_back
 
 
 def test_viewer_may_not_import_boundaries(store):
     with pytest.raises(PermissionDenied):
         imports.import_boundaries(store, b"{}", "x.geojson", code_field="c", name_field="n", actor=VIEWER)
+
+
+def test_filters_apply_before_the_limit(store):
+    failed = _import(store, BAD)
+    for _ in range(3):
+        _import(store, GOOD, dry_run=True)
+    assert history.batches(store, states=("failed",), limit=1)["id"].tolist() == [failed.batch_id]

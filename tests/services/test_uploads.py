@@ -11,6 +11,7 @@ from observatory.store.schema import TABLES
 
 EDITOR = Actor("rita", Role.EDITOR)
 VIEWER = Actor("vera", Role.VIEWER)
+ANONYMOUS = Actor("anonymous", Role.PUBLIC)
 
 
 @pytest.fixture
@@ -56,12 +57,13 @@ def test_unrecognisable_file_gives_none():
     assert uploads.recognise(b"foo,bar\n1,2\n", "x.csv") is None
 
 
+@pytest.mark.parametrize("actor", [VIEWER, ANONYMOUS], ids=["viewer", "anonymous"])
 @pytest.mark.parametrize("name", list(uploads.KINDS))
-def test_viewer_may_not_run_any_kind(store, name):
+def test_roles_below_editor_may_not_run_any_kind(store, name, actor):
     kind = uploads.KINDS[name]
     before = queries.count_rows(store, "batches")
     with pytest.raises(PermissionDenied):
-        uploads.run(kind, store, _template_upload(kind, VIEWER))
+        uploads.run(kind, store, _template_upload(kind, actor))
     assert queries.count_rows(store, "batches") == before
 
 
