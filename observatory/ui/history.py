@@ -133,7 +133,10 @@ def batch_detail(actor: Actor, batch_id: int) -> None:
     st.caption(t("history.sha_full"))
     st.code(str(batch["sha256"]), language=None)
     if found.detected:
-        st.caption(" · ".join(f"{k}: “{v}”" for k, v in found.detected.items()))
+        detected = found.detected
+        st.caption(
+            upload_report.detected_text(*(detected.get(k) for k in ("encoding", "delimiter", "decimal")))
+        )
     upload_report.issues_view(found.issues, key="history-issues", filename=str(batch["filename"]))
     if found.can_roll_back:
         _rollback(actor, batch_id, str(batch["filename"]))

@@ -47,14 +47,15 @@ def issues_view(frame: pd.DataFrame, *, key: str, filename: str) -> None:
     download(shown, f"{filename}-issues.csv", key=f"{key}-csv")
 
 
-def _detected(report: ValidationReport) -> str:
-    delimiter = t("upload.tab") if report.delimiter == "\t" else report.delimiter
+def detected_text(encoding: str | None, delimiter: str | None, decimal: str | None) -> str:
+    """What was detected in a CSV file, in words (a tab delimiter named, not drawn)."""
+    shown = t("upload.tab") if delimiter == "\t" else delimiter
     unknown = t("upload.unknown")
     return t(
         "upload.detected",
-        encoding=report.encoding or unknown,
-        delimiter=f"“{delimiter}”" if delimiter else unknown,
-        decimal=f"“{report.decimal}”" if report.decimal else unknown,
+        encoding=encoding or unknown,
+        delimiter=f"“{shown}”" if shown else unknown,
+        decimal=f"“{decimal}”" if decimal else unknown,
     )
 
 
@@ -80,7 +81,7 @@ def report_view(report: ValidationReport) -> None:
     st.subheader(t("upload.dry_run_heading"))
     _status(report)
     if report.encoding or report.delimiter:
-        st.caption(_detected(report))
+        st.caption(detected_text(report.encoding, report.delimiter, report.decimal))
     for column, name in zip(st.columns(len(_COUNTS)), _COUNTS, strict=True):
         label = t(_COUNT_KEYS.get(name, f"upload.count_{name}"))
         column.metric(label, format_number(getattr(report, name)))

@@ -72,6 +72,13 @@ def test_detail_shows_the_full_digest(demo_app, role):
     at = start(PAGE, role=role)
     assert at.selectbox(key="history-batch").value == report.batch_id
     assert at.code[0].value == report.sha256
+    assert any(c.value == "Detected: encoding utf-8, delimiter “,”, decimal mark “.”." for c in at.caption)
+
+
+def test_detail_names_a_tab_delimiter_in_words(demo_app, role):
+    _import(demo_app, GOOD.replace(b",", b"\t"), "obs.tsv")
+    at = start(PAGE, role=role)
+    assert any("delimiter “tab”" in c.value for c in at.caption)
 
 
 def test_filter_by_state_keeps_only_that_state(demo_app, role):
