@@ -88,9 +88,13 @@ def _guarded(filename: str, call: Callable[[], ValidationReport]) -> ValidationR
 
 
 def _resolve(chosen: str, content: bytes, filename: str) -> UploadKind | None:
-    if chosen != AUTO:
-        return uploads.KINDS[chosen]
+    """The kind chosen (with a warning when the file looks like another), or the one recognised."""
     found = uploads.recognise(content, filename)
+    if chosen != AUTO:
+        kind = uploads.KINDS[chosen]
+        if found is not None and found is not kind:
+            st.warning(t("upload.kind_mismatch", file=filename, found=t(found.label), chosen=t(kind.label)))
+        return kind
     if found is None:
         st.error(t("upload.not_recognised", file=filename))
     else:

@@ -246,3 +246,16 @@ def test_issue_download_neutralises_a_formula_from_the_file(demo_app, navigated,
     cells = pd.read_csv(io.BytesIO(downloads["evil.csv-issues.csv"]), dtype=str).fillna("").to_numpy().ravel()
     assert '\'=HYPERLINK("http://x")' in cells
     assert not [cell for cell in cells if cell.startswith("=")]
+
+
+def test_chosen_kind_that_does_not_fit_the_file_is_warned_about_and_refused(staff, demo_app):
+    before = _tables(demo_app)
+    _upload(staff, "obs.csv", GOOD, kind="partners")
+    assert any("looks like another kind of file: Observations" in w.value for w in staff.warning)
+    assert "required column" in staff.error[0].value
+    assert _tables(demo_app) == before
+
+
+def test_chosen_kind_that_fits_gives_no_warning(staff):
+    _upload(staff, "obs.csv", GOOD, kind="observations")
+    assert len(staff.warning) == 0
