@@ -86,3 +86,22 @@ def test_preview_does_not_change_the_counts_comparison(store):
     _, dry = writes.apply_batch(store, _record(_obs([1, 2])), dry_run=True, preview_rows=5)
     _, plain = writes.apply_batch(store, _record(_obs([1, 2])), dry_run=True)
     assert dry == plain
+
+
+def test_preview_of_a_batch_larger_than_a_row_group_lists_its_rows(store):
+    # The staged table then spans more than one DuckDB row group (122,880 rows); see test_writes.
+    n = 130_000
+    frame = pd.DataFrame(
+        {
+            "indicator_code": ["burglary"] * n,
+            "area_code": [f"{i:06d}" for i in range(n)],
+            "granularity": ["month"] * n,
+            "period_start": pd.to_datetime(["2024-01-01"] * n),
+            "value": np.ones(n),
+            "sample_size": pd.array([None] * n, dtype="Int64"),
+            "status": ["ok"] * n,
+        }
+    )
+    _, counts = writes.apply_batch(store, _record(frame), dry_run=True, preview_rows=200)
+    assert counts.created == n
+    assert counts.changes["area_code"].tolist() == [f"{i:06d}" for i in range(200)]
