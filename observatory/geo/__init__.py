@@ -14,17 +14,21 @@ from observatory.geo.display import (
 )
 from observatory.geo.errors import BoundarySourceError
 from observatory.geo.points import locate_points
-from observatory.geo.read import Boundaries, list_fields, read_boundaries
+from observatory.geo.read import Boundaries, LayerInfo, describe, list_fields, read_boundaries
+from observatory.geo.template import template
 
 __all__ = [
     "Boundaries",
     "BoundarySourceError",
+    "LayerInfo",
+    "describe",
     "display_geometries",
     "geometry_from_text",
     "geometry_to_text",
     "list_fields",
     "locate_points",
     "read_boundaries",
+    "template",
     "to_geojson",
     "union_outline",
 ]

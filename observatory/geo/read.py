@@ -48,6 +48,38 @@ class Boundaries:
         return not any(issue.severity is Severity.ERROR for issue in self.issues)
 
 
+@dataclass(frozen=True)
+class LayerInfo:
+    """What an upload form needs to know about a boundary file before reading it.
+
+    Attributes:
+        fields: Attribute field names of its layer, in file order.
+        crs: The CRS the file declares (``EPSG:3763``), or None when it declares none.
+    """
+
+    fields: list[str]
+    crs: str | None
+
+
+def describe(data: bytes, filename: str) -> LayerInfo:
+    """Attribute fields and declared CRS of a boundary file's layer.
+
+    Args:
+        data: The uploaded bytes (GeoJSON, GeoPackage or zipped Shapefile).
+        filename: The uploaded file's name; its extension tells the format.
+
+    Raises:
+        BoundarySourceError: The file cannot be opened; its ``issue`` says why.
+    """
+    try:
+        with open_source(data, filename) as source:
+            info = _info(source)
+    except SourceError as exc:
+        raise BoundarySourceError(dataclasses.replace(exc.issue(), file=filename)) from exc
+    crs = info.get("crs")
+    return LayerInfo([str(name) for name in info["fields"]], str(crs) if crs else None)
+
+
 def list_fields(data: bytes, filename: str) -> list[str]:
     """Attribute fields of a boundary file's layer, for the upload form to offer.
 
@@ -93,13 +125,17 @@ def read_boundaries(
     return Boundaries(frame, choice.label, [dataclasses.replace(issue, file=filename) for issue in issues])
 
 
-def _fields(source: Source) -> list[str]:
-    """Attribute field names of the source's layer."""
+def _info(source: Source) -> dict:
+    """pyogrio's description of the source's layer (fields, crs …)."""
     try:
-        info = pyogrio.read_info(source.path, layer=source.layer)
+        return dict(pyogrio.read_info(source.path, layer=source.layer))
     except READ_ERRORS as exc:
         raise SourceError(f"The layer {source.layer} cannot be read ({exc}).") from exc
-    return [str(name) for name in info["fields"]]
+
+
+def _fields(source: Source) -> list[str]:
+    """Attribute field names of the source's layer."""
+    return [str(name) for name in _info(source)["fields"]]
 
 
 def _read_layer(

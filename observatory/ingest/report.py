@@ -85,6 +85,8 @@ class ValidationReport:
         ignored: Rows read but left out on purpose (not an error): another commune, a category that
             is not followed, an incident without a location …
         ignored_reasons: Why rows were ignored: reason → number of rows.
+        changes: On request, the created and updated rows with the stored values beside the new
+            ones (filled by the caller from the store's classification; not part of ``to_dict``).
     """
 
     kind: ImportKind
@@ -109,6 +111,8 @@ class ValidationReport:
         if rows > 0:
             self.ignored += rows
             self.ignored_reasons[reason] = self.ignored_reasons.get(reason, 0) + rows
+
+    changes: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     @property
     def errors(self) -> list[Issue]:

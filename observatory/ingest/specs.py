@@ -120,6 +120,20 @@ _ACTION_STATUS = {
     "suspendue": "suspended", "suspensa": "suspended",
 }  # fmt: skip
 
+# Template rows: codes that refer to each other (areas 01 and 02 are the boundary template's), so
+# the templates imported in order (boundaries, indicators, denominators, observations, axes,
+# partners, objectives, actions) are accepted as they are by an empty database.
+_INDICATOR_EXAMPLES = (
+    ("burglary", "Burglaries", "property", "result", "count", "lower_is_better", "dwellings", "1000", "5",
+     "Recorded burglaries of homes", "Police"),
+    ("feel_unsafe", "Residents who feel unsafe", "feeling of safety", "result", "percent", "lower_is_better",
+     "", "", "", "Share of surveyed residents who feel unsafe after dark", "Municipal safety survey"),
+)  # fmt: skip
+_OBJECTIVE_EXAMPLES = (
+    ("OB1", "AX2", "Cut burglary in district 01 by 20 %", "burglary", "01", "2023", "120", "96", "2027"),
+    ("OB2", "AX1", "Fewer residents feel unsafe", "feel_unsafe", "01", "2023", "31.5", "25", "2027"),
+)
+
 SPECS: dict[ImportKind, Spec] = {
     ImportKind.OBSERVATIONS: Spec(
         ImportKind.OBSERVATIONS,
@@ -134,6 +148,7 @@ SPECS: dict[ImportKind, Spec] = {
         key=("indicator", "area", "period"),
         example=(
             ("burglary", "01", "2024-07", "12", "", ""),
+            ("burglary", "02", "2024-07", "", "", "ndiff"),
             ("feel_unsafe", "01", "2024", "23.5", "412", ""),
         ),
     ),
@@ -153,21 +168,7 @@ SPECS: dict[ImportKind, Spec] = {
             Column("source", Cell.TEXT, False, True, ("fonte",)),
         ),
         key=("code",),
-        example=(
-            (
-                "burglary",
-                "Burglaries",
-                "property",
-                "result",
-                "count",
-                "lower_is_better",
-                "dwellings",
-                "1000",
-                "5",
-                "Recorded burglaries of homes",
-                "Police",
-            ),
-        ),
+        example=_INDICATOR_EXAMPLES,
     ),
     ImportKind.DENOMINATORS: Spec(
         ImportKind.DENOMINATORS,
@@ -181,7 +182,7 @@ SPECS: dict[ImportKind, Spec] = {
         ),
         key=("area", "year"),
         open_numeric=True,
-        example=(("01", "2024", "15230", "7120"),),
+        example=(("01", "2024", "15230", "7120"), ("02", "2024", "9870", "4410")),
     ),
     ImportKind.AXES: Spec(
         ImportKind.AXES,
@@ -191,7 +192,10 @@ SPECS: dict[ImportKind, Spec] = {
             Column("description", Cell.TEXT, False, True, _DESCRIPTION),
         ),
         key=("code",),
-        example=(("A1", "Young people and outreach", "Prevention work with young people"),),
+        example=(
+            ("AX1", "Young people and outreach", "Prevention work with young people"),
+            ("AX2", "Public space and property crime", "Safer streets and homes"),
+        ),
     ),
     ImportKind.PARTNERS: Spec(
         ImportKind.PARTNERS,
@@ -201,7 +205,11 @@ SPECS: dict[ImportKind, Spec] = {
             Column("sector", Cell.ENUM, aliases=("secteur", "setor"), choices=Sector, synonyms=_SECTOR),
         ),
         key=("code",),
-        example=(("P01", "City council", "public"), ("P02", "Youth club", "community")),
+        example=(
+            ("P01", "City council", "public"),
+            ("P02", "Youth club", "community"),
+            ("P03", "Home insurer", "private"),
+        ),
     ),
     ImportKind.OBJECTIVES: Spec(
         ImportKind.OBJECTIVES,
@@ -217,7 +225,7 @@ SPECS: dict[ImportKind, Spec] = {
             Column("target_period", Cell.PERIOD, aliases=("periode_cible", "periodo_meta")),
         ),
         key=("code",),
-        example=(("O1", "A1", "Fewer burglaries", "burglary", "CITY", "2023", "1200", "1000", "2026"),),
+        example=_OBJECTIVE_EXAMPLES,
     ),
     ImportKind.ACTIONS: Spec(
         ImportKind.ACTIONS,
@@ -236,15 +244,16 @@ SPECS: dict[ImportKind, Spec] = {
         example=(
             (
                 "AC1",
-                "O1",
+                "OB1",
                 "Door-lock scheme",
                 "P01",
-                "P01|P02",
+                "P01|P03",
                 "in_progress",
                 "2024-01-15",
                 "2025-12-31",
                 "25000",
             ),
+            ("AC2", "OB2", "Evening youth club", "P02", "", "planned", "2025-09-01", "", ""),
         ),
     ),
 }

@@ -15,19 +15,24 @@ import pandas as pd
 
 from observatory import auth, geo
 from observatory.domain import Actor, BatchState, ImportKind, IndicatorKind, Issue, Severity, Unit
-from observatory.ingest import IndicatorRef, Reference, detect_kind, parse
+from observatory.ingest import IndicatorRef, Reference, detect_kind, parse, template
 from observatory.ingest.report import ValidationReport
 from observatory.store import Store, queries, writes
+from observatory.store.writes import RollbackRefused
 
 # Which store tables each kind of file fills; the first is the one whose counts are reported.
 __all__ = [
     "KIND_TABLES",
+    "RollbackRefused",
+    "boundary_shapes",
     "build_reference",
+    "describe_boundaries",
     "detect_kind",
     "finish",
     "import_boundaries",
     "import_table",
     "rollback",
+    "template",
 ]
 
 KIND_TABLES: dict[ImportKind, tuple[str, ...]] = {
@@ -40,6 +45,12 @@ KIND_TABLES: dict[ImportKind, tuple[str, ...]] = {
     ImportKind.ACTIONS: ("actions", "action_partners"),
     ImportKind.AREAS: ("areas",),
 }
+
+
+# Whole geometries as GeoJSON text: unreadable in a table, and the upload page draws them on a map.
+_GEOMETRY_PREVIEW_COLUMNS = [
+    f"{prefix}{column}" for column in ("geometry", "display_geometry") for prefix in ("", "stored_")
+]
 
 
 def _now() -> datetime:
@@ -77,6 +88,7 @@ def finish(
     actor: Actor,
     started: datetime,
     dry_run: bool,
+    preview_rows: int = 0,
 ) -> ValidationReport:
     """Log the attempt; classify and (unless dry run) write the tables; fill the report's counts.
 
@@ -104,8 +116,11 @@ def finish(
         state = BatchState.DRY_RUN if dry_run else BatchState.FAILED
         report.batch_id = writes.record_attempt(store, _with_rejected(record, report.rejected), state)
         return report
-    batch_id, counts = writes.apply_batch(store, _with_report(record, report), dry_run=dry_run)
+    batch_id, counts = writes.apply_batch(
+        store, _with_report(record, report), dry_run=dry_run, preview_rows=preview_rows
+    )
     report.created, report.updated, report.unchanged = counts.created, counts.updated, counts.unchanged
+    report.changes = counts.changes
     report.batch_id = batch_id
     return report
 
@@ -119,9 +134,19 @@ def _with_rejected(record: writes.BatchRecord, rejected: int) -> writes.BatchRec
 
 
 def import_table(
-    store: Store, kind: ImportKind, data: bytes, filename: str, *, actor: Actor, dry_run: bool = False
+    store: Store,
+    kind: ImportKind,
+    data: bytes,
+    filename: str,
+    *,
+    actor: Actor,
+    dry_run: bool = False,
+    preview_rows: int = 0,
 ) -> ValidationReport:
     """Validate a CSV file of one kind and, unless ``dry_run`` or invalid, commit it as one batch.
+
+    With ``preview_rows`` the report's ``changes`` lists up to that many created and updated rows,
+    each new value beside the stored one (the store's own classification, read before writing).
 
     Raises:
         PermissionDenied: If the actor may not import.
@@ -133,7 +158,9 @@ def import_table(
     if parsed.frame is not None and parsed.report.ok:
         names = KIND_TABLES[kind]
         tables = {names[0]: parsed.frame, **{n: parsed.extra[n] for n in names[1:] if n in parsed.extra}}
-    return finish(store, parsed.report, tables, actor=actor, started=started, dry_run=dry_run)
+    return finish(
+        store, parsed.report, tables, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows
+    )
 
 
 def _area_rows(bounds: geo.Boundaries, *, level: int, city_code: str, city_name: str) -> pd.DataFrame:
@@ -182,10 +209,12 @@ def import_boundaries(
     city_code: str = "000",
     city_name: str = "City",
     dry_run: bool = False,
+    preview_rows: int = 0,
 ) -> ValidationReport:
     """Read a boundary file (GeoJSON, GeoPackage, zipped Shapefile) and import its areas as one batch.
 
-    Districts (level 1) also (re)define the city as a whole (level 0) as their union.
+    Districts (level 1) also (re)define the city as a whole (level 0) as their union. A preview
+    (``preview_rows``) leaves the geometry texts out: a map shows them better.
 
     Raises:
         PermissionDenied: If the actor may not import.
@@ -215,7 +244,12 @@ def import_boundaries(
     tables = None
     if report.ok:
         tables = {"areas": _area_rows(bounds, level=level, city_code=city_code, city_name=city_name)}
-    return finish(store, report, tables, actor=actor, started=started, dry_run=dry_run)
+    report = finish(
+        store, report, tables, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows
+    )
+    if report.changes is not None:
+        report.changes = report.changes.drop(columns=_GEOMETRY_PREVIEW_COLUMNS)
+    return report
 
 
 def rollback(store: Store, batch_id: int, *, actor: Actor) -> int:
@@ -227,3 +261,24 @@ def rollback(store: Store, batch_id: int, *, actor: Actor) -> int:
     """
     auth.require(actor, "rollback")
     return writes.rollback_batch(store, batch_id, user_name=actor.name)
+
+
+def describe_boundaries(data: bytes, filename: str) -> geo.LayerInfo:
+    """A boundary file's attribute fields and declared CRS, for choosing the code and name fields.
+
+    Raises:
+        BoundarySourceError: The file cannot be opened; its ``issue`` says why.
+    """
+    return geo.describe(data, filename)
+
+
+def boundary_shapes(
+    data: bytes, filename: str, *, code_field: str, name_field: str, crs: str | None = None
+) -> dict:
+    """The boundaries of a file as a GeoJSON FeatureCollection for a map (display geometries).
+
+    Features whose geometry could not be read are left out; an unreadable file gives no features.
+    """
+    bounds = geo.read_boundaries(data, filename, code_field=code_field, name_field=name_field, crs=crs)
+    drawable = bounds.frame[bounds.frame.geometry.notna()]
+    return geo.to_geojson(geo.display_geometries(drawable))

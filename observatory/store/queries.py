@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
@@ -131,13 +132,24 @@ def denominator_kinds(store: Store) -> list[str]:
     return [str(r[0]) for r in store.rows("SELECT DISTINCT kind FROM denominators ORDER BY kind")]
 
 
-def batches(store: Store, *, limit: int = 500) -> pd.DataFrame:
-    """The batch log, newest first."""
+def batches(
+    store: Store, *, limit: int = 500, states: Sequence[str] = (), kinds: Sequence[str] = ()
+) -> pd.DataFrame:
+    """The batch log, newest first; only the given states and kinds when any are given."""
+    # An empty list means "any": the filters stay parameters, the statement stays one fixed text.
     return store.frame(
         "SELECT id, kind, filename, sha256, rows_read, created, updated, unchanged, rejected, user_name, "
-        "started_at, finished_at, state, rolls_back FROM batches ORDER BY id DESC LIMIT ?",
-        [limit],
+        "started_at, finished_at, state, rolls_back FROM batches "
+        "WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], state)) "
+        "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], kind)) "
+        "ORDER BY id DESC LIMIT ?",
+        [list(states), list(states), list(kinds), list(kinds), limit],
     )
+
+
+def batch_kinds(store: Store) -> list[str]:
+    """Every kind found in the batch log, sorted."""
+    return [str(row[0]) for row in store.rows("SELECT DISTINCT kind FROM batches ORDER BY kind")]
 
 
 def batch(store: Store, batch_id: int) -> pd.DataFrame:

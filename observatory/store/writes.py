@@ -7,7 +7,7 @@ schema.py (trusted identifiers); every value travels as a parameter or through a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import duckdb
@@ -15,6 +15,7 @@ import pandas as pd
 
 from observatory.domain import BatchState, NotFound, ObservatoryError
 from observatory.store.connection import Store
+from observatory.store.preview import staged_changes
 from observatory.store.schema import TABLES, TableSpec
 
 # Child tables whose rows are replaced as a set for each parent present in the file.
@@ -29,6 +30,8 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
+    #: Created and updated rows with their stored values (a preview, see apply_batch); not compared.
+    changes: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,10 @@ class BatchRecord:
 
 class _NothingChanged(Exception):
     """Raised inside a transaction to roll it back when a batch would change nothing."""
+
+    def __init__(self, counts: Counts) -> None:
+        super().__init__("nothing changed")
+        self.counts = counts
 
 
 class RollbackRefused(ObservatoryError):
@@ -205,39 +212,59 @@ def _insert_batch_row(
     )
 
 
-def apply_batch(store: Store, record: BatchRecord, *, dry_run: bool) -> tuple[int, Counts]:
+def apply_batch(
+    store: Store, record: BatchRecord, *, dry_run: bool, preview_rows: int = 0
+) -> tuple[int, Counts]:
     """Classify (and unless ``dry_run``, write) every table of a batch in one transaction.
 
     The counts reported are those of ``record.main_table``; a dry run goes through exactly the same
     classification as a commit and is logged with state ``dry_run``. With ``record.skip_unchanged``
     (form edits), a batch that would change no row is rolled back and not logged: batch id 0.
 
+    Args:
+        store: The staff store.
+        record: The batch and its canonical frames.
+        dry_run: Classify and log only.
+        preview_rows: When positive, ``Counts.changes`` holds up to this many created and this many
+            updated rows of the main table, each value beside the stored one (read before writing).
+
     Returns:
         The batch id (0 when skipped) and the counts of the main table.
     """
     # Scratch tables live in the transaction cursor's own temp schema and vanish when it closes.
     setup = [statement for name in record.tables for statement in _scratch(TABLES[name])]
-    per_table: dict[str, Counts] = {}
     try:
         with store.transaction(setup=setup) as cur:
             batch_id = int(cur.execute("SELECT nextval('batch_ids')").fetchall()[0][0])
-            for name, frame in record.tables.items():
-                per_table[name] = _stage(cur, TABLES[name], frame, tuple(record.scopes.get(name, ())))
-                if not dry_run:
-                    _apply_staged(cur, TABLES[name], batch_id)
+            per_table = _stage_all(cur, record, batch_id, dry_run=dry_run, preview_rows=preview_rows)
             if record.skip_unchanged and not any(
                 c.created or c.updated or c.deleted for c in per_table.values()
             ):
-                raise _NothingChanged
+                raise _NothingChanged(per_table.get(record.main_table, Counts()))
             counts = per_table.get(record.main_table, Counts())
             state = BatchState.DRY_RUN if dry_run else BatchState.COMMITTED
             _insert_batch_row(cur, batch_id, record, counts, state)
             if not dry_run:
                 detail = f"batch {batch_id}: {record.kind} {record.filename}"
                 _audit(cur, record.user_name, record.audit_action, detail)
-    except _NothingChanged:
-        return 0, per_table.get(record.main_table, Counts())
+    except _NothingChanged as nothing:
+        return 0, nothing.counts
     return batch_id, counts
+
+
+def _stage_all(
+    cur: duckdb.DuckDBPyConnection, record: BatchRecord, batch_id: int, *, dry_run: bool, preview_rows: int
+) -> dict[str, Counts]:
+    """Classify every table of the batch (with the main table's preview on request); write unless dry."""
+    per_table: dict[str, Counts] = {}
+    for name, frame in record.tables.items():
+        per_table[name] = _stage(cur, TABLES[name], frame, tuple(record.scopes.get(name, ())))
+        if name == record.main_table and preview_rows > 0:
+            changes = staged_changes(cur, TABLES[name], preview_rows)
+            per_table[name] = replace(per_table[name], changes=changes)
+        if not dry_run:
+            _apply_staged(cur, TABLES[name], batch_id)
+    return per_table
 
 
 def record_attempt(store: Store, record: BatchRecord, state: BatchState) -> int:

@@ -108,11 +108,33 @@ def footnotes(info: IndicatorInfo, frame: pd.DataFrame) -> None:
     st.caption(" · ".join(lines))
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading apostrophe.
+
+    Numbers are left alone (a negative number is data, not a formula); only text is touched.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV with every text cell and header neutralised (see :func:`neutralise`)."""
+    safe = frame.rename(columns=lambda c: neutralise(str(c)))
+    texts = [c for c in safe.columns if not pd.api.types.is_numeric_dtype(safe[c])]
+    safe[texts] = safe[texts].apply(lambda column: column.map(neutralise, na_action="ignore"))
+    return safe.to_csv(index=False).encode("utf-8")
+
+
 def download(frame: pd.DataFrame, filename: str, *, key: str) -> None:
-    """A button that downloads the table behind a chart as CSV."""
+    """A button that downloads a table as CSV, safe to open in a spreadsheet."""
     st.download_button(
         t("common.download_csv"),
-        frame.to_csv(index=False).encode("utf-8"),
+        csv_bytes(frame),
         file_name=filename,
         mime="text/csv",
         key=key,

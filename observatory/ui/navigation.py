@@ -52,6 +52,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/profile.py", "nav.district_profile", ":material/location_city:"),
     PageSpec("pages/strategy.py", "nav.strategy", ":material/flag:"),
     PageSpec("pages/methodology.py", "nav.methodology", ":material/menu_book:"),
+    _staff("pages/upload.py", "nav.upload", ":material/upload_file:", "import"),
+    _staff("pages/history.py", "nav.history", ":material/history:", "import"),
     _staff("pages/strategy_editing.py", "nav.strategy_editing", ":material/edit_note:", "edit_strategy"),
     _staff("pages/indicators.py", "nav.indicators", ":material/tune:", "edit_indicators"),
     _staff("pages/users.py", "nav.users", ":material/group:", "manage_users"),

@@ -50,3 +50,20 @@ def buttons(monkeypatch):
             pages_manager.PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(app_test, "PagesManager", ServerLike)
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Bytes of every download button rendered, by its file name."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    found: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            found[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return found

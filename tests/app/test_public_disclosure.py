@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from observatory.store import connect
 from tests.app.helpers import figures, start
@@ -40,20 +39,6 @@ DISTRICTS = [f"{i:02d}" for i in range(1, 21)]
 COUNT_COLUMNS = {"value", "count", "count_or_value", "earlier", "later", "latest", "previous"}
 COUNT_HEADERS = re.compile(r"^(count|value|earlier \(count\)|latest \(count\))$", re.IGNORECASE)
 NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?$")
-
-
-def _captured_downloads(monkeypatch) -> dict[str, bytes]:
-    """Keep the bytes of every file a run offers for download, by file name."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        if isinstance(path_or_data, bytes) and filename:
-            files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return files
 
 
 def _small(values, k: int) -> list[float]:
@@ -138,8 +123,8 @@ SELECTIONS = st.one_of(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(selection=SELECTIONS)
-def test_no_public_output_shows_a_count_below_its_threshold(demo_app, monkeypatch, selection):
-    downloads = _captured_downloads(monkeypatch)
+def test_no_public_output_shows_a_count_below_its_threshold(demo_app, downloads, selection):
+    downloads.clear()  # one fixture for every example Hypothesis draws
     query = {key: value for key, value in selection.items() if key != "page"}
     at = start(selection["page"], query=query)
     assert not at.exception
@@ -152,9 +137,8 @@ def test_no_public_output_shows_a_count_below_its_threshold(demo_app, monkeypatc
     assert not found, (selection, found[:10])
 
 
-def test_the_staff_view_of_the_same_page_does_show_small_counts(demo_app, monkeypatch):
+def test_the_staff_view_of_the_same_page_does_show_small_counts(demo_app, downloads):
     """The check can fail: signed in, the same selection shows counts the public never sees."""
-    downloads = _captured_downloads(monkeypatch)
     query = {"indicator": "domestic_violence", "measure": "count", "view": "month", "districts": "20"}
     at = start("pages/trends.py", query=query, role="viewer")
     found = _figure_violations(at, 10, "count")

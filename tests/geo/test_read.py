@@ -159,3 +159,22 @@ def test_truncated_geopackage_is_source_error(tmp_path: Path) -> None:
     data, name = file_bytes(squares_3763(), "gpkg", tmp_path)
     result = geo.read_boundaries(data[:2048], name, code_field="code", name_field="name")
     assert _issue_codes(result) == ["source-error"]
+
+
+def test_describe_gives_fields_and_declared_crs(tmp_path: Path) -> None:
+    frame = squares_3763().assign(population=[10, 20, 30, 40])
+    data, name = file_bytes(frame, "gpkg", tmp_path)
+    info = geo.describe(data, name)
+    assert info.fields == ["code", "name", "population"]
+    assert info.crs == "EPSG:3763"
+
+
+def test_describe_says_no_crs_for_a_shapefile_without_prj(tmp_path: Path) -> None:
+    data, name = file_bytes(squares_3763(), "zip", tmp_path, keep_prj=False)
+    assert geo.describe(data, name).crs is None
+
+
+def test_describe_raises_boundary_source_error_for_unreadable_file() -> None:
+    with pytest.raises(geo.BoundarySourceError) as caught:
+        geo.describe(b"{not json", "districts.geojson")
+    assert caught.value.issue.file == "districts.geojson"

@@ -11,7 +11,7 @@ REFERENCE = Reference(
         "unemployment": IndicatorRef(Unit.PERCENT, IndicatorKind.CONTEXT),
         "outreach": IndicatorRef(Unit.COUNT, IndicatorKind.ACTIVITY),
     },
-    axis_codes=frozenset({"A1", "A2"}),
+    axis_codes=frozenset({"A1", "A2", "AX1", "AX2"}),
     partner_codes=frozenset({f"P{n:02d}" for n in range(1, 6)}),
-    objective_codes=frozenset({"O1", "O2", "O3"}),
+    objective_codes=frozenset({"O1", "O2", "O3", "OB1", "OB2"}),
 )

@@ -1,0 +1,123 @@
+"""The upload page's view of a validation report: what was detected, the counts, the issues, the preview."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from observatory.domain import Granularity, Period
+from observatory.i18n import format_number, t
+from observatory.services import uploads
+from observatory.services.uploads import ValidationReport
+from observatory.ui.components import download
+
+ISSUE_COLUMNS = ("row", "column", "value", "problem", "message", "severity", "code")
+_STORED = "stored_"
+_COUNTS = ("rows_read", "created", "updated", "unchanged", "rejected")
+_COUNT_KEYS = {"rows_read": "upload.count_read"}
+
+
+def issues_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Issues with translated headers and severities; each code also explained in the reader's language.
+
+    The message is the detailed one found by the check (in English, naming the value); the problem
+    column says the same kind of thing in words from the catalogue (``issue.<code>``).
+    """
+    shown = frame.copy()
+    shown["problem"] = [_explained(str(code)) for code in shown["code"]]
+    shown = shown[list(ISSUE_COLUMNS)]
+    shown["severity"] = [t(f"upload.severity_{s}") for s in shown["severity"]]
+    return shown.rename(columns={c: t(f"upload.col_{c}") for c in ISSUE_COLUMNS})
+
+
+def _explained(code: str) -> str:
+    key = f"issue.{code}"
+    text = t(key)
+    return "" if text == key else text
+
+
+def issues_view(frame: pd.DataFrame, *, key: str, filename: str) -> None:
+    """The issues as a table, with a CSV download (safe to open in a spreadsheet)."""
+    st.subheader(t("upload.issues_heading"))
+    if frame.empty:
+        st.caption(t("upload.no_issues"))
+        return
+    shown = issues_table(frame)
+    st.dataframe(shown, hide_index=True, key=key)
+    download(shown, f"{filename}-issues.csv", key=f"{key}-csv")
+
+
+def detected_text(encoding: str | None, delimiter: str | None, decimal: str | None) -> str:
+    """What was detected in a CSV file, in words (a tab delimiter named, not drawn)."""
+    shown = t("upload.tab") if delimiter == "\t" else delimiter
+    unknown = t("upload.unknown")
+    return t(
+        "upload.detected",
+        encoding=encoding or unknown,
+        delimiter=f"“{shown}”" if shown else unknown,
+        decimal=f"“{decimal}”" if decimal else unknown,
+    )
+
+
+def _status(report: ValidationReport) -> None:
+    if report.ok:
+        st.success(t("upload.valid", file=report.filename))
+        return
+    first = report.errors[0]
+    st.error(
+        t(
+            "upload.invalid",
+            file=report.filename,
+            errors=format_number(len(report.errors)),
+            row="–" if first.row is None else format_number(first.row),
+            column=first.column or "–",
+            message=first.message,
+        )
+    )
+
+
+def report_view(report: ValidationReport) -> None:
+    """Status naming the file (and its first error's row and column), detection, counts, issues."""
+    st.subheader(t("upload.dry_run_heading"))
+    _status(report)
+    if report.encoding or report.delimiter:
+        st.caption(detected_text(report.encoding, report.delimiter, report.decimal))
+    for column, name in zip(st.columns(len(_COUNTS)), _COUNTS, strict=True):
+        label = t(_COUNT_KEYS.get(name, f"upload.count_{name}"))
+        column.metric(label, format_number(getattr(report, name)))
+    issues_view(report.issues_frame(), key="upload-issues", filename=report.filename)
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Period labels instead of first days, and "(stored)" beside the stored copy of each column."""
+    shown = frame.drop(columns=["change"])
+    if {"period_start", "granularity"} <= set(shown.columns):
+        labels = [
+            Period(pd.Timestamp(start).date(), Granularity(g)).label()
+            for start, g in zip(shown["period_start"], shown["granularity"], strict=True)
+        ]
+        shown = shown.drop(columns=["period_start", "granularity"])
+        shown.insert(min(2, len(shown.columns)), "period", labels)
+    suffix = t("upload.stored")
+    names = {c: f"{c.removeprefix(_STORED)} ({suffix})" for c in shown.columns if c.startswith(_STORED)}
+    return shown.rename(columns=names)
+
+
+def changes_view(report: ValidationReport) -> None:
+    """The rows a commit would create, and those it would update with the stored value beside the new."""
+    changes = report.changes
+    if changes is None or not report.ok:
+        return
+    if changes.empty:
+        st.info(t("upload.nothing_changes"))
+        return
+    limit = format_number(uploads.PREVIEW_ROWS)
+    created = changes[changes["change"] == "created"]
+    if not created.empty:
+        st.markdown(f"**{t('upload.created_heading', n=limit)}**")
+        stored = [c for c in created.columns if c.startswith(_STORED)]
+        st.dataframe(_readable(created.drop(columns=stored)), hide_index=True, key="upload-created")
+    updated = changes[changes["change"] == "updated"]
+    if not updated.empty:
+        st.markdown(f"**{t('upload.updated_heading', n=limit)}**")
+        st.dataframe(_readable(updated), hide_index=True, key="upload-updated")
