@@ -20,6 +20,7 @@ with st.form("sign-in", clear_on_submit=False):
     submitted = st.form_submit_button(t("signin.submit"))
 if submitted:
     if session.sign_in(name.strip(), password):
-        st.switch_page("pages/overview.py")
+        # The menu is built anew for the signed-in role; this page is not in it, so the default opens.
+        st.rerun()
     st.error(t("signin.refused"))
 st.caption(t("signin.help"))

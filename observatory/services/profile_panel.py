@@ -196,8 +196,10 @@ def offence_totals(
     """Every district's and the city's yearly recorded-offences total and rate per 1,000 residents.
 
     Method: sum of the yearly counts of the offence indicators (a year is missing when any of them is
-    withheld or incomplete there); residents of that year or the latest earlier one; the city is the
-    sum of its districts; 95% interval by :func:`stats.rates.rate_ci` (exact Poisson / Byar).
+    withheld or incomplete there), for each district and for the city (its figure in each indicator's
+    panel: its own rows, else the sum of its districts); residents of that year or the latest earlier
+    one (for the city without its own, the sum of the districts'); 95% interval by
+    :func:`stats.rates.rate_ci` (exact Poisson / Byar).
 
     Returns:
         area_code, year, count, denominator, rate, lower, upper.
@@ -205,17 +207,15 @@ def offence_totals(
     columns = ["area_code", "year", "count", "denominator", "rate", "lower", "upper"]
     if not codes:
         return pd.DataFrame(columns=columns)
-    long = pd.concat([panels[c].loc[~panels[c]["is_city"], ["area_code", "year", "value"]] for c in codes])
-    totals = sum_if_all(long, ["area_code", "year"], "value", len(codes)).rename("count").reset_index()
-    totals = views.as_of(totals, residents)
-    size = totals["area_code"].nunique()
-    city = pd.DataFrame(
-        {
-            "count": sum_if_all(totals, "year", "count", size),
-            "denominator": sum_if_all(totals, "year", "denominator", size),
-        }
-    ).reset_index()
-    frame = pd.concat([totals, city.assign(area_code=city_code)], ignore_index=True)
+    long = pd.concat([panels[c][["area_code", "year", "value"]] for c in codes])
+    frame = sum_if_all(long, ["area_code", "year"], "value", len(codes)).rename("count").reset_index()
+    frame = views.as_of(frame, residents)
+    districts = frame[frame["area_code"] != city_code]
+    summed = sum_if_all(districts, "year", "denominator", districts["area_code"].nunique())
+    is_city = frame["area_code"] == city_code
+    frame.loc[is_city, "denominator"] = frame.loc[is_city, "denominator"].fillna(
+        frame.loc[is_city, "year"].map(summed)
+    )
     estimate = rates.rate_ci(frame["count"].to_numpy(float), frame["denominator"].to_numpy(float))
     frame["rate"], frame["lower"], frame["upper"] = estimate
     return frame[columns]

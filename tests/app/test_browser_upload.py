@@ -8,7 +8,7 @@ import pytest
 from observatory.store import connect, queries
 from observatory.store.schema import TABLES
 from tests.app.helpers import PASSWORD, ensure_account
-from tests.app.test_browser import CHROMIUM, SHOTS, _start_server, _stop, browser  # noqa: F401
+from tests.app.test_browser import CHROMIUM, SHOTS, _menu, _settle, _start_server, _stop, browser  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,17 +24,6 @@ def _tables(path: Path) -> dict[str, str]:
         return {name: queries.table_contents(store, name).to_csv(index=False) for name in TABLES}
     finally:
         store.close()
-
-
-def _settle(page) -> None:
-    page.wait_for_timeout(800)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
-
-
-def _menu(page, name: str) -> None:
-    # A click in the menu keeps the session (and the sign-in); a new URL would start a new session.
-    page.locator('[data-testid="stSidebarNav"] a', has_text=name).first.click()
-    _settle(page)
 
 
 def test_upload_commit_and_rollback_in_a_real_browser(demo_file, browser, tmp_path):  # noqa: F811

@@ -241,24 +241,39 @@ def test_a_survey_share_is_not_an_offence():
     assert not profile_panel.is_offence(_info(unit="percent", denominator_kind=None))
 
 
-def test_offences_total_is_missing_when_one_part_is_missing():
-    panels = {
+def _offence_panels(city_b: float) -> dict[str, pd.DataFrame]:
+    """Two offence indicators' panels as panel() makes them: two districts and the city's figure."""
+    return {
         code: pd.DataFrame(
             {
-                "area_code": ["01", "02"],
-                "is_city": [False, False],
-                "year": [2024, 2024],
-                "value": [5.0, value],
+                "area_code": ["01", "02", "000"],
+                "is_city": [False, False, True],
+                "year": [2024, 2024, 2024],
+                "value": [5.0, value, city],
             }
         )
-        for code, value in (("a", 3.0), ("b", np.nan))
+        for code, value, city in (("a", 3.0, 8.0), ("b", np.nan, city_b))
     }
-    residents = pd.DataFrame({"area_code": ["01", "02"], "year": [2024, 2024], "value": [1000.0, 2000.0]})
-    totals = profile_panel.offence_totals(panels, ("a", "b"), residents, "000").set_index("area_code")
+
+
+RESIDENTS = pd.DataFrame({"area_code": ["01", "02"], "year": [2024, 2024], "value": [1000.0, 2000.0]})
+
+
+def test_offences_total_is_missing_when_one_part_is_missing():
+    # The city's figure of b is the sum of its districts, missing with district 02's.
+    totals = profile_panel.offence_totals(_offence_panels(np.nan), ("a", "b"), RESIDENTS, "000")
+    totals = totals.set_index("area_code")
     assert totals.loc["01", "count"] == 10
     assert math.isnan(totals.loc["02", "count"])
-    # The city total would hide a missing district, so it is missing too.
     assert math.isnan(totals.loc["000", "count"])
+
+
+def test_offences_total_of_the_city_uses_its_own_figures_when_a_district_is_withheld():
+    # A published release: district 02's b is withheld, the city's own b total is known.
+    totals = profile_panel.offence_totals(_offence_panels(7.0), ("a", "b"), RESIDENTS, "000")
+    city = totals.set_index("area_code").loc["000"]
+    assert city["count"] == 15
+    assert city["denominator"] == 3000  # no city residents given: the sum of its districts'
 
 
 def test_denominator_falls_back_to_the_latest_earlier_year():
