@@ -108,7 +108,8 @@ def use_source(actor: Actor) -> None:
     if actor.role is not Role.PUBLIC and not settings().public_mode:
         _source.set(STAFF)
         return
-    published()
+    if not settings().public_mode:
+        store()  # the demo's first release is written when the staff store is first opened
     _source.set(_published().get()[1])
 
 
