@@ -37,3 +37,4 @@ else:
     methodology.render_catalogue(shown)
 
 methodology.render_methods()
+methodology.render_open_data()

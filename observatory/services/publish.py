@@ -329,3 +329,11 @@ def publish(store: Store, *, actor: Actor, snapshot_path: str | Path, now: datet
         f"small counts and {figures.suppressed_secondary} further cells withheld",
     )
     return Release(path=files.path, previous=files.previous, published_at=now, figures=figures)
+
+
+def open_data(published: Store) -> pd.DataFrame:
+    """The published values of a release, one row per indicator, area and period (open data).
+
+    Only what the release holds: withheld values are empty, with the mark shown in their place.
+    """
+    return snapshot.open_data(published)

@@ -256,3 +256,18 @@ def write_snapshot(path: str | Path, tables: Mapping[str, pd.DataFrame | Mapping
         raise
     _fsync(target.parent)
     return SnapshotFiles(target, kept)
+
+
+def open_data(store: Store) -> pd.DataFrame:
+    """Every published observation of a snapshot with its indicator's and area's names, for download.
+
+    Returns:
+        indicator_code, indicator, unit, area_code, area, granularity, period_start, value (NULL where
+        withheld), shown (the text in place of a withheld value: ``< k``, ``c``), status.
+    """
+    return store.frame(
+        "SELECT o.indicator_code, i.name AS indicator, i.unit, o.area_code, a.name AS area, o.granularity, "
+        "o.period_start, o.value, o.display AS shown, o.status FROM observations o "
+        "JOIN indicators i ON i.code = o.indicator_code JOIN areas a ON a.code = o.area_code "
+        "ORDER BY o.indicator_code, a.level, o.area_code, o.granularity, o.period_start"
+    )

@@ -11,8 +11,9 @@ import streamlit as st
 from observatory.domain import Granularity, IndicatorKind, Polarity, Unit
 from observatory.i18n import enum_label, format_number, format_percent, t
 from observatory.services import catalogue as service
+from observatory.services import publish
 from observatory.ui import components
-from observatory.ui.resources import cached, reader
+from observatory.ui.resources import cached, reader, reads_published
 
 #: Kinds in the order the catalogue groups them; "all" is the filter's first option.
 KINDS = tuple(kind.value for kind in IndicatorKind)
@@ -202,3 +203,23 @@ def render_methods() -> None:
     for section in METHOD_SECTIONS:
         st.subheader(t(f"methodology.{section}_title"))
         st.markdown(t(f"methodology.{section}_text", **values))
+
+
+@cached(max_entries=2)
+def _open_data() -> bytes:
+    return components.csv_bytes(publish.open_data(reader()))
+
+
+def render_open_data() -> None:
+    """The whole published release as one CSV, for the public (signed-in users read unpublished data)."""
+    if not reads_published():
+        return
+    st.header(t("methodology.open_data_heading"))
+    st.markdown(t("methodology.open_data_text"))
+    st.download_button(
+        t("methodology.open_data_button"),
+        _open_data(),
+        file_name="observatory-published-values.csv",
+        mime="text/csv",
+        key="open-data-csv",
+    )

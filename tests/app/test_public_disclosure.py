@@ -118,6 +118,7 @@ SELECTIONS = st.one_of(
         {"page": st.just("pages/overview.py"), "indicator": st.sampled_from(sorted(THRESHOLDS))}
     ),
     st.fixed_dictionaries({"page": st.just("pages/strategy.py")}),
+    st.fixed_dictionaries({"page": st.just("pages/methodology.py")}),
 )
 
 
@@ -161,3 +162,14 @@ def test_the_snapshot_file_itself_has_no_small_count(public_cells):
     small = public_cells[(public_cells["value"] >= 1) & (public_cells["value"] < public_cells["k"])]
     assert len(public_cells) > 3000
     assert small.empty
+
+
+def test_open_data_download_is_the_whole_release_and_only_for_the_public(demo_app, downloads):
+    start("pages/methodology.py")
+    frame = pd.read_csv(io.BytesIO(downloads["observatory-published-values.csv"]), dtype={"area_code": str})
+    assert len(frame) == 4030  # every observation of the demo's release
+    withheld = frame[frame["value"].isna()]
+    assert len(withheld) == 109 and withheld["shown"].notna().all()
+    downloads.clear()
+    start("pages/methodology.py", role="viewer")
+    assert "observatory-published-values.csv" not in downloads
