@@ -77,6 +77,57 @@ def _protect_margin(work: pd.DataFrame, cols: list[str]) -> bool:
     return True
 
 
+def _bounds(primary: np.ndarray, threshold: int) -> tuple[np.ndarray, np.ndarray]:
+    """What a reader knows of each withheld cell: "< k" lies in [1, k−1]; any other is ≥ 0."""
+    return np.where(primary, 1.0, 0.0), np.where(primary, threshold - 1.0, np.inf)
+
+
+def _pinned(values: np.ndarray, primary: np.ndarray, threshold: int) -> bool:
+    """True when a group's total and the bounds of its withheld cells fix one of them to one value.
+
+    Each withheld cell i lies in [max(lb_i, S − Σ_{j≠i} ub_j), min(ub_i, S − Σ_{j≠i} lb_j)], S the sum
+    of the withheld cells (the published total minus the published cells). Two cells shown "< 5"
+    summing to 2 are both 1; a cell "< 5" beside a withheld 0 is its whole sum.
+    """
+    lower, upper = _bounds(primary, threshold)
+    total = float(values.sum())
+    unbounded = np.isinf(upper)
+    finite = float(upper[~unbounded].sum())
+    others_upper = np.where(unbounded.sum() - unbounded > 0, np.inf, finite - np.where(unbounded, 0.0, upper))
+    low = np.maximum(lower, total - others_upper)
+    high = np.minimum(upper, total - (lower.sum() - lower))
+    return bool(np.any(high - low < 1e-9))
+
+
+def _protect_intervals(work: pd.DataFrame, cols: list[str], threshold: int) -> bool:
+    """Withhold one more cell in every group whose withheld cells could be worked out exactly.
+
+    Method: protection interval check of each group against its own total (Hundepool et al. 2012,
+    §5.3 on sensitivity intervals), with what a reader knows of each withheld cell; the cell added
+    is the group's smallest published non-zero one, as in the least-cell heuristic. Groups with a
+    cell withheld at source are skipped: their total is unknown. Returns True when a cell was added.
+    """
+    added = False
+    grouped = work.groupby(cols, dropna=False, sort=False)["_withheld"]
+    # Only groups of two cells or more with a withheld cell can need one more.
+    open_groups = work[grouped.transform("any") & (grouped.transform("size") >= 2)]
+    for _, group in open_groups.groupby(cols, dropna=False, sort=False):
+        hidden = group[group["_withheld"]]
+        if hidden["_value"].isna().any():
+            continue
+        primary = (hidden["reason"] == PRIMARY).to_numpy()
+        if not _pinned(hidden["_value"].to_numpy(dtype=float), primary, threshold):
+            continue
+        candidates = group[~group["_withheld"] & (group["_value"] > 0)]
+        if candidates.empty:
+            continue
+        chosen = candidates.sort_values(["_value", "_order"], kind="stable").index[0]
+        work.loc[chosen, "_withheld"] = True
+        work.loc[chosen, "reason"] = SECONDARY
+        added = True
+    return added
+
+
 def _default_format(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
@@ -96,10 +147,12 @@ def suppress_table(
     published — each list in *group_cols*, e.g. districts within an indicator × period (the
     city total) and months within a year — a group with exactly one withheld cell gets its
     smallest other non-zero cell withheld as well, so no single cell can be recovered by
-    subtraction. Passes over all margins repeat until nothing changes (withholding only ever
-    grows, so this ends). Values missing at source (NaN) count as withheld: the source's total
-    may include them. A group of a single cell cannot be protected this way; its total must be
-    withheld by the caller.
+    subtraction; and a group whose withheld cells could still be worked out exactly from its
+    total and what the page says of them ("< k" means 1 … k−1) gets one more
+    (:func:`_protect_intervals`). Passes over all margins repeat until nothing changes
+    (withholding only ever grows, so this ends). Values missing at source (NaN) count as
+    withheld: the source's total may include them. A group of a single cell cannot be protected
+    this way; its total must be withheld by the caller.
 
     Args:
         frame: One row per cell.
@@ -124,6 +177,7 @@ def suppress_table(
     margins = _margin_sets(group_cols)
     for _ in range(len(work) + 1):
         changed = [_protect_margin(work, cols) for cols in margins]
+        changed += [_protect_intervals(work, cols, threshold) for cols in margins]
         if not any(changed):
             break
     withheld = work["_withheld"].astype(bool)

@@ -72,7 +72,7 @@ def _cells(released) -> pd.DataFrame:
     staff, _, public = released
     true = staff.frame(_TRUE_CELLS)
     shown = public.frame(
-        "SELECT o.indicator_code, o.area_code, o.granularity, o.period_start, o.value, o.status "
+        "SELECT o.indicator_code, o.area_code, o.granularity, o.period_start, o.value, o.status, o.display "
         "FROM observations o JOIN indicators i ON i.code = o.indicator_code WHERE i.unit = 'count'"
     )
     cells = true.merge(shown, on=KEY, how="outer", validate="one_to_one", indicator=True)
@@ -104,9 +104,10 @@ def _recoverable(block: pd.DataFrame, rng: np.random.Generator) -> tuple[int, in
     """(withheld cells checked, cells whose min and max over the published margins coincide).
 
     Method: linear programming (HiGHS). A cell is recoverable exactly when min x_i = max x_i over
-    {x ≥ 0 : the sum constraints}. A feasible point from a random objective where x_i differs from
-    the true value already proves min < max, so only the cells no such point moves get their own
-    min and max LP.
+    the sum constraints and what the page says of each cell: a cell shown "< k" lies in [1, k−1], any
+    other withheld cell is ≥ 0. A feasible point from a random objective where x_i differs from the
+    true value already proves min < max, so only the cells no such point moves get their own min
+    and max LP.
     """
     unknown = block.index[block["value"].isna() & block["true_value"].notna()]
     if unknown.empty:
@@ -117,20 +118,23 @@ def _recoverable(block: pd.DataFrame, rng: np.random.Generator) -> tuple[int, in
     bound = a_eq.sum(axis=0) > 0  # a cell in no equation at all is free: not recoverable
     a_eq = a_eq[:, bound]
     truth = block.loc[unknown[bound], "true_value"].to_numpy()
+    small = block.loc[unknown[bound], "display"].fillna("").str.startswith("<").to_numpy()
+    k = block.loc[unknown[bound], "k"].to_numpy()
+    limits = [(1, kk - 1) if s else (0, None) for s, kk in zip(small, k, strict=True)]
     assert np.allclose(a_eq @ truth, b_eq)  # the true values satisfy what the outsider knows
     moved = np.zeros(len(truth), dtype=bool)
     for _ in range(3):
         c = rng.normal(size=len(truth))
         for sign in (1, -1):
-            found = linprog(sign * c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            found = linprog(sign * c, A_eq=a_eq, b_eq=b_eq, bounds=limits, method="highs")
             assert found.status == 0, found.message
             moved |= np.abs(found.x - truth) > 1e-6
     exact = 0
     for i in np.flatnonzero(~moved):
         goal = np.zeros(len(truth))
         goal[i] = 1.0
-        low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs").fun
-        high = -linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs").fun
+        low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=limits, method="highs").fun
+        high = -linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=limits, method="highs").fun
         exact += int(abs(high - low) < 1e-6)
     return len(unknown), exact
 

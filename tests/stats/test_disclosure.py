@@ -64,6 +64,22 @@ def test_two_withheld_cells_need_no_secondary() -> None:
     assert set(table["reason"]) == {"primary", ""}
 
 
+def test_two_small_cells_at_their_least_sum_get_a_third_withheld() -> None:
+    # Shown "< 5" and "< 5" with a total 2 above the published cells: both must be 1.
+    table = suppress_table(_grid([1, 1, 12, 40], 1), value_col="n", group_cols=["period"])
+    assert table.set_index("area")["reason"].to_dict() == {
+        "A": "primary",
+        "B": "primary",
+        "C": "secondary",
+        "D": "",
+    }
+
+
+def test_two_small_cells_at_their_greatest_sum_get_a_third_withheld() -> None:
+    table = suppress_table(_grid([4, 4, 12, 40], 1), value_col="n", group_cols=["period"])
+    assert table["withheld"].sum() == 3
+
+
 def test_only_zeros_beside_withheld_cell_withholds_a_zero() -> None:
     table = suppress_table(_grid([3, 0, 0, 0], 1), value_col="n", group_cols=["period"])
     assert table["withheld"].sum() == 2
