@@ -93,10 +93,15 @@ def _csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _lsoa(lon: str) -> tuple[str, str]:
+    """police.uk leaves the LSOA blank where a crime has no location."""
+    return ("E01000001", "Example 001A") if lon else ("", "")
+
+
 def _police_uk() -> bytes:
+    force, street = "Example Police", "On or near High Street"
     rows = [
-        (crime_id, month, "Example Police", "Example Police", lon, lat, "On or near High Street")
-        + ("E01000001" if lon else "", "Example 001A" if lon else "", crime_type, outcome, "")
+        (crime_id, month, force, force, lon, lat, street, *_lsoa(lon), crime_type, outcome, "")
         for crime_id, month, lon, lat, crime_type, outcome in _POLICE_ROWS
     ]
     return _csv(_POLICE_HEADER, rows)

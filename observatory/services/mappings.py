@@ -17,7 +17,14 @@ from observatory.ingest.formats.incidents import ANTI_SOCIAL, read_incidents
 from observatory.services.profile_panel import is_anti_social
 from observatory.store import Store, queries
 
-__all__ = ["ANTI_SOCIAL", "anti_social_issues", "file_categories", "remembered_mapping", "suggested_mapping"]
+__all__ = [
+    "ANTI_SOCIAL",
+    "anti_social_issues",
+    "file_categories",
+    "mapping_targets",
+    "remembered_mapping",
+    "suggested_mapping",
+]
 
 
 def remembered_mapping(store: Store, source: SourceFormat) -> dict[str, str | None]:
@@ -27,6 +34,13 @@ def remembered_mapping(store: Store, source: SourceFormat) -> dict[str, str | No
         str(row.category): (None if pd.isna(row.indicator_code) else str(row.indicator_code))
         for row in frame.itertuples()
     }
+
+
+def mapping_targets(store: Store) -> dict[str, str]:
+    """Indicators a category may be mapped to, code → name: the counts (incidents add up)."""
+    frame = queries.indicators(store)
+    counts = frame[frame["unit"] == Unit.COUNT.value].sort_values("code")
+    return {str(code): str(name) for code, name in zip(counts["code"], counts["name"], strict=True)}
 
 
 def file_categories(data: bytes, filename: str, source: SourceFormat) -> dict[str, int]:

@@ -201,7 +201,7 @@ def test_combine_of_one_file_gives_it_back_unchanged():
 
 
 def test_combine_refuses_files_with_different_headers():
-    with pytest.raises(ImportRejected, match="b.csv does not have the same header as a.csv"):
+    with pytest.raises(ImportRejected, match=r"b\.csv does not have the same header as a\.csv"):
         uploads.combine([("a.csv", b"h1,h2\n1,2\n"), ("b.csv", b"h1,h3\n3,4\n")])
 
 
