@@ -315,3 +315,11 @@ def test_preview_rows_fill_the_changes_of_a_published_format(store):
     report = formats.import_police_uk(store, POLICE, "p.csv", actor=EDITOR, dry_run=True, preview_rows=5)
     assert set(report.changes["change"]) == {"created"}
     assert len(report.changes) == 5  # 40 observations would be created; five are listed
+
+
+def test_viewer_may_not_import_as_a_chosen_format(store):
+    viewer = Actor("vera", Role.VIEWER)
+    before = everything(store)
+    with pytest.raises(PermissionDenied):
+        formats.import_as(SourceFormat.POLICE_UK, store, POLICE, "p.csv", actor=viewer, dry_run=True)
+    assert everything(store) == before
