@@ -58,12 +58,13 @@ def _police_uk() -> dict[str, Any]:
 
 def _suggestion(file_key: str, content: bytes, filename: str, source: SourceFormat) -> tuple[dict, dict]:
     """The file's categories and suggested mapping, read once per uploaded file (not once per rerun)."""
+    key = f"{file_key}|{source}"  # the same file read as another format has other categories
     stored = st.session_state.get(_SUGGESTED)
-    if stored is not None and stored[0] == file_key:
+    if stored is not None and stored[0] == key:
         return stored[1], stored[2]
     categories = mappings.file_categories(content, filename, source)
     suggested = mappings.suggested_mapping(store(), content, filename, source)
-    st.session_state[_SUGGESTED] = (file_key, categories, suggested)
+    st.session_state[_SUGGESTED] = (key, categories, suggested)
     return categories, suggested
 
 
