@@ -96,7 +96,7 @@ def _edit(actor: Actor, code: str, frame: pd.DataFrame) -> None:
 
 def breaks_section(actor: Actor, code: str) -> None:
     """The register of indicator ``code``: its breaks, then forms to add, edit and remove one."""
-    st.subheader(t("breaks.heading"))
+    st.subheader(f"{t('breaks.heading')} · {code}")  # below the whole catalogue: name whose register
     st.caption(t("breaks.intro"))
     done = st.session_state.pop(_FLASH, None)
     if done:

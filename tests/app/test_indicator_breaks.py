@@ -118,4 +118,4 @@ def test_new_indicator_form_has_no_register(demo_app):
 def test_register_speaks_french(demo_app, buttons):
     at = start(PAGE, role="editor", query={"lang": "fr"})
     at.selectbox(key="indicator-edit").select("burglary").run()
-    assert "Ruptures de série" in [h.value for h in at.subheader]
+    assert "Ruptures de série · burglary" in [h.value for h in at.subheader]
