@@ -106,7 +106,11 @@ def test_ssmsi_options_are_shown_only_for_ssmsi(editor):
 def test_ssmsi_other_communes_are_errors_when_keep_only_ours_is_off(editor, demo_app):
     _upload(editor, "delinquance.csv", SSMSI)
     editor.toggle(key="upload-ssmsi-ours").set_value(False).run()
-    assert "75056" in editor.error[0].value or "unknown" in editor.error[0].value.lower()
+    issues = _frame(editor, "Code")
+    assert sorted(zip(issues["Code"], issues["Value"], strict=True)) == [
+        ("unknown-area", "69123"),
+        ("unknown-area", "75056"),
+    ]
     assert not [b for b in editor.button if b.key == "upload-commit"]
 
 
