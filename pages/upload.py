@@ -13,6 +13,6 @@ st.title(t("upload.title"))
 st.caption(t("upload.intro"))
 chosen = upload.kind_choice()
 upload.template_download(chosen)
-file = upload.file_input()
+file = upload.file_input(chosen)
 if file is not None:
     upload.workspace(actor, chosen, file)

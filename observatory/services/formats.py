@@ -4,7 +4,9 @@ Each entry point reads the file (ingest.formats), places incidents in the distri
 (geo), and hands the resulting observations, any indicators to create and the category mappings to
 remember to the same batch machinery as every other import (services.imports.finish): one
 transaction, all or nothing, a dry run reporting exactly what the commit would, an exact rollback.
-Every entry point re-checks the actor's right to import.
+Every entry point re-checks the actor's right to import, and takes the same first arguments: the
+store, the file's bytes and name, the ``actor``, ``dry_run`` (report what would happen, write
+nothing) and ``preview_rows`` (created and updated rows to list in the report's ``changes``).
 """
 
 from __future__ import annotations
@@ -24,13 +26,19 @@ from observatory.ingest.formats.ssmsi import parse_ssmsi
 from observatory.ingest.formats.wide import parse_wide
 from observatory.ingest.report import ValidationReport
 from observatory.services.imports import build_reference, finish, import_table
-from observatory.services.mappings import file_categories, remembered_mapping, suggested_mapping
+from observatory.services.mappings import (
+    anti_social_issues,
+    file_categories,
+    remembered_mapping,
+    suggested_mapping,
+)
 from observatory.store import Store, queries
 
 __all__ = [
     "OPTIONS",
     "Recognised",
     "file_categories",
+    "import_as",
     "import_file",
     "import_incidents",
     "import_police_uk",
@@ -64,9 +72,12 @@ def _mapping(store: Store, source: SourceFormat, given: Mapping_ | None) -> dict
 
 
 def _store(
-    store: Store, parsed: FormatParsed, *, actor: Actor, started: datetime, dry_run: bool
+    store: Store, parsed: FormatParsed, *, actor: Actor, started: datetime, dry_run: bool, preview_rows: int
 ) -> ValidationReport:
-    return finish(store, parsed.report, parsed.tables(), actor=actor, started=started, dry_run=dry_run)
+    tables = parsed.tables()
+    return finish(
+        store, parsed.report, tables, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows
+    )
 
 
 def import_ssmsi(
@@ -76,6 +87,7 @@ def import_ssmsi(
     *,
     actor: Actor,
     dry_run: bool = False,
+    preview_rows: int = 0,
     keep_only_our_communes: bool = True,
     create_missing_indicators: bool = False,
     mapping: Mapping_ | None = None,
@@ -83,11 +95,6 @@ def import_ssmsi(
     """Import an SSMSI communal file (France) as yearly counts per commune.
 
     Args:
-        store: The store.
-        data: Raw bytes.
-        filename: Its name.
-        actor: Who imports (needs the ``import`` right).
-        dry_run: Report what would happen, write nothing.
         keep_only_our_communes: Ignore (and count) the rows of communes that are not our areas; when
             False they are errors.
         create_missing_indicators: Create an indicator for each class that has none (else its rows
@@ -108,7 +115,7 @@ def import_ssmsi(
         keep_only_our_communes=keep_only_our_communes,
         create_missing_indicators=create_missing_indicators,
     )
-    return _store(store, parsed, actor=actor, started=started, dry_run=dry_run)
+    return _store(store, parsed, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows)
 
 
 def _located(store: Store, incidents: Incidents) -> tuple[np.ndarray | None, list[str]]:
@@ -122,19 +129,24 @@ def _located(store: Store, incidents: Incidents) -> tuple[np.ndarray | None, lis
 
 
 def _import_incidents(
-    store: Store, incidents: Incidents, *, actor: Actor, dry_run: bool, mapping: Mapping_ | None
+    store: Store,
+    incidents: Incidents,
+    *,
+    actor: Actor,
+    dry_run: bool,
+    preview_rows: int,
+    mapping: Mapping_ | None,
 ) -> ValidationReport:
     started = _now()
     source = incidents.source
     located, districts = _located(store, incidents)
+    merged = _mapping(store, source, mapping)
     parsed = aggregate(
-        incidents,
-        located=located,
-        areas=districts,
-        mapping=_mapping(store, source, mapping),
-        reference=build_reference(store),
+        incidents, located=located, areas=districts, mapping=merged, reference=build_reference(store)
     )
-    return _store(store, parsed, actor=actor, started=started, dry_run=dry_run)
+    if source is SourceFormat.POLICE_UK and incidents.sheet is not None:
+        parsed.report.issues += anti_social_issues(store, incidents.sheet.text["category"], merged)
+    return _store(store, parsed, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows)
 
 
 def import_police_uk(
@@ -144,6 +156,7 @@ def import_police_uk(
     *,
     actor: Actor,
     dry_run: bool = False,
+    preview_rows: int = 0,
     mapping: Mapping_ | None = None,
     lsoa_as_area: bool = False,
 ) -> ValidationReport:
@@ -155,11 +168,6 @@ def import_police_uk(
     outside the districts or of a type not followed are ignored and counted by reason.
 
     Args:
-        store: The store.
-        data: Raw bytes.
-        filename: Its name.
-        actor: Who imports (needs the ``import`` right).
-        dry_run: Report what would happen, write nothing.
         mapping: Crime type → indicator code (None: not followed).
         lsoa_as_area: Place crimes by LSOA code instead (for an observatory whose areas are LSOAs).
 
@@ -168,7 +176,9 @@ def import_police_uk(
     """
     auth.require(actor, "import")
     incidents = read_incidents(data, filename, SourceFormat.POLICE_UK, lsoa_as_area=lsoa_as_area)
-    return _import_incidents(store, incidents, actor=actor, dry_run=dry_run, mapping=mapping)
+    return _import_incidents(
+        store, incidents, actor=actor, dry_run=dry_run, preview_rows=preview_rows, mapping=mapping
+    )
 
 
 def import_incidents(
@@ -178,16 +188,12 @@ def import_incidents(
     *,
     actor: Actor,
     dry_run: bool = False,
+    preview_rows: int = 0,
     mapping: Mapping_ | None = None,
 ) -> ValidationReport:
     """Import a local incident list (date, category, and an area code or coordinates) as monthly counts.
 
     Args:
-        store: The store.
-        data: Raw bytes.
-        filename: Its name.
-        actor: Who imports (needs the ``import`` right).
-        dry_run: Report what would happen, write nothing.
         mapping: Incident category → indicator code (None: not followed); merged over the remembered
             mapping and remembered in turn.
 
@@ -196,7 +202,9 @@ def import_incidents(
     """
     auth.require(actor, "import")
     incidents = read_incidents(data, filename, SourceFormat.INCIDENTS)
-    return _import_incidents(store, incidents, actor=actor, dry_run=dry_run, mapping=mapping)
+    return _import_incidents(
+        store, incidents, actor=actor, dry_run=dry_run, preview_rows=preview_rows, mapping=mapping
+    )
 
 
 def import_wide(
@@ -206,16 +214,12 @@ def import_wide(
     *,
     actor: Actor,
     dry_run: bool = False,
+    preview_rows: int = 0,
     layout: WideLayout | None = None,
 ) -> ValidationReport:
     """Import a wide table (periods across, or indicators across) as observations.
 
     Args:
-        store: The store.
-        data: Raw bytes.
-        filename: Its name.
-        actor: Who imports (needs the ``import`` right).
-        dry_run: Report what would happen, write nothing.
         layout: What runs across the columns; recognised from the header when None.
 
     Raises:
@@ -224,7 +228,7 @@ def import_wide(
     auth.require(actor, "import")
     started = _now()
     parsed = parse_wide(data, filename, build_reference(store), layout=layout)
-    return _store(store, parsed, actor=actor, started=started, dry_run=dry_run)
+    return _store(store, parsed, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows)
 
 
 def import_file(
@@ -233,11 +237,6 @@ def import_file(
     """Recognise a file and import it with the matching entry point.
 
     Args:
-        store: The store.
-        data: Raw bytes.
-        filename: Its name.
-        actor: Who imports (needs the ``import`` right).
-        dry_run: Report what would happen, write nothing.
         **options: Keyword options of the matching entry point (``mapping``, ``layout``,
             ``keep_only_our_communes`` …); options that do not apply to the format are ignored.
 
@@ -253,11 +252,33 @@ def import_file(
         return None, None
     if found.source is None:
         return found, import_table(store, found.kind, data, filename, actor=actor, dry_run=dry_run)
-    entry = _ENTRIES[found.source]
-    accepted = {k: v for k, v in options.items() if k in OPTIONS[found.source]}
     if found.source is SourceFormat.WIDE:
-        accepted.setdefault("layout", found.layout)
-    return found, entry(store, data, filename, actor=actor, dry_run=dry_run, **accepted)
+        options.setdefault("layout", found.layout)
+    return found, import_as(found.source, store, data, filename, actor=actor, dry_run=dry_run, **options)
+
+
+def import_as(
+    source: SourceFormat,
+    store: Store,
+    data: bytes,
+    filename: str,
+    *,
+    actor: Actor,
+    dry_run: bool = False,
+    preview_rows: int = 0,
+    **options: Any,
+) -> ValidationReport:
+    """Import a file as the published format ``source`` (chosen by the uploader or recognised).
+
+    Options that the format's entry point does not take are ignored (see :data:`OPTIONS`).
+
+    Raises:
+        PermissionDenied: If the actor may not import.
+    """
+    auth.require(actor, "import")
+    accepted = {k: v for k, v in options.items() if k in OPTIONS[source]}
+    entry = _ENTRIES[source]
+    return entry(store, data, filename, actor=actor, dry_run=dry_run, preview_rows=preview_rows, **accepted)
 
 
 _ENTRIES: dict[SourceFormat, Callable[..., ValidationReport]] = {

@@ -6,15 +6,25 @@ and pass the result as ``mapping`` to the import, which remembers it in the same
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
-from observatory.domain import SourceFormat
+from observatory.domain import IndicatorKind, Issue, Severity, SourceFormat, Unit
 from observatory.ingest.formats import ssmsi
 from observatory.ingest.formats.common import open_table, slug
-from observatory.ingest.formats.incidents import read_incidents
+from observatory.ingest.formats.incidents import ANTI_SOCIAL, read_incidents
+from observatory.services.profile_panel import is_anti_social
 from observatory.store import Store, queries
 
-__all__ = ["file_categories", "remembered_mapping", "suggested_mapping"]
+__all__ = [
+    "ANTI_SOCIAL",
+    "anti_social_issues",
+    "file_categories",
+    "mapping_targets",
+    "remembered_mapping",
+    "suggested_mapping",
+]
 
 
 def remembered_mapping(store: Store, source: SourceFormat) -> dict[str, str | None]:
@@ -24,6 +34,13 @@ def remembered_mapping(store: Store, source: SourceFormat) -> dict[str, str | No
         str(row.category): (None if pd.isna(row.indicator_code) else str(row.indicator_code))
         for row in frame.itertuples()
     }
+
+
+def mapping_targets(store: Store) -> dict[str, str]:
+    """Indicators a category may be mapped to, code → name: the counts (incidents add up)."""
+    frame = queries.indicators(store)
+    counts = frame[frame["unit"] == Unit.COUNT.value].sort_values("code")
+    return {str(code): str(name) for code, name in zip(counts["code"], counts["name"], strict=True)}
 
 
 def file_categories(data: bytes, filename: str, source: SourceFormat) -> dict[str, int]:
@@ -59,3 +76,29 @@ def suggested_mapping(
         else:
             suggested[category] = slug(category) if slug(category) in known else None
     return suggested
+
+
+def anti_social_issues(store: Store, categories: pd.Series, mapping: Mapping[str, str | None]) -> list[Issue]:
+    """An error when anti-social behaviour is mapped into a recorded-crime indicator.
+
+    Anti-social behaviour is not crime. The adapter already refuses it sharing an indicator with a
+    crime type; this also refuses it alone in a crime indicator (a result count not named as
+    anti-social behaviour), whose offence totals it would otherwise swell.
+
+    Args:
+        store: The store (for the indicator catalogue).
+        categories: Category text per row of the file.
+        mapping: The category → indicator mapping the import uses.
+    """
+    target = mapping.get(ANTI_SOCIAL)
+    if not target or not (categories == ANTI_SOCIAL).any():
+        return []
+    catalogue = queries.indicators(store).set_index("code")
+    if target not in catalogue.index:
+        return []  # the adapter reports an unknown indicator itself
+    row = catalogue.loc[target]
+    crime = row["kind"] == IndicatorKind.RESULT.value and row["unit"] == Unit.COUNT.value
+    if not crime or is_anti_social(str(target), str(row["theme"]), str(row["name"])):
+        return []
+    message = f"anti-social behaviour is not crime and may not be counted in the crime indicator {target!r}"
+    return [Issue("constraint-error", Severity.ERROR, message, column="category", value=ANTI_SOCIAL)]

@@ -1,20 +1,22 @@
 """What staff can upload, declared as data: one entry per kind of file, with its template and its import.
 
-The upload page offers exactly the entries of :data:`KINDS`. A published format read by an adapter
-(French SSMSI communal files, police.uk street-level files, incident lists, wide tables) is added with
-one more :class:`UploadKind` whose ``run`` calls its services function; the page needs no change.
+The upload page offers exactly the entries of :data:`KINDS`: the CSV contracts, boundary files and
+the published formats read by an adapter (French SSMSI communal files, police.uk street-level files,
+incident lists, wide tables). A published format's entry names its :class:`SourceFormat`, and the page
+shows that format's options (services.formats.OPTIONS) for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 from observatory import geo
-from observatory.domain import Actor, ImportKind
+from observatory.domain import Actor, ImportKind, ImportRejected, SourceFormat
 from observatory.ingest.report import ValidationReport
-from observatory.services import imports
+from observatory.services import format_examples, formats, imports
 from observatory.store import Store
 
 #: Rows of each change (created, updated) a dry run lists for review.
@@ -27,6 +29,7 @@ __all__ = [
     "UploadKind",
     "ValidationReport",
     "accepted_extensions",
+    "combine",
     "recognise",
     "run",
 ]
@@ -50,6 +53,8 @@ class Upload:
         crs: Boundary files: the CRS to assume when the file declares none.
         city_code: Boundary files: the code of the city as a whole (the districts' parent).
         city_name: Boundary files: the name of the city as a whole.
+        options: Published formats: keyword options of the format's import (``mapping``,
+            ``layout``, ``keep_only_our_communes`` …); those the format does not take are ignored.
     """
 
     data: bytes
@@ -62,6 +67,7 @@ class Upload:
     crs: str | None = None
     city_code: str = "000"
     city_name: str = "City"
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 Run = Callable[[Store, Upload], ValidationReport]
@@ -79,6 +85,8 @@ class UploadKind:
         template_name: File name of the template download.
         extensions: File name endings the uploader accepts.
         boundary: A boundary file: the page asks for the code and name fields and draws a map.
+        source: The published format an adapter reads (None for the CSV contracts and boundaries).
+        multiple: Several files may be uploaded at once and are imported together (one batch).
     """
 
     name: str
@@ -88,6 +96,8 @@ class UploadKind:
     template_name: str
     extensions: tuple[str, ...] = TABLE_EXTENSIONS
     boundary: bool = False
+    source: SourceFormat | None = None
+    multiple: bool = False
 
 
 def _table(kind: ImportKind) -> UploadKind:
@@ -135,6 +145,33 @@ BOUNDARIES = UploadKind(
     boundary=True,
 )
 
+
+def _published(source: SourceFormat, *, multiple: bool = False) -> UploadKind:
+    """The entry of a published format: its example file as template, its options from the upload."""
+
+    def run(store: Store, upload: Upload) -> ValidationReport:
+        return formats.import_as(
+            source,
+            store,
+            upload.data,
+            upload.filename,
+            actor=upload.actor,
+            dry_run=upload.dry_run,
+            preview_rows=upload.preview_rows,
+            **upload.options,
+        )
+
+    return UploadKind(
+        source.value,
+        f"upload.kind_{source.value}",
+        run,
+        lambda: format_examples.example(source),
+        f"{source.value}-example.csv",
+        source=source,
+        multiple=multiple,
+    )
+
+
 # In the order staff usually load a city: observations first as the everyday case, then the rest.
 KINDS: dict[str, UploadKind] = {
     entry.name: entry
@@ -147,6 +184,11 @@ KINDS: dict[str, UploadKind] = {
         _table(ImportKind.ACTIONS),
         _table(ImportKind.PARTNERS),
         _table(ImportKind.AXES),
+        _published(SourceFormat.SSMSI),
+        # police.uk publishes one file per force and month: a year is twelve files, imported together.
+        _published(SourceFormat.POLICE_UK, multiple=True),
+        _published(SourceFormat.INCIDENTS),
+        _published(SourceFormat.WIDE),
     )
 }
 
@@ -160,13 +202,46 @@ def accepted_extensions() -> list[str]:
 def recognise(data: bytes, filename: str) -> UploadKind | None:
     """The kind of an upload: a boundary file by its format, a CSV file by its header.
 
+    Published formats are recognised first (their headers are distinctive), then the CSV contracts.
+
     Returns:
-        The matching entry, or None when no contract fits.
+        The matching entry, or None when nothing fits.
     """
     if PurePath(filename).suffix.lower() in BOUNDARY_EXTENSIONS:
         return BOUNDARIES
-    found = imports.detect_kind(data, filename)
-    return KINDS.get(found.value) if found is not None else None
+    found = formats.recognise_file(data, filename)
+    if found is None:
+        return None
+    return KINDS.get(found.source.value if found.source is not None else found.kind.value)
+
+
+def combine(files: Sequence[tuple[str, bytes]]) -> tuple[str, bytes]:
+    """Several files with one header as one file: the header once, then every file's rows in order.
+
+    For police.uk, whose downloads come one file per month: imported together they make one batch
+    (one rollback), and every district gets a count for every month of the whole set.
+
+    Returns:
+        The joined name (``a.csv + b.csv``) and bytes; a single file is returned as it is.
+
+    Raises:
+        ImportRejected: If no file is given, or the files' headers differ.
+    """
+    if not files:
+        raise ImportRejected("no file to import")
+    if len(files) == 1:
+        return files[0]
+    header: bytes | None = None
+    parts: list[bytes] = []
+    for name, data in files:
+        first, _, rest = data.removeprefix(b"\xef\xbb\xbf").partition(b"\n")
+        if header is not None and first.rstrip(b"\r") != header.rstrip(b"\r"):
+            raise ImportRejected(f"{name} does not have the same header as {files[0][0]}")
+        if header is None:
+            header = first
+            parts.append(first + b"\n")
+        parts.append(rest if not rest or rest.endswith(b"\n") else rest + b"\n")
+    return " + ".join(name for name, _ in files), b"".join(parts)
 
 
 def run(kind: UploadKind, store: Store, upload: Upload) -> ValidationReport:

@@ -40,8 +40,12 @@ def _fields() -> list[Field]:
     ]
 
 
-def indicator_section() -> None:
-    """Choose an indicator (or a new one) and edit it; the catalogue as stored below."""
+def indicator_section() -> str:
+    """Choose an indicator (or a new one) and edit it; the catalogue as stored below.
+
+    Returns:
+        The code chosen (:data:`observatory.ui.edit_forms.NEW` for a new indicator).
+    """
     table = editing.form_choices(store())["indicators"]
     code = chooser(dict(zip(table["code"], table["name"], strict=True)), key="indicator-edit")
     current = current_row(table, code, _RENAMES)
@@ -49,3 +53,4 @@ def indicator_section() -> None:
         current["denominator"] = ""
     edit_form(ImportKind.INDICATORS, _fields(), current, code=code, key="indicator-edit")
     st.dataframe(table, hide_index=True, key="indicator-catalogue")
+    return code

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import streamlit as st
@@ -19,7 +19,7 @@ from observatory.domain import Actor, ObservatoryError
 from observatory.i18n import format_number, t
 from observatory.services import imports, uploads
 from observatory.services.uploads import UploadKind, ValidationReport
-from observatory.ui import data, upload_boundaries, upload_report, widgets
+from observatory.ui import data, upload_boundaries, upload_formats, upload_report, widgets
 from observatory.ui.resources import settings, store
 
 AUTO = "auto"
@@ -40,6 +40,19 @@ class UploadedFile(Protocol):
     def getvalue(self) -> bytes:
         """The file's bytes."""
         ...
+
+
+@dataclass
+class Combined:
+    """Several uploaded files read as one (police.uk months imported together)."""
+
+    name: str
+    file_id: str
+    data: bytes
+
+    def getvalue(self) -> bytes:
+        """The joined bytes."""
+        return self.data
 
 
 def kind_label(name: str) -> str:
@@ -69,10 +82,26 @@ def template_download(name: str) -> None:
     )
 
 
-def file_input() -> UploadedFile | None:
-    """The file uploader (every format some kind accepts)."""
-    found = st.file_uploader(t("upload.file"), type=uploads.accepted_extensions(), key="upload-file")
-    return found
+def file_input(chosen: str = AUTO) -> UploadedFile | None:
+    """The file uploader (every format some kind accepts); several files for a kind that takes them."""
+    if chosen == AUTO or not uploads.KINDS[chosen].multiple:
+        found = st.file_uploader(t("upload.file"), type=uploads.accepted_extensions(), key="upload-file")
+        return found
+    st.caption(t("upload.several_files"))
+    files = st.file_uploader(t("upload.files"), type=["csv"], accept_multiple_files=True, key="upload-files")
+    return _combined(files or [])
+
+
+def _combined(files: Sequence[UploadedFile]) -> UploadedFile | None:
+    """The files chosen as one upload (one batch), or None when none is chosen or they do not fit."""
+    if not files:
+        return None
+    try:
+        name, content = uploads.combine([(f.name, f.getvalue()) for f in files])
+    except ObservatoryError as exc:
+        st.error(t("upload.refused", file=files[0].name, reason=str(exc)))
+        return None
+    return Combined(name, "+".join(f.file_id for f in files), content)
 
 
 def _guarded(filename: str, call: Callable[[], ValidationReport]) -> ValidationReport | None:
@@ -187,32 +216,48 @@ def _done_view(done: ValidationReport) -> None:
         upload_report.report_view(done)
 
 
+def _key(file: UploadedFile, kind: UploadKind, upload: uploads.Upload) -> str:
+    """What identifies a check: the upload itself, the kind and every option chosen for it."""
+    digest = hashlib.sha256(upload.data).hexdigest()
+    # The upload's own id too: the same file uploaded again (say after a rollback) is a new upload.
+    parts = (
+        file.file_id,
+        digest,
+        upload.filename,
+        kind.name,
+        upload.code_field,
+        upload.name_field,
+        upload.crs or "",
+        repr(sorted(upload.options.items())),
+    )
+    return "|".join(parts)
+
+
+def _options(
+    kind: UploadKind, file: UploadedFile, upload: uploads.Upload
+) -> tuple[uploads.Upload, bool] | None:
+    """The kind's own choices (boundary fields, a format's options); the bool says whether to check now."""
+    if kind.boundary:
+        return _boundary_upload(upload.data, upload.filename, upload)
+    if kind.source is not None:
+        found = upload_formats.options(kind, file.file_id, upload.data, upload.filename)
+        return replace(upload, options=found), True
+    return upload, True
+
+
 def workspace(actor: Actor, chosen: str, file: UploadedFile) -> None:
-    """Everything after a file is chosen: recognise, (boundary options), check, review, commit."""
+    """Everything after a file is chosen: recognise, (options), check, review, commit."""
     content, filename = file.getvalue(), file.name
     kind = _resolve(chosen, content, filename)
     if kind is None:
         return
     conf = settings()
-    upload = uploads.Upload(content, filename, actor, city_code=conf.city_code, city_name=conf.city_name)
-    run_now = True
-    if kind.boundary:
-        found = _boundary_upload(content, filename, upload)
-        if found is None:
-            return
-        upload, run_now = found
-    digest = hashlib.sha256(content).hexdigest()
-    # The upload's own id too: the same file uploaded again (say after a rollback) is a new upload.
-    parts = (
-        file.file_id,
-        digest,
-        filename,
-        kind.name,
-        upload.code_field,
-        upload.name_field,
-        upload.crs or "",
-    )
-    key = "|".join(parts)
+    base = uploads.Upload(content, filename, actor, city_code=conf.city_code, city_name=conf.city_name)
+    found = _options(kind, file, base)
+    if found is None:
+        return
+    upload, run_now = found
+    key = _key(file, kind, upload)
     done = _committed(key)
     if done is not None:
         _done_view(done)

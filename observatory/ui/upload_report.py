@@ -15,6 +15,18 @@ ISSUE_COLUMNS = ("row", "column", "value", "problem", "message", "severity", "co
 _STORED = "stored_"
 _COUNTS = ("rows_read", "created", "updated", "unchanged", "rejected")
 _COUNT_KEYS = {"rows_read": "upload.count_read"}
+# Why the published-format adapters leave rows out (their words in ingest/formats), in catalogue keys;
+# the reasons naming a category carry it after the colon.
+_IGNORED = {
+    "commune not one of our areas": "upload.ignored_not_ours",
+    "no location": "upload.ignored_no_place",
+    "outside our districts": "upload.ignored_outside",
+    "blank cell (no data)": "upload.ignored_blank",
+}
+_IGNORED_CATEGORY = {
+    "category not followed": "upload.ignored_category",
+    "class not followed": "upload.ignored_class",
+}
 
 
 def issues_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -76,15 +88,44 @@ def _status(report: ValidationReport) -> None:
     )
 
 
+def ignored_reason(reason: str) -> str:
+    """An adapter's reason for leaving rows out, in the reader's language (as written if unknown)."""
+    if reason in _IGNORED:
+        return t(_IGNORED[reason])
+    head, _, category = reason.partition(": ")
+    return t(_IGNORED_CATEGORY[head], category=category) if head in _IGNORED_CATEGORY else reason
+
+
+def ignored_view(report: ValidationReport) -> None:
+    """Rows of a published format left out on purpose, by reason (they are not errors)."""
+    st.subheader(t("upload.ignored_heading"))
+    if not report.ignored_reasons:
+        st.caption(t("upload.no_ignored"))
+        return
+    frame = pd.DataFrame(
+        {
+            t("upload.col_reason"): [ignored_reason(r) for r in report.ignored_reasons],
+            t("upload.col_rows"): [format_number(n) for n in report.ignored_reasons.values()],
+        }
+    )
+    st.dataframe(frame, hide_index=True, key="upload-ignored")
+
+
 def report_view(report: ValidationReport) -> None:
-    """Status naming the file (and its first error's row and column), detection, counts, issues."""
+    """Status naming the file (and its first error's row and column), detection, counts, issues.
+
+    A published format's report also counts the rows ignored on purpose, and lists them by reason.
+    """
     st.subheader(t("upload.dry_run_heading"))
     _status(report)
     if report.encoding or report.delimiter:
         st.caption(detected_text(report.encoding, report.delimiter, report.decimal))
-    for column, name in zip(st.columns(len(_COUNTS)), _COUNTS, strict=True):
+    counts = (*_COUNTS, "ignored") if report.source_format else _COUNTS
+    for column, name in zip(st.columns(len(counts)), counts, strict=True):
         label = t(_COUNT_KEYS.get(name, f"upload.count_{name}"))
         column.metric(label, format_number(getattr(report, name)))
+    if report.source_format:
+        ignored_view(report)
     issues_view(report.issues_frame(), key="upload-issues", filename=report.filename)
 
 

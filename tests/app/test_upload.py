@@ -214,7 +214,10 @@ def test_template_download_checks_clean_through_the_page(demo_app, buttons, down
     at.selectbox(key="upload-kind").select(name).run()
     kind = uploads.KINDS[name]
     data = downloads[kind.template_name]
-    _upload(at, kind.template_name, data)
+    if kind.multiple:
+        at.file_uploader(key="upload-files").upload(kind.template_name, data, "text/csv").run()
+    else:
+        _upload(at, kind.template_name, data)
     if kind.boundary:
         at.button(key="upload-check").click().run()
     assert not at.exception

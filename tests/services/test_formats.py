@@ -287,3 +287,39 @@ def test_police_uk_lsoa_as_area_places_crimes_by_code(store):
     ).encode()
     report = formats.import_police_uk(store, data, "p.csv", actor=EDITOR, lsoa_as_area=True, dry_run=True)
     assert [(i.code, i.row) for i in report.errors] == [("unknown-area", 2)]
+
+
+def test_police_uk_anti_social_behaviour_alone_in_a_crime_indicator_is_refused(store):
+    mapping = {"Anti-social behaviour": "vandalism", "Bicycle theft": None}
+    before = everything(store)
+    report = formats.import_police_uk(store, POLICE, "leeds.csv", actor=EDITOR, mapping=mapping)
+    assert [(i.code, i.value) for i in report.errors] == [("constraint-error", "Anti-social behaviour")]
+    assert "not crime" in report.errors[0].message
+    assert everything(store) == before
+
+
+def test_police_uk_anti_social_behaviour_may_go_to_an_activity_indicator(store):
+    mapping = {"Anti-social behaviour": "outreach_contacts"}
+    report = formats.import_police_uk(store, POLICE, "leeds.csv", actor=EDITOR, mapping=mapping, dry_run=True)
+    assert report.ok, report.to_text()
+
+
+def test_import_as_ignores_options_the_format_does_not_take(store):
+    report = formats.import_as(
+        SourceFormat.POLICE_UK, store, POLICE, "p.csv", actor=EDITOR, dry_run=True, layout=WideLayout.PERIODS
+    )
+    assert report.ok, report.to_text()
+
+
+def test_preview_rows_fill_the_changes_of_a_published_format(store):
+    report = formats.import_police_uk(store, POLICE, "p.csv", actor=EDITOR, dry_run=True, preview_rows=5)
+    assert set(report.changes["change"]) == {"created"}
+    assert len(report.changes) == 5  # 40 observations would be created; five are listed
+
+
+def test_viewer_may_not_import_as_a_chosen_format(store):
+    viewer = Actor("vera", Role.VIEWER)
+    before = everything(store)
+    with pytest.raises(PermissionDenied):
+        formats.import_as(SourceFormat.POLICE_UK, store, POLICE, "p.csv", actor=viewer, dry_run=True)
+    assert everything(store) == before

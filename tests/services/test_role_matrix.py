@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from observatory.domain import Actor, ImportKind, PermissionDenied, Role
+from observatory.domain import Actor, ImportKind, PermissionDenied, Role, SourceFormat
 from observatory.ingest.report import ValidationReport
 from observatory.services import accounts, audit, breaks, editing, formats, imports, publish
 from observatory.store import Store, connect
@@ -86,6 +86,10 @@ WRITES: dict[str, tuple[Call, Role]] = {
         Role.EDITOR,
     ),
     "formats.import_wide": (lambda s, a, p: formats.import_wide(s, b"x", "w.csv", actor=a), Role.EDITOR),
+    "formats.import_as": (
+        lambda s, a, p: formats.import_as(SourceFormat.POLICE_UK, s, POLICE_UK, "p.csv", actor=a),
+        Role.EDITOR,
+    ),
     "formats.import_file": (
         lambda s, a, p: formats.import_file(s, OBSERVATIONS, "o.csv", actor=a),
         Role.EDITOR,

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from observatory.domain import Actor, PermissionDenied, Role
+from observatory.domain import Actor, ImportRejected, PermissionDenied, Role, SourceFormat
 from observatory.services import uploads
 from observatory.store import connect, queries
 from observatory.store.schema import TABLES
@@ -36,6 +36,10 @@ def test_every_kind_is_offered_once():
         "actions",
         "partners",
         "axes",
+        "ssmsi",
+        "police_uk",
+        "incidents",
+        "wide",
     ]
 
 
@@ -127,3 +131,80 @@ def test_templates_imported_in_order_fill_an_empty_database(tmp_path):
             assert report.created >= 2, name
     finally:
         empty.close()
+
+
+PUBLISHED = ["ssmsi", "police_uk", "incidents", "wide"]
+
+
+def test_published_formats_name_their_source_and_only_police_uk_takes_several_files():
+    assert {name: uploads.KINDS[name].source for name in PUBLISHED} == {
+        "ssmsi": SourceFormat.SSMSI,
+        "police_uk": SourceFormat.POLICE_UK,
+        "incidents": SourceFormat.INCIDENTS,
+        "wide": SourceFormat.WIDE,
+    }
+    assert [name for name, kind in uploads.KINDS.items() if kind.multiple] == ["police_uk"]
+
+
+def test_ssmsi_example_is_written_in_the_ministrys_dialect():
+    data = uploads.KINDS["ssmsi"].template()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith('"CODGEO_2024";"annee";"classe";')
+    assert ';"diff";12;1,4;' in text  # text quoted, numbers bare with a decimal comma
+    assert '"ndiff";NA;NA;3,2;0,4;' in text
+
+
+def test_ssmsi_example_dry_run_ignores_other_communes_and_withholds_ndiff(store):
+    kind = uploads.KINDS["ssmsi"]
+    upload = uploads.Upload(kind.template(), kind.template_name, EDITOR)
+    mapping = {"Cambriolages de logement": "burglary", "Vols de véhicules": "vehicle_theft"}
+    report = uploads.run(
+        kind, store, uploads.Upload(upload.data, upload.filename, EDITOR, options={"mapping": mapping})
+    )
+    assert report.ok, report.to_text()
+    assert report.ignored_reasons == {"commune not one of our areas": 1}
+    withheld = report.changes[report.changes["status"] == "not_published"]
+    assert withheld[["indicator_code", "area_code"]].values.tolist() == [["vehicle_theft", "01"]]
+
+
+def test_format_options_reach_the_import(store):
+    kind = uploads.KINDS["ssmsi"]
+    kept = uploads.run(kind, store, uploads.Upload(kind.template(), "s.csv", EDITOR))
+    strict = uploads.run(
+        kind,
+        store,
+        uploads.Upload(kind.template(), "s.csv", EDITOR, options={"keep_only_our_communes": False}),
+    )
+    assert kept.ok and not strict.ok
+    assert {i.code for i in strict.errors} == {"unknown-area"}
+
+
+def test_options_a_format_does_not_take_are_ignored(store):
+    kind = uploads.KINDS["wide"]
+    report = uploads.run(
+        kind, store, uploads.Upload(kind.template(), "w.csv", EDITOR, options={"lsoa_as_area": True})
+    )
+    assert report.ok, report.to_text()
+
+
+def test_combine_keeps_one_header_and_every_row_in_order():
+    a = b"\xef\xbb\xbfh1,h2\r\n1,2\r\n"
+    b = b"h1,h2\r\n3,4"
+    name, data = uploads.combine([("a.csv", a), ("b.csv", b)])
+    assert name == "a.csv + b.csv"
+    assert data == b"h1,h2\r\n1,2\r\n3,4\n"
+
+
+def test_combine_of_one_file_gives_it_back_unchanged():
+    assert uploads.combine([("a.csv", b"\xef\xbb\xbfh\n1\n")]) == ("a.csv", b"\xef\xbb\xbfh\n1\n")
+
+
+def test_combine_refuses_files_with_different_headers():
+    with pytest.raises(ImportRejected, match=r"b\.csv does not have the same header as a\.csv"):
+        uploads.combine([("a.csv", b"h1,h2\n1,2\n"), ("b.csv", b"h1,h3\n3,4\n")])
+
+
+def test_combine_refuses_no_file():
+    with pytest.raises(ImportRejected):
+        uploads.combine([])

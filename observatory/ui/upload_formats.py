@@ -1,0 +1,119 @@
+"""The published-format part of the upload page: each format's options, and the category mapping.
+
+The options are those the format's import takes (services.formats.OPTIONS) and are shown only for
+that format. The mapping editor offers one choice per category found in the file, preselected with
+services.mappings.suggested_mapping (what was remembered, else the indicator named like the
+category); "not followed" leaves the category's rows out. The service, not this form, refuses
+anti-social behaviour in a crime indicator: its message appears in the check's report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from observatory.domain import SourceFormat, WideLayout
+from observatory.i18n import format_number, t
+from observatory.services import formats, mappings
+from observatory.services.uploads import UploadKind
+from observatory.ui.resources import store
+
+NOT_FOLLOWED = ""
+_SUGGESTED = "upload-suggested"  # (file key, categories with row counts, suggested mapping)
+_MAPPED = (SourceFormat.POLICE_UK, SourceFormat.INCIDENTS)
+
+
+def _ssmsi() -> dict[str, Any]:
+    ours = st.toggle(
+        t("upload.ssmsi_ours"), value=True, help=t("upload.ssmsi_ours_help"), key="upload-ssmsi-ours"
+    )
+    create = st.toggle(
+        t("upload.ssmsi_create"), value=False, help=t("upload.ssmsi_create_help"), key="upload-ssmsi-create"
+    )
+    return {"keep_only_our_communes": ours, "create_missing_indicators": create}
+
+
+def _wide(content: bytes, filename: str) -> dict[str, Any]:
+    found = formats.recognise_file(content, filename)
+    layouts = list(WideLayout)
+    index = layouts.index(found.layout) if found is not None and found.layout is not None else 0
+    layout = st.radio(
+        t("upload.wide_layout"),
+        layouts,
+        index=index,
+        format_func=lambda value: t(f"upload.layout_{value}"),
+        horizontal=True,
+        key="upload-wide-layout",
+    )
+    return {"layout": WideLayout(layout)}
+
+
+def _police_uk() -> dict[str, Any]:
+    lsoa = st.toggle(
+        t("upload.police_lsoa"), value=False, help=t("upload.police_lsoa_help"), key="upload-police-lsoa"
+    )
+    return {"lsoa_as_area": lsoa}
+
+
+def _suggestion(file_key: str, content: bytes, filename: str, source: SourceFormat) -> tuple[dict, dict]:
+    """The file's categories and suggested mapping, read once per uploaded file (not once per rerun)."""
+    key = f"{file_key}|{source}"  # the same file read as another format has other categories
+    stored = st.session_state.get(_SUGGESTED)
+    if stored is not None and stored[0] == key:
+        return stored[1], stored[2]
+    categories = mappings.file_categories(content, filename, source)
+    suggested = mappings.suggested_mapping(store(), content, filename, source)
+    st.session_state[_SUGGESTED] = (key, categories, suggested)
+    return categories, suggested
+
+
+def mapping_editor(
+    file_key: str, content: bytes, filename: str, source: SourceFormat
+) -> dict[str, str | None]:
+    """One choice per category of the file: an indicator, or not followed.
+
+    Returns:
+        Category → indicator code, None where the category is not followed.
+    """
+    categories, suggested = _suggestion(file_key, content, filename, source)
+    st.subheader(t("upload.mapping_heading"))
+    if not categories:
+        st.caption(t("upload.mapping_none"))
+        return {}
+    st.caption(t("upload.mapping_help"))
+    targets = mappings.mapping_targets(store())
+    options = [NOT_FOLLOWED, *targets]
+    chosen: dict[str, str | None] = {}
+    for category, rows in categories.items():
+        guess = suggested.get(category) or NOT_FOLLOWED
+        value = st.selectbox(
+            t("upload.mapping_category", category=category, n=format_number(rows)),
+            options,
+            index=options.index(guess) if guess in options else 0,
+            format_func=lambda code: (
+                t("upload.not_followed") if code == NOT_FOLLOWED else f"{code} · {targets[code]}"
+            ),
+            key=f"upload-map-{category}",
+        )
+        chosen[category] = str(value) or None
+    if source is SourceFormat.POLICE_UK:
+        st.caption(t("upload.mapping_anti_social"))
+    return chosen
+
+
+def options(kind: UploadKind, file_key: str, content: bytes, filename: str) -> dict[str, Any]:
+    """The chosen format's options as keyword arguments of its import (empty for the CSV contracts)."""
+    source = kind.source
+    if source is None:
+        return {}
+    found: dict[str, Any] = {}
+    if source is SourceFormat.SSMSI:
+        found = _ssmsi()
+    elif source is SourceFormat.WIDE:
+        found = _wide(content, filename)
+    elif source is SourceFormat.POLICE_UK:
+        found = _police_uk()
+    if source in _MAPPED:
+        found["mapping"] = mapping_editor(file_key, content, filename, source)
+    return found
