@@ -1,13 +1,15 @@
 # One command for every check: `make test` (what CI runs). `make quick` skips the slow and browser tests.
+# Tests run on every core (pytest-xdist); JOBS=1 runs them in one process.
 PYTHON ?= python
+JOBS ?= auto
 
 .PHONY: test quick lint format demo run bench
 
 test: lint
-	$(PYTHON) -m pytest -q
+	$(PYTHON) -m pytest -q -n $(JOBS)
 
 quick: lint
-	$(PYTHON) -m pytest -q -m "not slow and not browser"
+	$(PYTHON) -m pytest -q -n $(JOBS) -m "not slow and not browser"
 
 lint:
 	$(PYTHON) -m ruff format --check .
