@@ -35,7 +35,7 @@ from observatory.domain import Actor, ImportKind, Role
 from observatory.services import imports, publish
 from observatory.store import connect
 
-VERSION = 2
+VERSION = 3
 ACTOR = Actor("bench", Role.ADMIN)
 CITY_CODE, CITY_NAME = "000", "Benchmark city"
 FIRST_YEAR = 2006
