@@ -39,7 +39,7 @@ def _open_sessions(browser: Any, url: str, sessions: int) -> list[Any]:
     for i in range(sessions):
         path, indicator = VISITS[i % len(VISITS)]
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/{path}?indicator={indicator}", wait_until="domcontentloaded")
+        page.goto(f"{url}/{path}?indicator={indicator}", wait_until="domcontentloaded", timeout=300_000)
         pages.append(page)
     for page in pages:
         page.wait_for_selector("h1", timeout=300_000)

@@ -132,7 +132,7 @@ def draw_seconds(browser: Any, url: str, *, timeout_ms: int = 180_000) -> float:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         start = time.perf_counter()
-        page.goto(url, wait_until="domcontentloaded")
+        page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
         page.wait_for_function(MAP_DRAWN, timeout=timeout_ms)
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms)
         return time.perf_counter() - start
