@@ -26,3 +26,7 @@ demo:
 
 run:
 	streamlit run app.py
+
+# Benchmarks (never part of `make test`): BENCH=--quick for a smoke run on tiny sizes.
+bench:
+	PYTHONPATH=. $(PYTHON) -m benchmarks $(BENCH)

@@ -1,95 +1,219 @@
-"""Server-side run time of every page on the demo city, with Streamlit's AppTest.
+"""Each page's server-side run (Streamlit AppTest) as a ratio to the floor page, measured in one process.
 
-Run: PYTHONPATH=. python benchmarks/page_times.py [--reruns 8]
-For each page: the first run (cold caches), then the median of N warm reruns. Appends one record to
-benchmarks/results/page_times.jsonl.
+Run through ``python -m benchmarks`` (or ``PYTHONPATH=. python -m benchmarks.page_times --scale reference``).
+For every scale: the floor page (benchmarks/floor_page.py) and every public page of the app, as an
+elected official (signed in as a viewer: the staff store, unsuppressed) and as the public (the published
+snapshot of the same data). Per page: the first run after switching to it, the median of ``reruns``
+warm reruns, and the median of ``changes`` widget changes that miss the cache (a new indicator, or a new
+district on the profile). The floor is measured before and after the app, and its samples pooled, so a
+change in machine load during the run shows in both sides of the ratio.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import gc
 import os
-import platform
 import shutil
-import statistics
 import tempfile
-import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime import pages_manager
+from streamlit.testing.v1 import AppTest, app_test
 
-from observatory.config import load_settings
-from observatory.services.demo import load_demo
-from observatory.store import connect
+from benchmarks import generate
+from benchmarks.common import median, timed, write_record
+from observatory import auth
+from observatory.domain import Role
+from observatory.ui.session import SESSION_KEY
+from tests.app.helpers import ensure_account
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).parent / "results" / "page_times.jsonl"
-PAGES = {
-    "overview": (None, {}),
-    "map": ("pages/map.py", {"indicator": "burglary"}),
-    "trends": ("pages/trends.py", {"indicator": "burglary", "districts": ["05", "12"]}),
-    "profile": ("pages/profile.py", {"district": "05"}),
-    "strategy": ("pages/strategy.py", {}),
-    "methodology": ("pages/methodology.py", {}),
+FLOOR = str(Path(__file__).with_name("floor_page.py"))
+TARGET_RATIO = 3.0
+#: page → the widget a visitor changes on it (None: nothing to change).
+PAGES: dict[str, tuple[str, str | None]] = {
+    "overview": ("pages/overview.py", "indicator"),
+    "map": ("pages/map.py", "indicator"),
+    "trends": ("pages/trends.py", "indicator"),
+    "profile": ("pages/profile.py", "district"),
+    "strategy": ("pages/strategy.py", None),
+    "methodology": ("pages/methodology.py", None),
 }
 
 
-def _timed(at: AppTest) -> float:
-    start = time.perf_counter()
-    at.run()
-    if at.exception:
-        raise SystemExit(str(at.exception[0].message))
-    return time.perf_counter() - start
+class _ServerLike(pages_manager.PagesManager):
+    """Keep the old pages-folder mode off between runs, as a server does (see tests/app/conftest.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
 
 
-def measure(page: str | None, query: dict, reruns: int) -> dict[str, float]:
+@contextmanager
+def _as_on_a_server(**environ: str) -> Iterator[None]:
+    """AppTest runs as a server would (see _ServerLike), with ``environ`` set; both undone afterwards."""
+    saved_env = {key: os.environ.get(key) for key in environ}
+    saved_manager, saved_mode = app_test.PagesManager, pages_manager.PagesManager.uses_pages_directory
+    os.environ.update(environ)
+    app_test.PagesManager = _ServerLike
+    try:
+        yield
+    finally:
+        app_test.PagesManager = saved_manager
+        pages_manager.PagesManager.uses_pages_directory = saved_mode
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _clear() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    cold = _timed(at)
-    if page:
-        at.switch_page(page)
-        cold = _timed(at)
-    warm = [_timed(at) for _ in range(reruns)]
-    return {"cold_s": cold, "warm_median_s": statistics.median(warm), "warm_runs": warm}
+    gc.collect()  # closes the DuckDB connections the cleared resources held
+
+
+def _run(at: AppTest) -> float:
+    took = timed(at.run)
+    if at.exception:
+        raise RuntimeError(at.exception[0].message)
+    return took
+
+
+def _series(at: AppTest, key: str | None, choices: list[str], reruns: int, changes: int) -> dict[str, Any]:
+    warm = [_run(at) for _ in range(reruns)]
+    miss = []
+    for value in choices[1 : changes + 1] if key else []:
+        at.selectbox(key=key).select(value)
+        miss.append(_run(at))
+    return {
+        "warm_runs": warm,
+        "miss_runs": miss,
+        "warm_s": median(warm),
+        "miss_s": median(miss) if miss else None,
+    }
+
+
+def floor(db: Path, indicators: list[str], reruns: int, changes: int) -> dict[str, Any]:
+    """The floor page's first run, warm reruns and indicator changes."""
+    _clear()
+    with _as_on_a_server(BENCH_FLOOR_DB=str(db)):
+        at = AppTest.from_file(FLOOR, default_timeout=300)
+        first = _run(at)
+        return {"first_s": first, **_series(at, "indicator", indicators, reruns, changes)}
+
+
+def app_page(page: str, role: str | None, choices: dict[str, list[str]], reruns: int, changes: int) -> dict:
+    """One page of the app as ``role`` (None: the public), from a fresh process-wide cache."""
+    _clear()
+    path, key = PAGES[page]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    if role:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        at.session_state[SESSION_KEY] = auth.Session(role, Role(role), now, now)
+    _run(at)
+    at.switch_page(path)
+    first = _run(at)
+    return {"first_s": first, **_series(at, key, choices.get(key or "", []), reruns, changes)}
+
+
+@contextmanager
+def _copies(scale: generate.Scale) -> Iterator[tuple[Path, Path, Path]]:
+    """Private copies of the scale's staff store (for the app and for the floor) and of its release."""
+    work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    try:
+        staff = Path(shutil.copy(generate.city(scale), work / "staff.duckdb"))
+        floor_db = Path(shutil.copy(staff, work / "floor.duckdb"))
+        public = Path(shutil.copy(generate.release(scale), work / "public.duckdb"))
+        yield staff, floor_db, public
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _ratios(pages: dict[str, dict], floor_warm: float, floor_miss: float) -> dict[str, dict]:
+    return {
+        name: {
+            "warm": figures["warm_s"] / floor_warm,
+            "miss": figures["miss_s"] / floor_miss if figures["miss_s"] is not None else None,
+        }
+        for name, figures in pages.items()
+    }
+
+
+def measure(scale: generate.Scale, *, reruns: int, changes: int, pages: list[str]) -> dict[str, Any]:
+    """Floor, then every page as a viewer and as the public, then the floor again."""
+    indicators = [f"ind{i:02d}" for i in range(scale.indicators)]
+    choices = {"indicator": indicators, "district": generate.district_codes(scale.districts)}
+    with _copies(scale) as (staff, floor_db, public):
+        os.environ.update(
+            OBSERVATORY_DB=str(staff), OBSERVATORY_SNAPSHOT=str(public), OBSERVATORY_LOAD_DEMO="0"
+        )
+        ensure_account("viewer", db=str(staff))
+        floors = [floor(floor_db, indicators, reruns, changes)]
+        audiences: dict[str, dict[str, dict]] = {}
+        for audience, role in (("viewer", "viewer"), ("public", None)):
+            audiences[audience] = {p: app_page(p, role, choices, reruns, changes) for p in pages}
+        floors.append(floor(floor_db, indicators, reruns, changes))
+        _clear()
+    pooled = {
+        "first_s": median([f["first_s"] for f in floors]),
+        "warm_s": median([r for f in floors for r in f["warm_runs"]]),
+        "miss_s": median([r for f in floors for r in f["miss_runs"]]),
+        "runs": floors,
+    }
+    return {
+        "scale": scale.__dict__,
+        "observations": scale.observations,
+        "reruns": reruns,
+        "changes": changes,
+        "floor": pooled,
+        "pages": audiences,
+        "ratios": {a: _ratios(p, pooled["warm_s"], pooled["miss_s"]) for a, p in audiences.items()},
+        "target_ratio": TARGET_RATIO,
+    }
+
+
+def run(
+    scales: list[str],
+    *,
+    pages: list[str] | None = None,
+    reruns: int,
+    changes: int,
+    quick: bool,
+    results: Path | None = None,
+    log: Callable[[str], None] = print,
+) -> list[dict]:
+    """Measure each scale and append one record per scale to page_times.jsonl."""
+    records = []
+    for name in scales:
+        figures = measure(generate.SCALES[name], reruns=reruns, changes=changes, pages=pages or list(PAGES))
+        records.append(write_record("page_times", figures, quick=quick, results=results))
+        floor_ms = figures["floor"]["warm_s"] * 1000, figures["floor"]["miss_s"] * 1000
+        log(f"page_times {name}: floor warm {floor_ms[0]:.0f} ms, miss {floor_ms[1]:.0f} ms")
+        for audience, pages in figures["ratios"].items():
+            text = ", ".join(
+                f"{p} {r['warm']:.1f}×/{r['miss']:.1f}×" if r["miss"] else f"{p} {r['warm']:.1f}×"
+                for p, r in pages.items()
+            )
+            log(f"  {audience}: {text}")
+    return records
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    """Command line: scales, reruns, changes."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", nargs="*", default=["reference", "10x"], choices=list(generate.SCALES))
     parser.add_argument("--reruns", type=int, default=8)
+    parser.add_argument("--changes", type=int, default=5)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    try:
-        db = work / "demo.duckdb"
-        store = connect(db)
-        load_demo(store, load_settings().demo_dir)
-        store.close()
-        os.environ["OBSERVATORY_DB"] = str(db)
-        pages = {name: measure(page, query, args.reruns) for name, (page, query) in PAGES.items()}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    record = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-        },
-        "scale": "demo city (20 districts, 16 indicators, 25,038 observations)",
-        "pages": pages,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    with RESULTS.open("a", encoding="utf-8") as out:
-        out.write(json.dumps(record) + "\n")
-    for name, figures in pages.items():
-        print(
-            f"{name:12s} cold {figures['cold_s']:.2f} s  warm median {figures['warm_median_s'] * 1000:.0f} ms"
-        )
+    run(args.scale, reruns=args.reruns, changes=args.changes, quick=False)
 
 
 if __name__ == "__main__":

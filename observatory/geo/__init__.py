@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from observatory.geo.display import (
     display_geometries,
+    display_tolerance,
     geometry_from_text,
     geometry_to_text,
     to_geojson,
@@ -23,6 +24,7 @@ __all__ = [
     "LayerInfo",
     "describe",
     "display_geometries",
+    "display_tolerance",
     "geometry_from_text",
     "geometry_to_text",
     "list_fields",

@@ -14,9 +14,22 @@ from shapely.geometry.base import BaseGeometry
 
 WGS84 = "EPSG:4326"
 DISPLAY_DECIMALS = 6  # 1e-6 degree is about 0.1 m: far below what a district map can show
+MIN_TOLERANCE_M = 15.0
+# A vertex may move by about 1/16 of a typical district's width: under a pixel where a city-wide map
+# draws a district ~16 px wide (thousands of districts), a few pixels where it draws one ~80 px wide
+# (a hundred). It keeps the map's GeoJSON near 0.4 KB a district (benchmarks/map_payload.py); a
+# fixed 15 m kept 1.4 KB a district of a 1 km² dense tessellation, 0.7 MB for 500 districts.
+WIDTH_SHARE = 1 / 16
 
 
-def display_geometries(frame: gpd.GeoDataFrame, *, tolerance_m: float = 15.0) -> gpd.GeoDataFrame:
+def display_tolerance(areas_m2: np.ndarray) -> float:
+    """The simplification tolerance (metres) for districts of these areas: scaled to their median width."""
+    if len(areas_m2) == 0:
+        return MIN_TOLERANCE_M
+    return max(MIN_TOLERANCE_M, float(np.sqrt(np.median(areas_m2))) * WIDTH_SHARE)
+
+
+def display_geometries(frame: gpd.GeoDataFrame, *, tolerance_m: float | None = None) -> gpd.GeoDataFrame:
     """A lighter copy of the districts for drawing, without gaps or overlaps between neighbours.
 
     Method: coverage simplification (``shapely.coverage_simplify``, Visvalingam–Whyatt on the shared
@@ -26,7 +39,8 @@ def display_geometries(frame: gpd.GeoDataFrame, *, tolerance_m: float = 15.0) ->
 
     Args:
         frame: Districts in EPSG:4326 (as from ``read_boundaries``).
-        tolerance_m: Roughly the square root, in metres, of the largest triangle area removed.
+        tolerance_m: Roughly the square root, in metres, of the largest triangle area removed; by
+            default :func:`display_tolerance` of the districts' areas.
     """
     if frame.empty:
         return frame.copy()
@@ -34,6 +48,8 @@ def display_geometries(frame: gpd.GeoDataFrame, *, tolerance_m: float = 15.0) ->
     geometries = np.asarray(frame.geometry.to_crs(metric), dtype=object)
     if not bool(shapely.coverage_is_valid(geometries)):
         geometries = shapely.coverage_clean(geometries)
+    if tolerance_m is None:
+        tolerance_m = display_tolerance(shapely.area(geometries))
     simplified = shapely.coverage_simplify(geometries, tolerance_m)
     back = gpd.GeoSeries(simplified, crs=metric, index=frame.index).to_crs(WGS84)
     # Rounding each vertex on its own keeps shared vertices shared: equal inputs round equally.

@@ -154,8 +154,9 @@ _FROM_DISTRICT = ("value", "shown", "lower", "upper", "sample_size", "denominato
 def indicator_row(info: IndicatorInfo, panel: pd.DataFrame, district: str, year: int) -> dict[str, Any]:
     """One indicator of one district and year against the city, the range of districts and last year."""
     recent = panel[panel["year"].between(year - 1, year)]
-    # Plain records: a dozen lookups on them cost far less than as many pandas filters.
-    records = recent.to_dict("records")
+    # Plain records of this district and the city only: a dozen lookups on them cost far less than as
+    # many pandas filters, and converting every district's rows cost 60 ms an indicator at 100 districts.
+    records = recent[(recent["area_code"] == district) | recent["is_city"]].to_dict("records")
     mine, city, earlier = (
         _find(records, year, district),
         _find(records, year, None),
@@ -203,6 +204,13 @@ def profile_table(data: ProfileData, district: str, year: int) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def _trend_rows(panel: pd.DataFrame, district: str, year: int, span: int) -> pd.DataFrame:
+    keep = panel["year"].between(year - span + 1, year) & (
+        (panel["area_code"] == district) | panel["is_city"]
+    )
+    return panel[keep]
+
+
 def trend_frame(data: ProfileData, district: str, year: int, *, span: int = TREND_YEARS) -> pd.DataFrame:
     """Yearly district and city values of the result indicators over the ``span`` years up to ``year``.
 
@@ -213,13 +221,15 @@ def trend_frame(data: ProfileData, district: str, year: int, *, span: int = TREN
     results = [info for info in data.indicators if info.kind == IndicatorKind.RESULT.value]
     if not results:
         return pd.DataFrame(columns=columns)
+    # Each panel is cut to this district and the city before joining: joining every district's rows
+    # first cost a second a profile at 100 districts.
     frame = pd.concat(
-        [data.panels[info.code].assign(code=info.code, name=info.name) for info in results], ignore_index=True
+        [
+            _trend_rows(data.panels[info.code], district, year, span).assign(code=info.code, name=info.name)
+            for info in results
+        ],
+        ignore_index=True,
     )
-    keep = frame["year"].between(year - span + 1, year) & (
-        (frame["area_code"] == district) | frame["is_city"]
-    )
-    frame = frame[keep]
     frame = frame.assign(area=np.where(frame["is_city"], "city", "district"))
     return frame[columns].reset_index(drop=True)
 

@@ -181,18 +181,21 @@ def district_years(observations: pd.DataFrame, indicators: pd.DataFrame, areas: 
     parts = observations[roll]
     if parts.empty:
         return observations
-    year = pd.to_datetime(parts["period_start"]).dt.year
-    years = (
-        parts.assign(year=year)
-        .groupby(["indicator_code", "area_code", "granularity", "year"], sort=True)
-        .agg(
-            value=("value", lambda v: v.sum() if v.notna().all() else np.nan),
-            sample_size=("sample_size", lambda v: v.sum(min_count=1)),
-            parts=("value", "size"),
-            provisional=("status", lambda v: (v == ObservationStatus.PROVISIONAL.value).any()),
-        )
-        .reset_index()
+    # Built-in aggregations only: a Python function per group took minutes at 10^6 district-years.
+    grouped = parts.assign(
+        year=pd.to_datetime(parts["period_start"]).dt.year,
+        missing=parts["value"].isna(),
+        provisional=parts["status"] == ObservationStatus.PROVISIONAL.value,
+    ).groupby(["indicator_code", "area_code", "granularity", "year"], sort=True)
+    years = grouped.agg(
+        value=("value", "sum"),
+        missing=("missing", "any"),
+        parts=("value", "size"),
+        provisional=("provisional", "any"),
     )
+    years["value"] = years["value"].where(~years["missing"])
+    years["sample_size"] = grouped["sample_size"].sum(min_count=1)
+    years = years.reset_index()
     years = years[years["parts"] == years["granularity"].map(_PARTS)]
     years = years.assign(
         granularity="year",

@@ -355,3 +355,22 @@ def test_district_year_with_a_month_withheld_at_source_is_withheld():
     public = publish.district_years(rows, indicators, areas)
     assert public["value"].isna().all()
     assert public["status"].tolist() == ["not_published"]
+
+
+def test_district_year_with_a_provisional_month_is_provisional():
+    months = [("01", f"2024-{m:02d}-01", 2) for m in range(1, 13)]
+    rows, indicators, areas = _frames(months)
+    rows.loc[rows.index[3], "status"] = "provisional"
+    public = publish.district_years(rows, indicators, areas)
+    assert public[["value", "status"]].values.tolist() == [[24.0, "provisional"]]
+
+
+def test_district_year_sample_sizes_are_summed_and_stay_empty_when_none_given():
+    months = [("01", f"2024-{m:02d}-01", 2) for m in range(1, 13)] + [
+        ("02", f"2024-{m:02d}-01", 1) for m in range(1, 13)
+    ]
+    rows, indicators, areas = _frames(months)
+    rows.loc[rows["area_code"] == "01", "sample_size"] = 10.0
+    public = publish.district_years(rows, indicators, areas).sort_values("area_code")
+    assert public["sample_size"].iloc[0] == 120.0
+    assert np.isnan(public["sample_size"].iloc[1])
