@@ -42,12 +42,14 @@ class FormatParsed:
         observations: Canonical observations (None when the report has errors).
         indicators: Indicator rows to create with them (empty unless asked for).
         mappings: Category mappings to remember (source, category, indicator_code).
+        denominators: Denominator rows the file carries (SSMSI's INSEE population and dwellings).
     """
 
     report: ValidationReport
     observations: pd.DataFrame | None = None
     indicators: pd.DataFrame | None = None
     mappings: pd.DataFrame | None = None
+    denominators: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame] | None:
         """The store tables to merge, observations first; None when nothing may be written."""
@@ -58,6 +60,8 @@ class FormatParsed:
             found["indicators"] = self.indicators
         if self.mappings is not None and len(self.mappings):
             found["category_mappings"] = self.mappings
+        if self.denominators is not None and len(self.denominators):
+            found["denominators"] = self.denominators
         return found
 
 

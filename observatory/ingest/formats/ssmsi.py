@@ -3,8 +3,8 @@
 Two layouts are read: the 2024 one (``CODGEO_2024;annee;classe;unité.de.compte;valeur.publiée;faits;…``,
 years written ``16`` … ``23``) and the 2025 one (``CODGEO_2025;annee;indicateur;unite_de_compte;nombre;
 …;est_diffuse;…``, years ``2016`` …). Rows marked ``ndiff`` (statistical secrecy) are stored as not
-published, never as 0. Rate, population and housing columns are not read: rates are computed here
-from the observatory's own denominators.
+published, never as 0. The INSEE population and dwellings become denominators of our communes, and
+the file's rates are checked against them (:mod:`ssmsi_denominators`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pandas as pd
 from observatory.domain import Issue, ObservationStatus, SourceFormat
 from observatory.ingest import rules
 from observatory.ingest.cells import detect_decimal, to_number
+from observatory.ingest.formats import ssmsi_denominators as extra
 from observatory.ingest.formats.common import (
     FormatParsed,
     empty_observations,
@@ -38,6 +39,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "unit": ("unite_de_compte",),
     "published": ("valeur_publiee", "est_diffuse"),
     "count": ("faits", "nombre"),
+    **extra.COLUMNS,
 }
 REQUIRED = ("commune", "year", "category", "published", "count")
 SOURCE = "SSMSI, base communale de la délinquance enregistrée par la police et la gendarmerie nationales"
@@ -176,6 +178,8 @@ def parse_ssmsi(
     if opened.sheet is None:
         return FormatParsed(finish_report(report, opened.issues))
     sheet, issues = _our_rows(opened.sheet, report, reference, keep_only_our_communes)
+    dens, den_issues = extra.denominators(sheet)
+    issues += den_issues + extra.both_levels(sheet.text["commune"])
     create = _to_create(sheet, mapping, reference) if create_missing_indicators else frozenset()
     resolved = resolve_categories(
         sheet.text["category"], SourceFormat.SSMSI, mapping, reference, create=create
@@ -190,6 +194,7 @@ def parse_ssmsi(
     issues += (
         mapped_to_unknown(sheet, indicator, reference, create) + year_issues + status_issues + count_issues
     )
+    issues += extra.rate_issues(sheet, values, status)
     keys = pd.DataFrame({"commune": sheet.text["commune"], "year": years, "category": sheet.text["category"]})
     issues += rules.duplicate_keys(sheet, keys, "category", "commune, year and class")
     report.decimal = detect_decimal([sheet.text["count"]])
@@ -199,5 +204,5 @@ def parse_ssmsi(
     units = sheet.text["unit"] if sheet.has("unit") else pd.Series("", index=sheet.text.index)
     new = _new_indicators(sheet.text["category"], units, set(create) & set(indicator))
     return FormatParsed(
-        report, _observations(sheet, indicator, years, values, status), new, resolved.mappings
+        report, _observations(sheet, indicator, years, values, status), new, resolved.mappings, dens
     )
