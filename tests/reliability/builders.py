@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import numpy as np
@@ -34,3 +35,23 @@ def future_observations(rows: int, *, start: str = "2040-01", seed: int = 42) ->
     grid = grid.iloc[:rows]
     grid["value"] = rng.poisson(20, len(grid))
     return grid.to_csv(index=False).encode("utf-8")
+
+
+def shifted_indicator(indicator: str, shift: int) -> pd.DataFrame:
+    """The demo's rows of ``indicator`` with every value raised by ``shift`` (withheld rows left out)."""
+    frame = pd.read_csv(DEMO / "observations.csv", dtype=str, keep_default_na=False)
+    frame = frame[(frame["indicator"] == indicator) & (frame["value"] != "")]
+    frame = frame[["indicator", "area", "period", "value"]].copy()
+    frame["value"] = (frame["value"].astype(float) + shift).map(lambda v: f"{v:g}")
+    return frame
+
+
+def changing_import(rows: int, indicator: str = "burglary", shift: int = 1000) -> bytes:
+    """An import of ``rows`` rows that changes every value of ``indicator`` and adds future months of others.
+
+    A read of ``indicator`` can then tell the state before the import from the state after it.
+    """
+    changed = shifted_indicator(indicator, shift)
+    future = pd.read_csv(io.BytesIO(future_observations(max(rows - len(changed), 0))), dtype=str)
+    future = future[future["indicator"] != indicator]
+    return pd.concat([changed, future], ignore_index=True).to_csv(index=False).encode("utf-8")
