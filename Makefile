@@ -1,7 +1,7 @@
 # One command for every check: `make test` (what CI runs). `make quick` skips the slow and browser tests.
 PYTHON ?= python
 
-.PHONY: test quick lint format demo run bench
+.PHONY: test quick lint format demo run bench reliability
 
 test: lint
 	$(PYTHON) -m pytest -q
@@ -24,3 +24,7 @@ demo:
 
 run:
 	streamlit run app.py
+
+# The reliability tests at full size (crash 30 kills, 1,000,000-row imports, 10-minute soak): docs/reliability.md.
+reliability:
+	OBSERVATORY_RELIABILITY=full $(PYTHON) -m pytest -q -s tests/reliability
