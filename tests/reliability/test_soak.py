@@ -63,6 +63,7 @@ def soak_server(demo_file, demo_release, tmp_path):
         _stop(proc)
 
 
+@pytest.mark.timeout(SECONDS + 300)  # the run itself plus server start and the last page
 def test_sessions_opening_and_closing_keep_server_memory_bounded(soak_server, browser):
     proc, url = soak_server
     samples: list[tuple[float, float]] = [(0.0, _rss_mb(proc.pid))]
