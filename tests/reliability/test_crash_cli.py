@@ -134,6 +134,7 @@ def prepared(demo_file, demo_release, tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # the full size: 30 runs of up to a whole import and publish each
 def test_sigkill_during_import_and_publish_leaves_old_or_new_state(prepared, tmp_path):
     csv, base, release = prepared
     pre_rows = _database_state(base)[0]
