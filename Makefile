@@ -3,7 +3,7 @@
 PYTHON ?= python
 JOBS ?= auto
 
-.PHONY: test quick lint format demo run bench
+.PHONY: test quick lint format demo run bench reliability
 
 test: lint
 	$(PYTHON) -m pytest -q -n $(JOBS)
@@ -30,3 +30,7 @@ run:
 # Benchmarks (never part of `make test`): BENCH=--quick for a smoke run on tiny sizes.
 bench:
 	PYTHONPATH=. $(PYTHON) -m benchmarks $(BENCH)
+
+# The reliability tests at full size (crash 30 kills, 1,000,000-row imports, 10-minute soak): docs/reliability.md.
+reliability:
+	OBSERVATORY_RELIABILITY=full $(PYTHON) -m pytest -q -s tests/reliability

@@ -21,6 +21,9 @@ from observatory.domain import Issue, Severity
 
 DELIMITERS = (",", ";", "\t")
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Workbooks saved under a .csv name: the zip of an .xlsx / .ods and the OLE2 container of an .xls.
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _HEAD_BYTES = 65536
 _HEAD_LINES = 20
 
@@ -65,6 +68,15 @@ def decode(data: bytes) -> tuple[str | None, bytes, list[Issue]]:
     Returns:
         (encoding, UTF-8 bytes, issues); encoding is None when the file cannot be decoded.
     """
+    if data.startswith(_UTF16_BOMS):
+        # cp1252 would "decode" UTF-16 into NUL-riddled text and report missing columns instead.
+        issue = Issue(
+            "encoding-error",
+            Severity.ERROR,
+            "the file is UTF-16 (Unicode text); save it as UTF-8 (CSV UTF-8 in spreadsheets)",
+            row=0,
+        )
+        return None, b"", [issue]
     if data.startswith(_BOM):
         body = data[len(_BOM) :]
         try:
@@ -101,7 +113,8 @@ def _head_rows(text: str, delimiter: str) -> list[list[str]]:
     lines = text.splitlines(keepends=True)
     if len(lines) > _HEAD_LINES or len(text) >= _HEAD_BYTES:
         lines = lines[: min(len(lines) - 1, _HEAD_LINES)] or lines[:1]
-    return [r for r in csv.reader(io.StringIO("".join(lines)), delimiter=delimiter) if r]
+    # newline="" lets the csv module see a lone carriage return (old Mac line ends) as a line end.
+    return [r for r in csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter) if r]
 
 
 def detect_delimiter(text: str) -> str:
@@ -138,6 +151,14 @@ def read_table(data: bytes) -> RawTable:
     Returns:
         The table; when the file is empty or undecodable, an empty table and an error issue.
     """
+    if data.startswith(_WORKBOOK_MAGIC):
+        issue = Issue(
+            "source-error",
+            Severity.ERROR,
+            "the file is a spreadsheet workbook, not CSV; save it as CSV",
+            row=0,
+        )
+        return RawTable([], pd.DataFrame(), np.empty(0, np.int64), None, None, [issue])
     encoding, body, issues = decode(data)
     if encoding is None:
         return RawTable([], pd.DataFrame(), np.empty(0, np.int64), None, None, issues)

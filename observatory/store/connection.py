@@ -7,6 +7,7 @@ transaction per import, followed by a CHECKPOINT so the WAL never holds a half-a
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
@@ -18,6 +19,8 @@ import duckdb
 import pandas as pd
 
 from observatory.domain import ObservatoryError
+
+_LOG = logging.getLogger(__name__)
 
 
 class StoreError(ObservatoryError):
@@ -128,7 +131,8 @@ class Store:
                 transaction (tests/store/test_writes.py keeps a guard on this).
 
         Raises:
-            StoreError: If the store is read-only.
+            StoreError: If the store is read-only, or the file could not be written (disk full, file
+                size limit): the transaction is rolled back and nothing is saved.
         """
         if self.read_only:
             raise StoreError("this database is open read-only")
@@ -138,11 +142,34 @@ class Store:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
+                cur.execute("COMMIT")
+            except duckdb.IOException as exc:
+                _rollback_quietly(cur)
+                raise StoreError(
+                    f"the database file could not be written ({exc}); nothing was saved"
+                ) from exc
             except BaseException:
-                cur.execute("ROLLBACK")
+                _rollback_quietly(cur)
                 raise
-            cur.execute("COMMIT")
-            cur.execute("CHECKPOINT")
+            _checkpoint(cur)
+
+
+def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, if a transaction is still open (a failed COMMIT has already ended it)."""
+    try:
+        cur.execute("ROLLBACK")
+    except duckdb.Error:
+        _LOG.debug("no transaction left to roll back", exc_info=True)
+
+
+def _checkpoint(cur: duckdb.DuckDBPyConnection) -> None:
+    """Fold the write-ahead log into the file; a failure here loses nothing already committed."""
+    try:
+        cur.execute("CHECKPOINT")
+    except (duckdb.IOException, duckdb.FatalException) as exc:
+        # The commit is durable in the WAL and is replayed on the next open or folded in by the
+        # next checkpoint, so the write succeeded; the full disk is worth a warning in the log.
+        _LOG.warning("checkpoint failed (%s); the commit stays in the write-ahead log", exc)
 
 
 def open_snapshot(path: str | Path, *, memory_limit: str = "1GB", threads: int = 2) -> Store:

@@ -80,3 +80,23 @@ def test_row_with_too_few_cells_is_missing_cell_with_row_number() -> None:
     table = read_table(b"a,b,c\n1,2,3\n4,5,6\n7,8\n")
     assert [(i.code, i.row) for i in table.issues] == [("missing-cell", 3)]
     assert table.rows.tolist() == [1, 2]
+
+
+def test_carriage_return_line_ends_are_read() -> None:
+    raw = read_table(b"indicator,area,period,value\rburglary,01,2024,3\rburglary,02,2024,4\r")
+    assert raw.delimiter == ","
+    assert raw.header == ["indicator", "area", "period", "value"]
+    assert len(raw.frame) == 2 and not raw.issues
+
+
+def test_utf16_file_is_an_encoding_error_not_missing_columns() -> None:
+    raw = read_table(b"\xff\xfe" + "indicator,area\nburglary,01\n".encode("utf-16-le"))
+    assert [(i.code, i.row) for i in raw.issues] == [("encoding-error", 0)]
+    assert "UTF-16" in raw.issues[0].message
+
+
+def test_workbook_saved_as_csv_is_a_source_error() -> None:
+    for magic in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raw = read_table(magic + bytes(32))
+        assert [i.code for i in raw.issues] == ["source-error"]
+        assert "workbook" in raw.issues[0].message
