@@ -59,12 +59,18 @@ def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 120) -> Non
     raise TimeoutError("streamlit did not become healthy")
 
 
-@contextmanager
-def streamlit_server(db: Path, snapshot: Path) -> Iterator[tuple[str, int]]:
-    """The app on ``db`` and ``snapshot``; yields its URL and pid, and stops it (by pid) afterwards."""
-    work = Path(tempfile.mkdtemp(prefix="bench-server-"))
-    env = {
-        **os.environ,
+def start_server(
+    db: Path, snapshot: Path, *, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on ``db`` and ``snapshot`` on a free port, healthy: the process and URL.
+
+    Args:
+        db: The staff database.
+        snapshot: The published release.
+        env: More environment variables (``OBSERVATORY_MODE`` …); private XDG folders are set here.
+    """
+    work = Path(tempfile.mkdtemp(prefix="observatory-server-"))
+    settings = {
         "OBSERVATORY_DB": str(db),
         "OBSERVATORY_SNAPSHOT": str(snapshot),
         "OBSERVATORY_LOAD_DEMO": "0",
@@ -72,36 +78,40 @@ def streamlit_server(db: Path, snapshot: Path) -> Iterator[tuple[str, int]]:
         "XDG_CACHE_HOME": str(work),
     }
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    command += ["--browser.gatherUsageStats", "false"]
     proc = subprocess.Popen(
         command,
         cwd=ROOT,
-        env=env,
+        env={**os.environ, **settings, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    url = f"http://127.0.0.1:{port}"
     try:
-        url = f"http://127.0.0.1:{port}"
         _wait_healthy(url, proc)
+    except BaseException:
+        stop_server(proc)
+        raise
+    return proc, url
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started by :func:`start_server` (its whole process group)."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+@contextmanager
+def streamlit_server(db: Path, snapshot: Path) -> Iterator[tuple[str, int]]:
+    """The app on ``db`` and ``snapshot``; yields its URL and pid, and stops it (by pid) afterwards."""
+    proc, url = start_server(db, snapshot)
+    try:
         yield url, proc.pid
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        stop_server(proc)
 
 
 @contextmanager

@@ -1,19 +1,13 @@
 """Real browser: streamlit run app.py on a temporary demo database, screenshots with headless Chromium."""
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from benchmarks.server import start_server, stop_server
 from observatory.domain import Actor, Role
 from observatory.services import publish
 from observatory.store import connect
@@ -29,66 +23,13 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.read().decode() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError("streamlit did not become healthy")
-
-
 def _start_server(db: Path, work: Path, *, snapshot: Path | None = None, mode: str = "site"):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "OBSERVATORY_DB": str(db),
-        "OBSERVATORY_SNAPSHOT": str(snapshot or work / "public.duckdb"),
-        "OBSERVATORY_MODE": mode,
-        "XDG_CONFIG_HOME": str(work),
-        "XDG_CACHE_HOME": str(work),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    _wait_healthy(url, proc)
+    proc, url = start_server(db, snapshot or work / "public.duckdb", env={"OBSERVATORY_MODE": mode})
     return proc, url
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=20)
+def _stop(proc) -> None:
+    stop_server(proc)
 
 
 def _copies(demo_file: Path, demo_release: Path, work: Path) -> tuple[Path, Path]:
