@@ -14,7 +14,7 @@ from observatory.geo.display import (
     union_outline,
 )
 from observatory.geo.errors import BoundarySourceError
-from observatory.geo.points import locate_points
+from observatory.geo.points import locate_points, to_degrees
 from observatory.geo.read import Boundaries, LayerInfo, describe, list_fields, read_boundaries
 from observatory.geo.template import template
 
@@ -31,6 +31,7 @@ __all__ = [
     "locate_points",
     "read_boundaries",
     "template",
+    "to_degrees",
     "to_geojson",
     "union_outline",
 ]

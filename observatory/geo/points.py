@@ -69,3 +69,21 @@ def _by_shape(
         found[candidates[hit]] = code
         inside[candidates[hit]] = False
     return found
+
+
+def to_degrees(x: np.ndarray, y: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude (EPSG:4326) of points given in the coordinate system ``crs``.
+
+    Raises:
+        ValueError: If ``crs`` names no coordinate system pyproj knows (offline proj.db).
+    """
+    from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError
+
+    try:
+        source = CRS.from_user_input(crs)
+    except CRSError as exc:
+        raise ValueError(f"{crs!r} is not a coordinate system (EPSG:3763 …)") from exc
+    transformer = Transformer.from_crs(source, "EPSG:4326", always_xy=True)
+    longitude, latitude = transformer.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    return np.asarray(longitude, dtype=float), np.asarray(latitude, dtype=float)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from observatory import auth, geo
-from observatory.domain import Actor, SourceFormat, WideLayout
+from observatory.domain import Actor, Issue, Severity, SourceFormat, WideLayout
 from observatory.ingest.formats.common import FormatParsed
 from observatory.ingest.formats.detect import Recognised, recognise
 from observatory.ingest.formats.incidents import Incidents, aggregate, read_incidents
@@ -125,7 +125,10 @@ def _located(store: Store, incidents: Incidents) -> tuple[np.ndarray | None, lis
     if incidents.by_code or incidents.sheet is None:
         return None, codes
     polygons = [geo.geometry_from_text(text) for text in shapes["geometry"]]
-    return geo.locate_points(incidents.longitude, incidents.latitude, codes, polygons), codes
+    longitude, latitude = incidents.longitude, incidents.latitude
+    if incidents.crs:
+        longitude, latitude = geo.to_degrees(longitude, latitude, incidents.crs)
+    return geo.locate_points(longitude, latitude, codes, polygons), codes
 
 
 def _import_incidents(
@@ -139,7 +142,12 @@ def _import_incidents(
 ) -> ValidationReport:
     started = _now()
     source = incidents.source
-    located, districts = _located(store, incidents)
+    try:
+        located, districts = _located(store, incidents)
+    except ValueError as exc:  # a coordinate system pyproj does not know: nothing can be placed
+        incidents.issues.append(Issue("crs-invalid", Severity.ERROR, str(exc), row=0, column="crs"))
+        incidents.sheet = None
+        located, districts = None, []
     merged = _mapping(store, source, mapping)
     parsed = aggregate(
         incidents, located=located, areas=districts, mapping=merged, reference=build_reference(store)
@@ -190,18 +198,21 @@ def import_incidents(
     dry_run: bool = False,
     preview_rows: int = 0,
     mapping: Mapping_ | None = None,
+    crs: str | None = None,
 ) -> ValidationReport:
     """Import a local incident list (date, category, and an area code or coordinates) as monthly counts.
 
     Args:
         mapping: Incident category → indicator code (None: not followed); merged over the remembered
             mapping and remembered in turn.
+        crs: The coordinate system of ``x``/``y`` columns (EPSG:3763 …) when the file has no ``crs``
+            column; longitude/latitude need none.
 
     Raises:
         PermissionDenied: If the actor may not import.
     """
     auth.require(actor, "import")
-    incidents = read_incidents(data, filename, SourceFormat.INCIDENTS)
+    incidents = read_incidents(data, filename, SourceFormat.INCIDENTS, crs=crs)
     return _import_incidents(
         store, incidents, actor=actor, dry_run=dry_run, preview_rows=preview_rows, mapping=mapping
     )
@@ -291,6 +302,6 @@ _ENTRIES: dict[SourceFormat, Callable[..., ValidationReport]] = {
 OPTIONS: dict[SourceFormat, frozenset[str]] = {
     SourceFormat.SSMSI: frozenset({"mapping", "keep_only_our_communes", "create_missing_indicators"}),
     SourceFormat.POLICE_UK: frozenset({"mapping", "lsoa_as_area"}),
-    SourceFormat.INCIDENTS: frozenset({"mapping"}),
+    SourceFormat.INCIDENTS: frozenset({"mapping", "crs"}),
     SourceFormat.WIDE: frozenset({"layout"}),
 }

@@ -56,6 +56,13 @@ def _police_uk() -> dict[str, Any]:
     return {"lsoa_as_area": lsoa}
 
 
+def _incidents() -> dict[str, Any]:
+    crs = st.text_input(
+        t("upload.incidents_crs"), value="", help=t("upload.incidents_crs_help"), key="upload-incidents-crs"
+    )
+    return {"crs": crs.strip() or None}
+
+
 def _suggestion(file_key: str, content: bytes, filename: str, source: SourceFormat) -> tuple[dict, dict]:
     """The file's categories and suggested mapping, read once per uploaded file (not once per rerun)."""
     key = f"{file_key}|{source}"  # the same file read as another format has other categories
@@ -114,6 +121,8 @@ def options(kind: UploadKind, file_key: str, content: bytes, filename: str) -> d
         found = _wide(content, filename)
     elif source is SourceFormat.POLICE_UK:
         found = _police_uk()
+    elif source is SourceFormat.INCIDENTS:
+        found = _incidents()
     if source in _MAPPED:
         found["mapping"] = mapping_editor(file_key, content, filename, source)
     return found

@@ -190,6 +190,39 @@ def test_incident_list_with_coordinates(store):
     assert _value(store, "burglary", "02", "2030-01-01") == [(1.0, "ok")]
 
 
+def _metres(lon: float, lat: float) -> tuple[float, float]:
+    """A point's x and y in the Portuguese grid (PT-TM06, EPSG:3763), computed independently of the app."""
+    from pyproj import Transformer
+
+    return Transformer.from_crs("EPSG:4326", "EPSG:3763", always_xy=True).transform(lon, lat)
+
+
+def test_incident_list_with_x_y_and_a_crs_column(store):
+    x, y = _metres(*IN_02)
+    data = f"date;category;x;y;crs\n2030-01-05;Burglary;{x:.2f};{y:.2f};EPSG:3763\n".encode()
+    report = formats.import_incidents(store, data, "log.csv", actor=EDITOR)
+    assert report.ok, report.to_text()
+    assert _value(store, "burglary", "02", "2030-01-01") == [(1.0, "ok")]
+
+
+def test_incident_list_with_x_y_and_the_crs_named_as_an_option(store):
+    x, y = _metres(*IN_02)
+    data = f"date;category;x;y\n2030-01-05;Burglary;{x:.2f};{y:.2f}\n".encode()
+    report = formats.import_incidents(store, data, "log.csv", actor=EDITOR, crs="EPSG:3763")
+    assert report.ok, report.to_text()
+    assert _value(store, "burglary", "02", "2030-01-01") == [(1.0, "ok")]
+
+
+@pytest.mark.parametrize(("crs", "code"), [(None, "crs-missing"), ("EPSG:999999", "crs-invalid")])
+def test_incident_list_with_x_y_needs_a_known_crs_and_writes_nothing(store, crs, code):
+    before = store.scalar("SELECT count(*) FROM observations")
+    data = b"date;category;x;y\n2030-01-05;Burglary;-42000.5;165000.25\n"
+    report = formats.import_incidents(store, data, "log.csv", actor=EDITOR, crs=crs)
+    assert not report.ok
+    assert code in {issue.code for issue in report.issues}
+    assert store.scalar("SELECT count(*) FROM observations") == before
+
+
 def test_import_file_recognises_and_dispatches(store):
     found, report = formats.import_file(
         store, SSMSI, "x.csv", actor=EDITOR, dry_run=True, create_missing_indicators=True, layout="ignored"

@@ -46,6 +46,9 @@ INCIDENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "area": ("area", "area_code", "zone", "zona", "district", "quartier", "freguesia"),
     "longitude": ("longitude", "lon", "lng", "long"),
     "latitude": ("latitude", "lat"),
+    "x": ("x", "easting", "coord_x"),
+    "y": ("y", "northing", "coord_y"),
+    "crs": ("crs", "epsg", "srid"),
 }
 ANTI_SOCIAL = "Anti-social behaviour"
 NO_PLACE = "no location"
@@ -65,6 +68,8 @@ class Incidents:
         issues: Problems found so far.
         source: ``police_uk`` or ``incidents``.
         by_code: True when places are area codes (an ``area`` column, or police.uk's LSOA when asked).
+        crs: The named coordinate system of ``x``/``y`` columns (then ``longitude``/``latitude`` hold
+            x and y, to be projected to degrees before the points are placed); None for degrees.
     """
 
     report: ValidationReport
@@ -75,6 +80,29 @@ class Incidents:
     issues: list[Issue]
     source: SourceFormat
     by_code: bool = False
+    crs: str | None = None
+
+
+def _projected(sheet: Sheet, crs: str | None) -> tuple[np.ndarray, np.ndarray, str | None, list[Issue]]:
+    """x and y in a named coordinate system: the ``crs`` option, else one value of a ``crs`` column."""
+    issues: list[Issue] = []
+    named = crs or None
+    if named is None and sheet.has("crs"):
+        values = sorted({v for v in sheet.text["crs"] if v})
+        if len(values) == 1:
+            named = values[0] if ":" in values[0] else f"EPSG:{values[0]}"
+        message = "x and y need one coordinate system: name it (EPSG:3763 …) in a crs column or option"
+        if len(values) != 1:
+            issues.append(Issue("crs-missing", Severity.ERROR, message, row=0, column="crs"))
+    elif named is None:
+        message = "x and y need a coordinate system: add a crs column or name one (EPSG:3763 …)"
+        issues.append(Issue("crs-missing", Severity.ERROR, message, row=0, column="x"))
+    found = []
+    for name in ("x", "y"):
+        values, bad = _degrees(sheet, name)
+        issues += bad
+        found.append(values.to_numpy(dtype=float))
+    return found[0], found[1], named, issues
 
 
 def _degrees(sheet: Sheet, name: str) -> tuple[pd.Series, list[Issue]]:
@@ -126,7 +154,7 @@ def _months(sheet: Sheet, column: str) -> tuple[pd.Series, list[Issue]]:
 
 
 def read_incidents(
-    data: bytes, filename: str, source: SourceFormat, *, lsoa_as_area: bool = False
+    data: bytes, filename: str, source: SourceFormat, *, lsoa_as_area: bool = False, crs: str | None = None
 ) -> Incidents:
     """Read a police.uk street-level crime file or a local incident list.
 
@@ -136,6 +164,8 @@ def read_incidents(
         source: ``police_uk`` or ``incidents``.
         lsoa_as_area: police.uk only: place incidents by their LSOA code instead of their coordinates
             (for an observatory whose areas are LSOAs).
+        crs: Incident lists with ``x``/``y`` columns: their coordinate system (EPSG:3763 …), unless
+            the file has a ``crs`` column.
     """
     police = source is SourceFormat.POLICE_UK
     columns = POLICE_UK_COLUMNS if police else INCIDENT_COLUMNS
@@ -147,14 +177,21 @@ def read_incidents(
     sheet = opened.sheet
     by_code = (lsoa_as_area and police and sheet.has("area")) or (not police and sheet.has("area"))
     issues = list(opened.issues)
-    if not by_code and not (sheet.has("longitude") and sheet.has("latitude")):
-        message = "an incident list needs an area column, or longitude and latitude columns"
+    projected = not police and not by_code and sheet.has("x") and sheet.has("y")
+    if not (by_code or projected or (sheet.has("longitude") and sheet.has("latitude"))):
+        message = "an incident list needs an area column, longitude and latitude, or x and y with a crs"
         issues.append(Issue("missing-label", Severity.ERROR, message, row=0, column="area"))
         return Incidents(opened.report, None, empty, np.empty(0), np.empty(0), issues, source)
     month, month_issues = _months(sheet, "month" if police else "date")
-    longitude, latitude, place_issues = _coordinates(sheet) if not by_code else (np.empty(0), np.empty(0), [])
+    named = None
+    if projected:
+        longitude, latitude, named, place_issues = _projected(sheet, crs)
+    elif by_code:
+        longitude, latitude, place_issues = np.empty(0), np.empty(0), []
+    else:
+        longitude, latitude, place_issues = _coordinates(sheet)
     issues += month_issues + place_issues + rules.missing_cells(sheet, ["category"])
-    return Incidents(opened.report, sheet, month, longitude, latitude, issues, source, by_code)
+    return Incidents(opened.report, sheet, month, longitude, latitude, issues, source, by_code, named)
 
 
 def _anti_social_mixed(sheet: Sheet, indicator: pd.Series, source: SourceFormat) -> list[Issue]:
