@@ -7,13 +7,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from benchmarks.server import start_server, stop_server
+from benchmarks.server import ARGS as CHROMIUM_ARGS
+from benchmarks.server import CHROMIUM, start_server, stop_server
 from observatory.domain import Actor, Role
 from observatory.services import publish
 from observatory.store import connect
 from tests.app.helpers import PASSWORD, ensure_account
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "tests" / "app" / "screenshots"
 
@@ -63,15 +63,7 @@ def browser(tmp_path_factory):
         launched = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=CHROMIUM_ARGS,
         )
         yield launched
         launched.close()
