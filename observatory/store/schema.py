@@ -2,8 +2,8 @@
 
 Each importable table is declared once in :data:`TABLES` (key columns, value columns); the generic
 merge and rollback in writes.py are built from these declarations, never from user input. Every data
-table has a ``<table>_history`` twin holding, per committed batch, the key of each row it created and
-the whole previous state of each row it updated, which is what makes a rollback exact.
+table has a ``<table>_history`` twin holding, per committed batch, the whole previous state of each row
+it updated or deleted; the rows it created carry its ``batch_id``. Together they make a rollback exact.
 """
 
 from __future__ import annotations

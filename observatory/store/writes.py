@@ -76,7 +76,6 @@ def _join(spec: TableSpec, left: str, right: str) -> str:
 def _scratch(spec: TableSpec) -> list[str]:
     """Empty scratch tables typed like the target, made before the transaction (see Store.transaction)."""
     statements = [
-        f"CREATE OR REPLACE TEMP TABLE incoming_{spec.name} AS SELECT * FROM {spec.name} WHERE false",
         f"CREATE OR REPLACE TEMP TABLE staged_{spec.name} AS "
         f"SELECT *, ''::VARCHAR AS change FROM {spec.name} WHERE false",
     ]
@@ -94,7 +93,7 @@ def _fill_scope(cur: duckdb.DuckDBPyConnection, spec: TableSpec, extra: tuple[st
     An edit that removes an action's last partner sends no child row at all, so it names the action.
     """
     (column,) = SCOPES[spec.name]
-    cur.execute(f"INSERT INTO scope_{spec.name} SELECT DISTINCT {column} FROM incoming_{spec.name}")
+    cur.execute(f"INSERT INTO scope_{spec.name} SELECT DISTINCT {column} FROM staged_{spec.name}")
     if extra:
         cur.executemany(f"INSERT INTO scope_{spec.name} VALUES (?)", [[value] for value in extra])
 
@@ -102,19 +101,23 @@ def _fill_scope(cur: duckdb.DuckDBPyConnection, spec: TableSpec, extra: tuple[st
 def _stage(
     cur: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame, scope: tuple[str, ...] = ()
 ) -> Counts:
-    """Load the frame into its scratch tables and classify each row against the stored one."""
-    incoming, staged = f"incoming_{spec.name}", f"staged_{spec.name}"
+    """Classify each row of the frame against the stored one, straight into the staged scratch table.
+
+    One pass: the frame is read once, joined with the stored rows on the key, and written with its
+    classification (created, updated, unchanged).
+    """
+    staged = f"staged_{spec.name}"
+    columns = ", ".join(f"i.{c}" for c in spec.columns)
+    differs = " OR ".join(f"t.{v} IS DISTINCT FROM i.{v}" for v in spec.values) or "false"
     cur.register("incoming_frame", frame[list(spec.columns)])
-    cur.execute(f"INSERT INTO {incoming} BY NAME SELECT * FROM incoming_frame")
+    cur.execute(
+        f"INSERT INTO {staged} ({', '.join(spec.columns)}, change) SELECT {columns}, "
+        f"CASE WHEN t.{spec.keys[0]} IS NULL THEN 'created' WHEN {differs} THEN 'updated' "
+        f"ELSE 'unchanged' END FROM incoming_frame i LEFT JOIN {spec.name} t ON {_join(spec, 't', 'i')}"
+    )
     cur.unregister("incoming_frame")
     if spec.name in SCOPES:
         _fill_scope(cur, spec, scope)
-    differs = " OR ".join(f"t.{v} IS DISTINCT FROM i.{v}" for v in spec.values) or "false"
-    cur.execute(
-        f"INSERT INTO {staged} SELECT i.*, CASE WHEN t.{spec.keys[0]} IS NULL "
-        f"THEN 'created' WHEN {differs} THEN 'updated' ELSE 'unchanged' END "
-        f"FROM {incoming} i LEFT JOIN {spec.name} t ON {_join(spec, 't', 'i')}"
-    )
     found = dict(cur.execute(f"SELECT change, count(*) FROM {staged} GROUP BY change").fetchall())
     deleted = 0
     if spec.name in SCOPES:
@@ -124,25 +127,25 @@ def _stage(
 
 def _scope_orphans(spec: TableSpec) -> str:
     """Stored child rows of the parents in the file that the file no longer lists."""
-    incoming = f"incoming_{spec.name}"
+    staged = f"staged_{spec.name}"
     in_scope = " AND ".join(f"t.{c} IN (SELECT {c} FROM scope_{spec.name})" for c in SCOPES[spec.name])
     return (
         f"SELECT t.* FROM {spec.name} t WHERE {in_scope} AND NOT EXISTS "
-        f"(SELECT 1 FROM {incoming} i WHERE {_join(spec, 't', 'i')})"
+        f"(SELECT 1 FROM {staged} i WHERE {_join(spec, 't', 'i')})"
     )
 
 
 def _apply_staged(cur: duckdb.DuckDBPyConnection, spec: TableSpec, batch_id: int) -> None:
-    """Write the staged rows, keeping what is needed to undo them in the history table."""
-    hist, keys, staged = spec.history, ", ".join(spec.keys), f"staged_{spec.name}"
+    """Write the staged rows, keeping what is needed to undo them in the history table.
+
+    The history keeps the previous state of each row the batch updates or deletes. Rows the batch
+    creates need no history: they carry its ``batch_id`` until a later batch replaces them, and a
+    replacement is itself recorded (with that ``batch_id``) in the later batch's history.
+    """
+    hist, staged = spec.history, f"staged_{spec.name}"
     cur.execute(
         f"INSERT INTO {hist} SELECT ?, 'updated', t.* FROM {spec.name} t "
         f"JOIN {staged} s ON {_join(spec, 't', 's')} WHERE s.change = 'updated'",
-        [batch_id],
-    )
-    cur.execute(
-        f"INSERT INTO {hist} (change_batch, change, {keys}) "
-        f"SELECT ?, 'created', {keys} FROM {staged} WHERE change = 'created'",
         [batch_id],
     )
     if spec.name in SCOPES:
@@ -274,22 +277,33 @@ def record_attempt(store: Store, record: BatchRecord, state: BatchState) -> int:
 
 
 def _later_conflicts(cur: duckdb.DuckDBPyConnection, spec: TableSpec, batch_id: int) -> list[int]:
+    """Committed later batches that changed what ``batch_id`` wrote, or re-created what it deleted.
+
+    Three ways: a later batch's history holds a row version this batch wrote (its ``batch_id``: the
+    later batch updated or deleted it); a later batch's history holds a key this batch's history holds
+    (both changed the same row); a row this batch deleted exists again, written by a later batch.
+    """
     rows = cur.execute(
-        f"SELECT DISTINCT l.change_batch FROM {spec.history} h JOIN {spec.history} l "
-        f"ON {_join(spec, 'h', 'l')} JOIN batches b ON b.id = l.change_batch "
-        f"WHERE h.change_batch = ? AND l.change_batch > ? AND b.state = 'committed'",
-        [batch_id, batch_id],
+        f"SELECT l.change_batch FROM {spec.history} l WHERE l.batch_id = ? AND l.change_batch > ? "
+        f"UNION SELECT l.change_batch FROM {spec.history} h JOIN {spec.history} l "
+        f"ON {_join(spec, 'h', 'l')} WHERE h.change_batch = ? AND l.change_batch > ? "
+        f"UNION SELECT t.batch_id FROM {spec.history} h JOIN {spec.name} t ON {_join(spec, 'h', 't')} "
+        f"WHERE h.change_batch = ? AND h.change = 'deleted' AND t.batch_id > ?",
+        [batch_id] * 6,
     ).fetchall()
-    return [int(r[0]) for r in rows]
+    found = sorted({int(r[0]) for r in rows})
+    if not found:
+        return []
+    committed = cur.execute(
+        "SELECT id FROM batches WHERE state = 'committed' AND list_contains(?, id)", [found]
+    ).fetchall()
+    return [int(r[0]) for r in committed]
 
 
 def _undo_table(cur: duckdb.DuckDBPyConnection, spec: TableSpec, batch_id: int) -> int:
+    """Remove the rows the batch wrote, then put back the previous state of those it replaced."""
     cols = ", ".join(spec.columns)
-    cur.execute(
-        f"DELETE FROM {spec.name} USING {spec.history} h WHERE h.change_batch = ? "
-        f"AND h.change IN ('created', 'updated') AND {_join(spec, spec.name, 'h')}",
-        [batch_id],
-    )
+    cur.execute(f"DELETE FROM {spec.name} WHERE batch_id = ?", [batch_id])
     restored = cur.execute(
         f"INSERT INTO {spec.name} ({cols}, batch_id) SELECT {cols}, batch_id FROM {spec.history} "
         f"WHERE change_batch = ? AND change IN ('updated', 'deleted')",

@@ -102,6 +102,22 @@ def test_rollback_refused_while_a_later_batch_changed_the_same_rows(store):
         writes.rollback_batch(store, first, user_name="tester")
 
 
+def test_created_rows_need_no_history_and_roll_back_by_batch(store):
+    first, _ = writes.apply_batch(store, _record(_obs([1, 2, 3])), dry_run=False)
+    assert store.scalar("SELECT count(*) FROM observations_history") == 0
+    writes.rollback_batch(store, first, user_name="tester")
+    assert queries.count_rows(store, "observations") == 0
+
+
+def test_rollback_allowed_again_once_the_later_batch_is_rolled_back(store):
+    first, _ = writes.apply_batch(store, _record(_obs([1, 2])), dry_run=False)
+    second, _ = writes.apply_batch(store, _record(_obs([1, 7])), dry_run=False)
+    writes.rollback_batch(store, second, user_name="tester")
+    assert queries.table_contents(store, "observations")["value"].tolist() == [1, 2]
+    writes.rollback_batch(store, first, user_name="tester")
+    assert queries.count_rows(store, "observations") == 0
+
+
 def test_rollback_twice_is_refused(store):
     first, _ = writes.apply_batch(store, _record(_obs([1])), dry_run=False)
     writes.rollback_batch(store, first, user_name="tester")
@@ -188,3 +204,18 @@ def test_batch_larger_than_a_row_group_is_written_whole(store):
     assert queries.count_rows(store, "observations") == n
     writes.rollback_batch(store, batch_id, user_name="tester")
     assert queries.count_rows(store, "observations") == 0
+
+
+def test_rollback_refused_when_a_later_batch_recreated_a_deleted_child_row(store):
+    def record(pairs):
+        frame = pd.DataFrame(pairs, columns=["action_code", "partner_code"])
+        return writes.BatchRecord(
+            "actions", "a.csv", "s", len(frame), 0, "t", datetime(2026, 1, 1),
+            tables={"action_partners": frame}, main_table="action_partners",
+        )  # fmt: skip
+
+    writes.apply_batch(store, record([("A1", "P1"), ("A1", "P2")]), dry_run=False)
+    dropped, _ = writes.apply_batch(store, record([("A1", "P1")]), dry_run=False)
+    again, _ = writes.apply_batch(store, record([("A1", "P1"), ("A1", "P2")]), dry_run=False)
+    with pytest.raises(writes.RollbackRefused, match=rf"\[{again}\]"):
+        writes.rollback_batch(store, dropped, user_name="t")
