@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -21,23 +22,83 @@ def _iso(x: Any) -> str:
     return str(x)
 
 
-def _band(part: pd.DataFrame, x: str, lower: str, upper: str, colour: str, name: str) -> list[go.Scatter]:
-    """Two traces forming a CI band: the lower edge, then the upper edge filled down to it."""
-    part = part.dropna(subset=[lower, upper])
-    xs = [_iso(v) for v in part[x]]
-    edge = {"mode": "lines", "line": {"width": 0}, "hoverinfo": "skip", "legendgroup": name}
+def _band(part: pd.DataFrame, x: str, lower: str, upper: str, colour: str, name: str) -> list[dict[str, Any]]:
+    """Two traces forming a CI band: the lower edge, then the upper edge filled down to it.
+
+    Rows without both limits are left out (read as arrays: a pandas ``dropna`` per series cost a
+    millisecond, which a 60-panel figure pays 120 times).
+    """
+    low, high = part[lower].to_numpy(dtype=float), part[upper].to_numpy(dtype=float)
+    keep = ~(np.isnan(low) | np.isnan(high))
+    xs = [_iso(v) for v, kept in zip(part[x], keep, strict=True) if kept]
+    edge = {
+        "type": "scatter",
+        "mode": "lines",
+        "line": {"width": 0},
+        "hoverinfo": "skip",
+        "legendgroup": name,
+    }
     return [
-        go.Scatter(x=xs, y=part[lower].astype(float).tolist(), showlegend=False, name=name, **edge),
-        go.Scatter(
-            x=xs,
-            y=part[upper].astype(float).tolist(),
-            fill="tonexty",
-            fillcolor=_style.translucent(colour),
-            showlegend=False,
-            name=name,
+        {"x": xs, "y": low[keep].tolist(), "showlegend": False, "name": name, **edge},
+        {
+            "x": xs,
+            "y": high[keep].tolist(),
+            "fill": "tonexty",
+            "fillcolor": _style.translucent(colour),
+            "showlegend": False,
+            "name": name,
             **edge,
-        ),
+        },
     ]
+
+
+def _series_traces(
+    name: str,
+    part: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    colour: str,
+    band: tuple[str, str] | None,
+    band_label: str,
+) -> list[dict[str, Any]]:
+    """One series (sorted by ``x``): its band when ``band`` names the limit columns, then its line."""
+    traces = _band(part, x, *band, colour, f"{name} – {band_label}".rstrip(" –")) if band else []
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [_iso(v) for v in part[x]],
+            "y": part[y].astype(float).tolist(),
+            "mode": "lines+markers",
+            "name": name,
+            "line": {"color": colour, "width": 2},
+        }
+    )
+    return traces
+
+
+def trend_traces(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    lower: str | None = None,
+    upper: str | None = None,
+    band_label: str = "",
+    colours: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The traces of :func:`trend` as plain dicts: per series its band (when asked), then its line.
+
+    Args:
+        colours: Series name → colour; series not named take the palette's colour of their order.
+    """
+    band = (lower, upper) if lower is not None and upper is not None else None
+    traces: list[dict[str, Any]] = []
+    for i, (name, part) in enumerate(frame.sort_values(x).groupby(series, sort=False)):
+        colour = (colours or {}).get(str(name)) or _style.series_colour(i)
+        traces += _series_traces(str(name), part, x=x, y=y, colour=colour, band=band, band_label=band_label)
+    return traces
 
 
 def _break_marks(breaks: Sequence[tuple[date, str]]) -> tuple[list[dict], list[dict]]:
@@ -93,21 +154,9 @@ def trend(
             no one reads a trend across a change of definition.
         band_label: Translated name of the band ("95% confidence interval"), shown in its hover name.
     """
-    fig = go.Figure()
-    for i, (name, part) in enumerate(frame.sort_values(x).groupby(series, sort=False)):
-        colour = _style.series_colour(i)
-        if lower is not None and upper is not None:
-            for trace in _band(part, x, lower, upper, colour, f"{name} – {band_label}".rstrip(" –")):
-                fig.add_trace(trace)
-        fig.add_trace(
-            go.Scatter(
-                x=[_iso(v) for v in part[x]],
-                y=part[y].astype(float).tolist(),
-                mode="lines+markers",
-                name=str(name),
-                line={"color": colour, "width": 2},
-            )
-        )
+    fig = go.Figure(
+        data=trend_traces(frame, x=x, y=y, series=series, lower=lower, upper=upper, band_label=band_label)
+    )
     shapes, annotations = _break_marks(breaks)
     fig.update_layout(
         **_style.base_layout(
@@ -170,3 +219,97 @@ def trajectory(
     fig = go.Figure([path, observed, *ends])
     fig.update_layout(**_style.base_layout(yaxis={"title": {"text": y_title}}, hovermode="closest"))
     return fig
+
+
+def _grid_axes(
+    count: int, columns: int, spacing: tuple[float, float]
+) -> list[tuple[list[float], list[float]]]:
+    """(x domain, y domain) of each cell of a grid filled row by row from the top left."""
+    rows = max(1, -(-count // columns))
+    across, down = spacing
+    width = (1 - (columns - 1) * across) / columns
+    height = (1 - (rows - 1) * down) / rows
+    cells = []
+    for i in range(count):
+        row, col = divmod(i, columns)
+        left, top = col * (width + across), 1 - row * (height + down)
+        cells.append(([left, left + width], [max(0.0, top - height), top]))
+    return cells
+
+
+def small_multiples(
+    frame: pd.DataFrame,
+    *,
+    panel: str,
+    titles: Sequence[tuple[Any, str]],
+    x: str,
+    y: str,
+    series: str,
+    lower: str | None = None,
+    upper: str | None = None,
+    band_label: str = "",
+    colours: Mapping[str, str] | None = None,
+    columns: int = 3,
+    panel_height: int = 230,
+) -> go.Figure:
+    """One :func:`trend` panel per value of the ``panel`` column, in a grid, with one shared legend.
+
+    The figure is assembled as one specification (axes placed by their domains, titles as
+    annotations) from one pass over the frame, rather than trace by trace into a subplot grid: for
+    60 panels that took 1.5 s, this a tenth of it, for the same drawing.
+
+    Args:
+        frame: Long frame with the columns named by ``panel``, ``x``, ``y``, ``series`` …
+        titles: (panel value, title) in the order the panels are drawn; a title may hold ``<br>`` and
+            ``<sup>`` markup. A panel without rows is drawn empty.
+        colours: Series name → colour, the same in every panel; others take the palette's by order.
+        columns: Panels per row.
+        panel_height: Height of one row, in pixels.
+    """
+    rows = max(1, -(-len(titles) // columns))
+    cells = _grid_axes(len(titles), columns, (0.06, 0.5 / rows))
+    band = (lower, upper) if lower is not None and upper is not None else None
+    groups = dict(iter(frame.sort_values([panel, x], kind="stable").groupby(panel, sort=False)))
+    traces: list[dict[str, Any]] = []
+    layout: dict[str, Any] = {}
+    annotations = []
+    for i, ((key, title), (x_domain, y_domain)) in enumerate(zip(titles, cells, strict=True)):
+        suffix = "" if i == 0 else str(i + 1)
+        layout[f"xaxis{suffix}"] = {"domain": x_domain, "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {"domain": y_domain, "anchor": f"x{suffix}"}
+        annotations.append(
+            {
+                "text": title,
+                "x": sum(x_domain) / 2,
+                "y": y_domain[1],
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12},
+            }
+        )
+        part = groups.get(key, frame.iloc[0:0])
+        for j, (name, one) in enumerate(part.groupby(series, sort=False)):
+            colour = (colours or {}).get(str(name)) or _style.series_colour(j)
+            for trace in _series_traces(
+                str(name), one, x=x, y=y, colour=colour, band=band, band_label=band_label
+            ):
+                shown = i == 0 and trace.get("showlegend", True)
+                trace.update(
+                    xaxis=f"x{suffix}", yaxis=f"y{suffix}", legendgroup=trace["name"], showlegend=shown
+                )
+                traces.append(trace)
+    layout.update(
+        _style.base_layout(
+            height=80 + panel_height * rows,
+            margin={"l": 10, "r": 10, "t": 60, "b": 10},
+            legend={"orientation": "h", "yanchor": "bottom", "y": 1.0 + 0.25 / rows, "x": 0},
+            hovermode="x unified",
+            annotations=annotations,
+        )
+    )
+    # Built from this module's own constant shape, so plotly's per-property validation (half the
+    # time at 60 panels) is skipped; tests/charts/test_lines.py validates the same specification.
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)

@@ -140,29 +140,36 @@ def _change_fields(
     }
 
 
-def _find(records: list[dict[str, Any]], year: int, area: str | None) -> dict[str, Any] | None:
-    """The record of one year for a district (``area``) or for the city (``area`` None)."""
-    for record in records:
-        if record["year"] == year and (record["is_city"] if area is None else record["area_code"] == area):
-            return record
-    return None
-
-
 _FROM_DISTRICT = ("value", "shown", "lower", "upper", "sample_size", "denominator", "denominator_year")
+_NO_RANGE = (math.nan, math.nan)
 
 
-def indicator_row(info: IndicatorInfo, panel: pd.DataFrame, district: str, year: int) -> dict[str, Any]:
-    """One indicator of one district and year against the city, the range of districts and last year."""
-    recent = panel[panel["year"].between(year - 1, year)]
-    # Plain records of this district and the city only: a dozen lookups on them cost far less than as
-    # many pandas filters, and converting every district's rows cost 60 ms an indicator at 100 districts.
-    records = recent[(recent["area_code"] == district) | recent["is_city"]].to_dict("records")
-    mine, city, earlier = (
-        _find(records, year, district),
-        _find(records, year, None),
-        _find(records, year - 1, district),
+def _by_code_year(rows: pd.DataFrame) -> dict[tuple[str, int], dict[str, Any]]:
+    """Plain records keyed by (indicator, year): a few hundred dict lookups beat as many pandas filters."""
+    return {(str(r["code"]), int(r["year"])): r for r in rows.to_dict("records")}
+
+
+def indicator_row(
+    info: IndicatorInfo,
+    mine: Mapping[tuple[str, int], Mapping[str, Any]],
+    city: Mapping[tuple[str, int], Mapping[str, Any]],
+    spread: tuple[float, float],
+    year: int,
+) -> dict[str, Any]:
+    """One indicator of one district and year against the city, the range of districts and last year.
+
+    Args:
+        info: The indicator.
+        mine: The district's panel records by (indicator, year).
+        city: The city's panel records by (indicator, year).
+        spread: Lowest and highest ``shown`` value among the districts that year.
+        year: The profile's year.
+    """
+    this, earlier, whole = (
+        mine.get((info.code, year)),
+        mine.get((info.code, year - 1)),
+        city.get((info.code, year)),
     )
-    ranged = recent.loc[(recent["year"] == year) & ~recent["is_city"], "shown"]
     row: dict[str, Any] = {
         "code": info.code,
         "name": info.name,
@@ -174,15 +181,19 @@ def indicator_row(info: IndicatorInfo, panel: pd.DataFrame, district: str, year:
         "multiplier": info.multiplier,
         "comparable": comparable(info),
         "year": year,
-        **{col: (mine[col] if mine is not None else math.nan) for col in _FROM_DISTRICT},
-        "withheld": bool(mine["withheld"]) if mine is not None else False,
-        "city": city["shown"] if city is not None else math.nan,
-        "district_min": ranged.min(),
-        "district_max": ranged.max(),
+        **{col: (this[col] if this is not None else math.nan) for col in _FROM_DISTRICT},
+        "withheld": bool(this["withheld"]) if this is not None else False,
+        "city": whole["shown"] if whole is not None else math.nan,
+        "district_min": spread[0],
+        "district_max": spread[1],
         "source": info.source,
     }
-    change = year_change(info, earlier, mine)
-    return {**row, **_change_fields(info, change, earlier, mine)}
+    change = year_change(info, earlier, this)
+    return {**row, **_change_fields(info, change, earlier, this)}
+
+
+def _years(rows: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    return rows[rows["year"].between(first, last)]
 
 
 def profile_table(data: ProfileData, district: str, year: int) -> pd.DataFrame:
@@ -191,7 +202,13 @@ def profile_table(data: ProfileData, district: str, year: int) -> pd.DataFrame:
     Method: benchmark by :func:`stats.compare.benchmark_many` — the district's 95% interval against the
     city's value, turned into better / similar / worse by the indicator's polarity.
     """
-    rows = [indicator_row(info, data.panels[info.code], district, year) for info in data.indicators]
+    mine = _by_code_year(_years(data.by_area.area(district), year - 1, year))
+    city = _by_code_year(_years(data.by_area.area(data.city_code), year, year))
+    ranges = data.by_area.ranges
+    rows = [
+        indicator_row(info, mine, city, ranges.get((info.code, year), _NO_RANGE), year)
+        for info in data.indicators
+    ]
     table = pd.DataFrame(rows)
     if table.empty:
         return table
@@ -204,33 +221,27 @@ def profile_table(data: ProfileData, district: str, year: int) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _trend_rows(panel: pd.DataFrame, district: str, year: int, span: int) -> pd.DataFrame:
-    keep = panel["year"].between(year - span + 1, year) & (
-        (panel["area_code"] == district) | panel["is_city"]
-    )
-    return panel[keep]
-
-
 def trend_frame(data: ProfileData, district: str, year: int, *, span: int = TREND_YEARS) -> pd.DataFrame:
     """Yearly district and city values of the result indicators over the ``span`` years up to ``year``.
 
     Returns:
-        code, name, area (``district`` / ``city``), year, shown, lower, upper, withheld.
+        code, name, area (``district`` / ``city``), year, shown, lower, upper, withheld; by indicator
+        in catalogue order, the district before the city, then by year.
     """
     columns = ["code", "name", "area", "year", "shown", "lower", "upper", "withheld"]
     results = [info for info in data.indicators if info.kind == IndicatorKind.RESULT.value]
     if not results:
         return pd.DataFrame(columns=columns)
-    # Each panel is cut to this district and the city before joining: joining every district's rows
-    # first cost a second a profile at 100 districts.
-    frame = pd.concat(
-        [
-            _trend_rows(data.panels[info.code], district, year, span).assign(code=info.code, name=info.name)
-            for info in results
-        ],
-        ignore_index=True,
+    order = {info.code: i for i, info in enumerate(results)}
+    names = {info.code: info.name for info in results}
+    both = pd.concat([data.by_area.area(district), data.by_area.area(data.city_code)], ignore_index=True)
+    frame = _years(both[both["code"].isin(order)], year - span + 1, year)
+    frame = frame.assign(
+        name=frame["code"].map(names),
+        area=np.where(frame["is_city"], "city", "district"),
+        _order=frame["code"].map(order),
     )
-    frame = frame.assign(area=np.where(frame["is_city"], "city", "district"))
+    frame = frame.sort_values(["_order", "is_city", "year"], kind="stable")
     return frame[columns].reset_index(drop=True)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -129,6 +129,45 @@ def panel(store: Store, info: views.IndicatorInfo, city_code: str) -> pd.DataFra
 
 
 @dataclass(frozen=True, slots=True)
+class AreaIndex:
+    """Every panel's rows in one frame sorted by area, so that one area's rows are one slice.
+
+    Attributes:
+        rows: The :data:`PANEL_COLUMNS` of every panel plus ``code`` (the indicator), sorted by area,
+            then indicator, then year.
+        bounds: Area code → (first row, end row) of its slice.
+        ranges: (indicator, year) → (lowest, highest) ``shown`` value among the districts.
+    """
+
+    rows: pd.DataFrame
+    bounds: Mapping[str, tuple[int, int]]
+    ranges: Mapping[tuple[str, int], tuple[float, float]]
+
+    @classmethod
+    def of(cls, panels: Mapping[str, pd.DataFrame]) -> AreaIndex:
+        """Index the panels (indicator code → panel)."""
+        if not panels:
+            return cls(pd.DataFrame(columns=[*PANEL_COLUMNS, "code"]), {}, {})
+        rows = pd.concat([frame.assign(code=code) for code, frame in panels.items()], ignore_index=True)
+        rows = rows.sort_values(["area_code", "code", "year"], kind="stable").reset_index(drop=True)
+        areas, starts, counts = np.unique(
+            rows["area_code"].to_numpy(dtype=str), return_index=True, return_counts=True
+        )
+        bounds = {str(a): (int(s), int(s + n)) for a, s, n in zip(areas, starts, counts, strict=True)}
+        spread = rows[~rows["is_city"]].groupby(["code", "year"])["shown"].agg(["min", "max"])
+        ranges = {
+            (str(code), int(year)): (float(low), float(high))
+            for (code, year), low, high in zip(spread.index, spread["min"], spread["max"], strict=True)
+        }
+        return cls(rows, bounds, ranges)
+
+    def area(self, code: str) -> pd.DataFrame:
+        """The rows of one area (every indicator and year), or none."""
+        start, stop = self.bounds.get(code, (0, 0))
+        return self.rows.iloc[start:stop]
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileData:
     """Everything the district profile reads from the store, loaded once and then only sliced.
 
@@ -142,6 +181,8 @@ class ProfileData:
         offence_codes: The indicators summed into recorded offences (see :func:`is_offence`).
         offences: Yearly offences totals and rates of every district and the city
             (see :func:`offence_totals`).
+        by_area: The same panels indexed by area (see :class:`AreaIndex`): a district's profile is
+            read from its own slice instead of filtering every indicator's panel.
     """
 
     city_code: str
@@ -152,6 +193,7 @@ class ProfileData:
     dwellings: pd.DataFrame
     offence_codes: tuple[str, ...]
     offences: pd.DataFrame
+    by_area: AreaIndex = field(default_factory=lambda: AreaIndex.of({}))
 
     def district_codes(self) -> list[str]:
         """Codes of the districts, in code order."""
@@ -187,6 +229,7 @@ def load(store: Store) -> ProfileData:
         dwellings=queries.denominators(store, "dwellings"),
         offence_codes=codes,
         offences=offence_totals(panels, codes, residents, city_code),
+        by_area=AreaIndex.of(panels),
     )
 
 

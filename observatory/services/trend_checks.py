@@ -7,6 +7,7 @@ translation keys, never words, so the page can show them in any language.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from datetime import date
 
 import numpy as np
@@ -95,7 +96,12 @@ def trend_key(result: stats_trends.TrendResult, polarity: str) -> str:
 
 
 def trend_verdicts(
-    yearly: pd.DataFrame, info: IndicatorInfo, measure: str, breaks: list[tuple[date, str]]
+    yearly: pd.DataFrame,
+    info: IndicatorInfo,
+    measure: str,
+    breaks: list[tuple[date, str]],
+    *,
+    areas: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """The recent-trend verdict of each area over its last five yearly points.
 
@@ -109,12 +115,14 @@ def trend_verdicts(
         info: The indicator.
         measure: "rate", "count" or "value".
         breaks: The indicator's series breaks.
+        areas: Test only these areas (all when None).
 
     Returns:
         area_code, first_year, last_year, result, chi2, reason, verdict (a trends.trend.* key suffix).
     """
     rows = []
-    for code, part in _after_break(yearly, breaks).groupby("area_code", sort=False):
+    tested = yearly if areas is None else yearly[yearly["area_code"].isin(areas)]
+    for code, part in _after_break(tested, breaks).groupby("area_code", sort=False):
         points = _last_points(part)
         found = _test(points, info, measure)
         rows.append(
@@ -196,7 +204,14 @@ def _area_changes(part: pd.DataFrame, month: pd.Timestamp, info: IndicatorInfo, 
     ]
 
 
-def month_changes(monthly: pd.DataFrame, info: IndicatorInfo, measure: str) -> pd.DataFrame:
+def month_changes(
+    monthly: pd.DataFrame,
+    info: IndicatorInfo,
+    measure: str,
+    *,
+    areas: Collection[str] | None = None,
+    month: pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """Latest month against the same month a year earlier, and the rolling 12 months against the 12 before.
 
     Method: stats.compare.rate_ratio on the two counts (log-normal interval, exact conditional when a
@@ -208,6 +223,8 @@ def month_changes(monthly: pd.DataFrame, info: IndicatorInfo, measure: str) -> p
         monthly: A monthly panel (services.trends.panel with view "month").
         info: The indicator (counts only).
         measure: "rate" or "count".
+        areas: Compare only these areas (all when None); the month compared is still the panel's.
+        month: The month compared, when the caller already has :func:`reference_month` of the panel.
 
     Returns:
         area_code, comparison ("month" or "rolling12"), earlier, later, earlier_withheld,
@@ -215,13 +232,14 @@ def month_changes(monthly: pd.DataFrame, info: IndicatorInfo, measure: str) -> p
         key); empty for no data. The compared month is :func:`reference_month`; the earlier one is
         a year before it.
     """
-    month = reference_month(monthly)
+    month = reference_month(monthly) if month is None else month
     if month is None or not info.additive:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
     rated = measure == "rate" and info.denominator_kind is not None
+    compared = monthly if areas is None else monthly[monthly["area_code"].isin(areas)]
     rows = [
         row
-        for _, part in monthly.groupby("area_code", sort=False)
+        for _, part in compared.groupby("area_code", sort=False)
         for row in _area_changes(part, month, info, rated)
     ]
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)

@@ -126,7 +126,13 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The frame as UTF-8 CSV with every text cell and header neutralised (see :func:`neutralise`)."""
     safe = frame.rename(columns=lambda c: neutralise(str(c)))
     texts = [c for c in safe.columns if not pd.api.types.is_numeric_dtype(safe[c])]
-    safe[texts] = safe[texts].apply(lambda column: column.map(neutralise, na_action="ignore"))
+    for name in texts:
+        column = safe[name]
+        if pd.api.types.is_string_dtype(column):
+            # Once per distinct cell: codes, names and areas repeat down a column.
+            safe[name] = column.map({value: neutralise(value) for value in column.dropna().unique()})
+        else:
+            safe[name] = column.map(neutralise, na_action="ignore")
     return safe.to_csv(index=False).encode("utf-8")
 
 

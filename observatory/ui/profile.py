@@ -72,7 +72,8 @@ def _figures(version: str, district: str, year: int, locale: str) -> dict[str, g
             built[f"spine-{kind}"] = figures.spine_figure(compared, district=view.name)
     panels = _trend_panels(view)
     if panels:
-        built["trends"] = figures.small_multiples(panels, labels=_labels(view))
+        trends = view.trends.rename(columns={"shown": "value"})
+        built["trends"] = figures.small_multiples(trends, panels, panel="code", labels=_labels(view))
     return built
 
 
@@ -126,15 +127,16 @@ def _feeling_name(view: profile.DistrictProfile) -> str:
     return str(rows["name"].iloc[0]) if len(rows) else ""
 
 
-def _crime_panels(view: profile.DistrictProfile) -> list[tuple[str, pd.DataFrame, str]]:
-    series = view.crime.series
-    offences = series[series["measure"] == "offences"]
+def _crime_panels(view: profile.DistrictProfile) -> list[tuple[str, str, str]]:
     panels = [
-        (t("profile.offences_rate"), offences, t("measure.rate", denominator=t("denominator.residents")))
+        (
+            "offences",
+            t("profile.offences_rate"),
+            t("measure.rate", denominator=t("denominator.residents")),
+        )
     ]
-    feeling = series[series["measure"] == "feeling"]
-    if len(feeling):
-        panels.append((_feeling_name(view), feeling, t("unit.percent")))
+    if (view.crime.series["measure"] == "feeling").any():
+        panels.append(("feeling", _feeling_name(view), t("unit.percent")))
     return panels
 
 
@@ -166,7 +168,14 @@ def _crime_words(view: profile.DistrictProfile) -> None:
 
 
 def _crime_figure(view: profile.DistrictProfile) -> go.Figure:
-    return figures.small_multiples(_crime_panels(view), labels=_labels(view), columns=2, panel_height=300)
+    return figures.small_multiples(
+        view.crime.series,
+        _crime_panels(view),
+        panel="measure",
+        labels=_labels(view),
+        columns=2,
+        panel_height=300,
+    )
 
 
 def crime_section(view: profile.DistrictProfile) -> None:
@@ -201,12 +210,9 @@ def _y_title(row: pd.Series) -> str:
     return t(f"unit.{row['unit']}")
 
 
-def _trend_panels(view: profile.DistrictProfile) -> list[tuple[str, pd.DataFrame, str]]:
+def _trend_panels(view: profile.DistrictProfile) -> list[tuple[str, str, str]]:
     results = view.table[view.table["kind"] == "result"]
-    trends = view.trends.rename(columns={"shown": "value"})
-    return [
-        (row["name"], trends[trends["code"] == row["code"]], _y_title(row)) for _, row in results.iterrows()
-    ]
+    return [(row["code"], row["name"], _y_title(row)) for _, row in results.iterrows()]
 
 
 def trends_section(view: profile.DistrictProfile) -> None:

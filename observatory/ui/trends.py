@@ -1,7 +1,8 @@
 """The trends page's cached reads and its pieces: the chart, the trend verdicts, the month comparison.
 
-Reads are computed once per indicator, view and measure for the city and every district; choosing
-districts only filters cached frames, so a rerun after a widget change costs a few milliseconds.
+Panels are read once per indicator and view for the city and every district. The trend tests and
+the month comparisons are run only for the areas shown (the city and the chosen districts), and
+cached per set of areas: a new indicator costs one area's tests, not a thousand districts'.
 """
 
 from __future__ import annotations
@@ -71,18 +72,30 @@ def shown(code: str, view: str, measure: str) -> pd.DataFrame:
 
 
 @cached()
-def verdicts(code: str, measure: str) -> pd.DataFrame:
-    """Every area's five-point trend verdict."""
+def verdicts(code: str, measure: str, areas: tuple[str, ...]) -> pd.DataFrame:
+    """The five-point trend verdict of each of ``areas``."""
     info = views.indicator(reader(), code)
-    return trend_checks.trend_verdicts(panel(code, "year"), info, measure, breaks(code))
+    return trend_checks.trend_verdicts(panel(code, "year"), info, measure, breaks(code), areas=areas)
 
 
 @cached()
-def changes(code: str, measure: str) -> tuple[pd.DataFrame, pd.Timestamp | None]:
-    """Every area's latest month against a year earlier, and the month compared."""
-    monthly = panel(code, "month")
+def reference_month(code: str) -> pd.Timestamp | None:
+    """The latest month with a published value anywhere: every area is compared at this month."""
+    return trend_checks.reference_month(panel(code, "month"))
+
+
+@cached()
+def changes(code: str, measure: str, areas: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+    """Each of ``areas``' latest month against a year earlier, and the month compared."""
+    month = reference_month(code)
     info = views.indicator(reader(), code)
-    return trend_checks.month_changes(monthly, info, measure), trend_checks.reference_month(monthly)
+    found = trend_checks.month_changes(panel(code, "month"), info, measure, areas=areas, month=month)
+    return found, month
+
+
+def _shown_areas(districts: list[str]) -> tuple[str, ...]:
+    """The city and the chosen districts, as a cache key (order does not matter: _chosen orders)."""
+    return tuple(sorted({city(), *districts}))
 
 
 def measures(info: views.IndicatorInfo) -> list[str]:
@@ -168,7 +181,7 @@ def _reason_text(reason: str) -> str:
 
 def verdict_table(info: views.IndicatorInfo, measure: str, districts: list[str], *, key: str) -> None:
     """The five-point trend verdict of the city and each chosen district, in plain words."""
-    frame = _chosen(verdicts(info.code, measure), districts)
+    frame = _chosen(verdicts(info.code, measure, _shown_areas(districts)), districts)
     table = pd.DataFrame(
         {
             t("trends.col_area"): frame["series"],
@@ -211,7 +224,7 @@ def _counts_text(values: pd.Series, withheld: pd.Series) -> list[str]:
 
 def change_table(info: views.IndicatorInfo, measure: str, districts: list[str], *, key: str) -> None:
     """Latest month against the same month a year earlier, and the rolling 12 months against the 12 before."""
-    found, month = changes(info.code, measure)
+    found, month = changes(info.code, measure, _shown_areas(districts))
     if month is None or found.empty:
         st.info(t("map.no_data"))
         return

@@ -114,3 +114,53 @@ def test_trajectory_shows_actual_baseline_and_target() -> None:
 
 def test_trajectory_is_pure() -> None:
     assert _trajectory().to_json() == _trajectory().to_json()
+
+
+def _grid(panels: int = 5, **options: object):
+    frame = trend_frame()
+    parts = [frame.assign(panel=f"p{i}") for i in range(panels - 1)]  # the last panel has no rows
+    return charts.small_multiples(
+        pd.concat(parts, ignore_index=True),
+        panel="panel",
+        titles=[(f"p{i}", f"Panel {i}<br><sup>rate</sup>") for i in range(panels)],
+        x="period",
+        y="value",
+        series="series",
+        lower="lower",
+        upper="upper",
+        band_label="95% confidence interval",
+        colours={"City": "#555555"},
+        columns=2,
+        **options,
+    )
+
+
+def test_small_multiples_is_a_valid_figure_for_plotly() -> None:
+    import plotly.graph_objects as go
+
+    spec = _grid().to_dict()
+    go.Figure(spec)  # plotly's own validation raises on any unknown or badly typed property
+
+
+def test_small_multiples_places_one_panel_per_title_in_a_grid() -> None:
+    layout = figure_json(_grid(5))["layout"]
+    x_domains = [layout[k]["domain"] for k in ("xaxis", "xaxis2", "xaxis3", "xaxis4", "xaxis5")]
+    y_domains = [layout[k]["domain"] for k in ("yaxis", "yaxis2", "yaxis3", "yaxis4", "yaxis5")]
+    assert x_domains[0][0] == 0 and x_domains[1][1] == pytest.approx(1)
+    assert y_domains[0][1] == pytest.approx(1) and y_domains[4][0] == pytest.approx(0)
+    assert x_domains[0] == x_domains[2] == x_domains[4] and y_domains[0] == y_domains[1]
+    assert y_domains[2][1] < y_domains[0][0]  # rows do not overlap
+    assert [a["text"] for a in layout["annotations"]][:2] == [
+        "Panel 0<br><sup>rate</sup>",
+        "Panel 1<br><sup>rate</sup>",
+    ]
+
+
+def test_small_multiples_share_colours_and_one_legend() -> None:
+    data = traces(_grid(3), "scatter")
+    lines = [t for t in data if t.get("mode") == "lines+markers"]
+    assert {t["yaxis"] for t in lines} == {"y", "y2"}  # the third panel has no rows: drawn empty
+    city = [t for t in lines if t["name"] == "City"]
+    assert {t["line"]["color"] for t in city} == {"#555555"}
+    assert [t["showlegend"] for t in lines] == [True, True, False, False]
+    assert all(t["showlegend"] is False for t in data if t.get("fill"))

@@ -375,3 +375,26 @@ def test_month_changes_are_empty_without_any_published_month(demo):
     info = _info(demo, "burglary")
     monthly = trends.panel(demo, info, "month").assign(value=np.nan)
     assert trend_checks.month_changes(monthly, info, "count").empty
+
+
+def test_comparisons_of_some_areas_match_those_of_all_and_keep_the_panels_month(demo):
+    info = _info(demo, "burglary")
+    monthly = trends.panel(demo, info, "month")
+    everyone = trend_checks.month_changes(monthly, info, "rate")
+    # Area 05 alone, its data cut a year short: it is still compared at the panel's month.
+    shorter = monthly[(monthly["area_code"] != "05") | (monthly["period_start"] < "2025-01-01")]
+    some = trend_checks.month_changes(
+        shorter, info, "rate", areas=("000", "12"), month=trend_checks.reference_month(monthly)
+    )
+    assert sorted(set(some["area_code"])) == ["000", "12"]
+    expected = everyone[everyone["area_code"].isin(["000", "12"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(some.reset_index(drop=True), expected)
+
+
+def test_verdicts_of_some_areas_match_those_of_all(demo):
+    info = _info(demo, "burglary")
+    yearly = trends.panel(demo, info, "year")
+    everyone = trend_checks.trend_verdicts(yearly, info, "rate", [])
+    some = trend_checks.trend_verdicts(yearly, info, "rate", [], areas=["05", "17"])
+    expected = everyone[everyone["area_code"].isin(["05", "17"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(some, expected)
