@@ -163,4 +163,8 @@ def test_small_multiples_share_colours_and_one_legend() -> None:
     city = [t for t in lines if t["name"] == "City"]
     assert {t["line"]["color"] for t in city} == {"#555555"}
     assert [t["showlegend"] for t in lines] == [True, True, False, False]
+    # Series in the order they first appear, as charts.trend draws them.
+    assert [t["name"] for t in lines if t["yaxis"] == "y"] == [
+        t["name"] for t in traces(_trend(), "scatter") if t.get("mode") == "lines+markers"
+    ]
     assert all(t["showlegend"] is False for t in data if t.get("fill"))
