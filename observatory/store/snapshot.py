@@ -7,7 +7,9 @@ on one filesystem), and the folder is fsynced so the rename itself survives a po
 reopen the path see either the old file or the new one, never a half-written one.
 
 The release before is kept as ``<stem>.previous<suffix>`` next to the snapshot (a hard link to the old
-file, or a copy where links are not possible), so a bad release can be put back by hand.
+file, or a copy where links are not possible), so a bad release can be put back by hand. A writer
+killed outright (power cut, SIGKILL) cannot remove its temporary file; the next release removes such
+leftovers once they are :data:`STALE_AFTER_S` old, which no live write of a snapshot comes near.
 
 Table names and column names match the staff store, so the named reads work on a snapshot too;
 ``areas.geometry`` holds the display (simplified) geometry, and ``observations`` gains a ``display``
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +34,8 @@ from observatory.store.connection import Store, StoreError
 
 #: Bumped when the layout of a snapshot changes, so a public instance can refuse a file it cannot read.
 FORMAT_VERSION = 1
+#: Age after which a temporary file beside the snapshot is a killed writer's leftover (seconds).
+STALE_AFTER_S = 3600
 
 # Column definitions of every snapshot table, in order; the reads below select the same columns.
 SNAPSHOT_TABLES: dict[str, tuple[str, ...]] = {
@@ -218,6 +223,19 @@ def _keep_previous(path: Path) -> Path | None:
     return kept
 
 
+def _remove_stale(target: Path, now: float) -> None:
+    """Remove temporary files a killed writer left beside the snapshot, once they are old enough."""
+    kept = previous_path(target)
+    patterns = (f".{target.name}.*.tmp", f".{target.name}.*.tmp.wal", f"{kept.name}.*.tmp")
+    for pattern in patterns:
+        for leftover in target.parent.glob(pattern):
+            try:
+                if now - leftover.stat().st_mtime > STALE_AFTER_S:
+                    leftover.unlink()
+            except FileNotFoundError:
+                continue
+
+
 def write_snapshot(path: str | Path, tables: Mapping[str, pd.DataFrame | Mapping[str, Any]]) -> SnapshotFiles:
     """Write a new snapshot file atomically onto *path*, keeping the release before.
 
@@ -238,6 +256,7 @@ def write_snapshot(path: str | Path, tables: Mapping[str, pd.DataFrame | Mapping
     missing = sorted(set(SNAPSHOT_TABLES) - set(frames))
     if missing:
         raise StoreError(f"snapshot tables missing: {', '.join(missing)}")
+    _remove_stale(target, time.time())
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         _write_tables(temporary, frames)

@@ -116,3 +116,24 @@ def test_missing_table_refused(tmp_path):
     with pytest.raises(StoreError, match="release"):
         snapshot.write_snapshot(tmp_path / "public.duckdb", tables)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_writers_old_leftovers_are_removed_and_a_live_writers_are_not(tmp_path):
+    import os
+    import time
+
+    target = tmp_path / "public.duckdb"
+    old = [
+        tmp_path / ".public.duckdb.dead.tmp",
+        tmp_path / ".public.duckdb.dead.tmp.wal",
+        tmp_path / "public.previous.duckdb.dead.tmp",
+    ]
+    live = tmp_path / ".public.duckdb.live.tmp"
+    unrelated = tmp_path / ".other.duckdb.dead.tmp"
+    hours_ago = time.time() - snapshot.STALE_AFTER_S - 60
+    for path in [*old, live, unrelated]:
+        path.write_bytes(b"half a database")
+    for path in [*old, unrelated]:
+        os.utime(path, (hours_ago, hours_ago))
+    snapshot.write_snapshot(target, _tables(datetime(2026, 1, 5)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, live.name, unrelated.name])
