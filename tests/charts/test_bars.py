@@ -143,3 +143,9 @@ def test_bar_ranked_colours_by_category() -> None:
 
 def test_bar_ranked_is_pure() -> None:
     assert _bars().to_json() == _bars().to_json()
+
+
+def test_spine_is_a_valid_figure_for_plotly() -> None:
+    import plotly.graph_objects as go
+
+    go.Figure(_spine().to_dict())  # plotly's own validation raises on any unknown or badly typed property
