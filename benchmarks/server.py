@@ -81,6 +81,9 @@ def start_server(
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     command += ["--browser.gatherUsageStats", "false"]
+    # The served code is what is measured: an edit of the working tree while it runs must not put
+    # "source file changed" in every page's status bar (pages would never look finished).
+    command += ["--server.fileWatcherType", "none"]
     proc = subprocess.Popen(
         command,
         cwd=ROOT,
