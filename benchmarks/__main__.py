@@ -32,7 +32,7 @@ def plan(*, quick: bool, results: Path | None, browser: bool) -> dict[str, Calla
         }
     return {
         "page_times": lambda: page_times.run(
-            ["reference", "10x"], reruns=8, changes=5, quick=False, results=results
+            ["reference", "10x"], reruns=8, changes=8, quick=False, results=results
         ),
         "import_1m": lambda: import_1m.run(quick=False, results=results),
         "map_payload": lambda: map_payload.run(browser=browser, results=results),

@@ -211,7 +211,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", nargs="*", default=["reference", "10x"], choices=list(generate.SCALES))
     parser.add_argument("--reruns", type=int, default=8)
-    parser.add_argument("--changes", type=int, default=5)
+    parser.add_argument("--changes", type=int, default=8)
     parser.add_argument("--pages", nargs="*", default=list(PAGES), choices=list(PAGES))
     args = parser.parse_args()
     run(args.scale, pages=args.pages, reruns=args.reruns, changes=args.changes, quick=False)

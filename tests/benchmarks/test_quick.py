@@ -76,7 +76,13 @@ def test_import_records_the_ratio_to_read_csv(tmp_path):
     (record,) = _records(tmp_path, "import_1m")
     assert record["rows"] == 2_000
     assert record["ratio_import_to_read_csv"] > 0
-    assert set(record["medians_s"]) == {"read_csv", "read_csv_disk", "parse_validate", "import_commit", "pandas_rows"}
+    assert set(record["medians_s"]) == {
+        "read_csv",
+        "read_csv_disk",
+        "parse_validate",
+        "import_commit",
+        "pandas_rows",
+    }
 
 
 def test_map_payload_records_weight_and_coverage(data, tmp_path):
