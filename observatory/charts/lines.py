@@ -84,31 +84,6 @@ def _columns(
     return xs, ys, limits
 
 
-def trend_traces(
-    frame: pd.DataFrame,
-    *,
-    x: str,
-    y: str,
-    series: str,
-    lower: str | None = None,
-    upper: str | None = None,
-    band_label: str = "",
-    colours: Mapping[str, str] | None = None,
-) -> list[dict[str, Any]]:
-    """The traces of :func:`trend` as plain dicts: per series its band (when asked), then its line.
-
-    Args:
-        colours: Series name → colour; series not named take the palette's colour of their order.
-    """
-    band = (lower, upper) if lower is not None and upper is not None else None
-    traces: list[dict[str, Any]] = []
-    for i, (name, part) in enumerate(frame.sort_values(x).groupby(series, sort=False)):
-        colour = (colours or {}).get(str(name)) or _style.series_colour(i)
-        xs, ys, limits = _columns(part, x, y, band)
-        traces += _series_traces(str(name), xs, ys, limits, colour=colour, band_label=band_label)
-    return traces
-
-
 def _break_marks(breaks: Sequence[tuple[date, str]]) -> tuple[list[dict], list[dict]]:
     """Vertical dotted lines across the plot, each with its label at the top."""
     shapes, annotations = [], []
@@ -162,9 +137,14 @@ def trend(
             no one reads a trend across a change of definition.
         band_label: Translated name of the band ("95% confidence interval"), shown in its hover name.
     """
-    fig = go.Figure(
-        data=trend_traces(frame, x=x, y=y, series=series, lower=lower, upper=upper, band_label=band_label)
-    )
+    band = (lower, upper) if lower is not None and upper is not None else None
+    traces: list[dict[str, Any]] = []
+    for i, (name, part) in enumerate(frame.sort_values(x).groupby(series, sort=False)):
+        xs, ys, limits = _columns(part, x, y, band)
+        traces += _series_traces(
+            str(name), xs, ys, limits, colour=_style.series_colour(i), band_label=band_label
+        )
+    fig = go.Figure(data=traces)
     shapes, annotations = _break_marks(breaks)
     fig.update_layout(
         **_style.base_layout(
