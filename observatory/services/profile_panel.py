@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -193,7 +193,7 @@ class ProfileData:
     dwellings: pd.DataFrame
     offence_codes: tuple[str, ...]
     offences: pd.DataFrame
-    by_area: AreaIndex = field(default_factory=lambda: AreaIndex.of({}))
+    by_area: AreaIndex
 
     def district_codes(self) -> list[str]:
         """Codes of the districts, in code order."""
