@@ -249,13 +249,25 @@ def disclose_observations(
 def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], Figures]:
     """The public tables with disclosure applied, and their figures: the one computation behind both
     :func:`preview` and :func:`publish`, so a dry run says exactly what publishing would do."""
-    tables = snapshot.read_public_sources(store)
-    staff = tables["observations"]
-    with_city = pd.concat(
-        [staff, city_totals(staff, tables["indicators"], tables["areas"])], ignore_index=True
-    )
-    public = district_years(with_city, tables["indicators"], tables["areas"])
-    observations, reasons = disclose_observations(public, tables["indicators"], tables["areas"])
+    tables = snapshot.read_public_sources(store, observations=False)
+    indicators, areas = tables["indicators"], tables["areas"]
+    # One indicator at a time: every step (city totals, district years, disclosure) works within an
+    # indicator, and holding all the staff rows at once took 7 GB for a city of 14 million figures.
+    chunks: list[pd.DataFrame] = []
+    why: list[pd.Series] = []
+    for code in indicators["code"]:
+        staff = snapshot.read_source_observations(store, str(code))
+        if staff.empty:
+            continue
+        with_city = pd.concat([staff, city_totals(staff, indicators, areas)], ignore_index=True)
+        done, reason = disclose_observations(district_years(with_city, indicators, areas), indicators, areas)
+        chunks.append(done.reset_index(drop=True))
+        why.append(reason.reset_index(drop=True))
+    if chunks:
+        observations, reasons = pd.concat(chunks, ignore_index=True), pd.concat(why, ignore_index=True)
+    else:
+        observations = pd.DataFrame(columns=snapshot.columns("observations"))
+        reasons = pd.Series([], dtype=object)
     tables["observations"] = observations
     figures = Figures(
         observations=len(observations),

@@ -152,20 +152,35 @@ def _source_columns(table: str) -> list[str]:
     return [c for c in columns(table) if not (table == "observations" and c == "display")]
 
 
-def read_public_sources(store: Store) -> dict[str, pd.DataFrame]:
+def read_public_sources(store: Store, *, observations: bool = True) -> dict[str, pd.DataFrame]:
     """The staff store's rows of every public table (observations still unsuppressed).
+
+    Args:
+        store: The staff store.
+        observations: Read the observations too; without them, read them one indicator at a time
+            with :func:`read_source_observations`.
 
     Returns:
         Table name → DataFrame with the snapshot's columns (``observations`` without ``display``).
     """
     frames = {}
     for table in SNAPSHOT_TABLES:
-        if table == "release":
+        if table == "release" or (table == "observations" and not observations):
             continue
         select = ", ".join(_SOURCE_EXPRESSIONS.get(c, c) for c in _source_columns(table))
         order = _ORDER.get(table, "ALL")
         frames[table] = store.frame(f"SELECT {select} FROM {table} ORDER BY {order}")  # noqa: S608
     return frames
+
+
+def read_source_observations(store: Store, indicator_code: str) -> pd.DataFrame:
+    """One indicator's observations in the staff store, as :func:`read_public_sources` reads them all."""
+    select = ", ".join(_source_columns("observations"))
+    return store.frame(
+        f"SELECT {select} FROM observations WHERE indicator_code = ? "  # noqa: S608 - names are ours
+        f"ORDER BY {_ORDER['observations']}",
+        [indicator_code],
+    )
 
 
 def read_release(store: Store) -> dict[str, Any] | None:

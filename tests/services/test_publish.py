@@ -374,3 +374,26 @@ def test_district_year_sample_sizes_are_summed_and_stay_empty_when_none_given():
     public = publish.district_years(rows, indicators, areas).sort_values("area_code")
     assert public["sample_size"].iloc[0] == 120.0
     assert np.isnan(public["sample_size"].iloc[1])
+
+
+def test_publishing_one_indicator_at_a_time_equals_publishing_all_at_once(staff):
+    # The release is computed indicator by indicator to bound memory; every step works within an
+    # indicator, so the whole-table computation must give the same rows, reasons included.
+    tables = snapshot.read_public_sources(staff)
+    indicators, areas, rows = tables["indicators"], tables["areas"], tables["observations"]
+    with_city = pd.concat([rows, publish.city_totals(rows, indicators, areas)], ignore_index=True)
+    whole, reasons = publish.disclose_observations(
+        publish.district_years(with_city, indicators, areas), indicators, areas
+    )
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        # Periods arrive as timestamps from the store and as dates from the yearly sums.
+        dated = frame.assign(period_start=pd.to_datetime(frame["period_start"]))
+        return dated.sort_values(KEY).reset_index(drop=True)
+
+    expected = ordered(whole.assign(reason=reasons))
+    chunked, figures = publish._public_tables(staff)
+    found = ordered(chunked["observations"])
+    pd.testing.assert_frame_equal(found, expected.drop(columns="reason"), check_dtype=False)
+    assert figures.suppressed_primary == int((expected["reason"] == "primary").sum()) > 0
+    assert figures.suppressed_secondary == int((expected["reason"] == "secondary").sum()) > 0
