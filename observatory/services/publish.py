@@ -246,19 +246,38 @@ def disclose_observations(
     return done[snapshot.columns("observations")], done["reason"]
 
 
+#: Staff observations processed at once when publishing (whole indicators, see :func:`_batches`).
+BATCH_ROWS = 1_000_000
+
+
+def _batches(counts: Mapping[str, int], limit: int | None = None) -> list[list[str]]:
+    """Indicators grouped, in order, into batches of at most ``limit`` observations (or one indicator).
+
+    Every step of a release (city totals, district years, disclosure) works within an indicator, so
+    the staff rows are read and processed a batch at a time: holding all 14.4 million figures of a
+    1,000-district city at once took 7 GB. A small city is one batch.
+    """
+    limit = BATCH_ROWS if limit is None else limit
+    batches: list[list[str]] = []
+    size = 0
+    for code, count in counts.items():
+        if not batches or size + count > limit:
+            batches.append([])
+            size = 0
+        batches[-1].append(code)
+        size += count
+    return batches
+
+
 def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], Figures]:
     """The public tables with disclosure applied, and their figures: the one computation behind both
     :func:`preview` and :func:`publish`, so a dry run says exactly what publishing would do."""
     tables = snapshot.read_public_sources(store, observations=False)
     indicators, areas = tables["indicators"], tables["areas"]
-    # One indicator at a time: every step (city totals, district years, disclosure) works within an
-    # indicator, and holding all the staff rows at once took 7 GB for a city of 14 million figures.
     chunks: list[pd.DataFrame] = []
     why: list[pd.Series] = []
-    for code in indicators["code"]:
-        staff = snapshot.read_source_observations(store, str(code))
-        if staff.empty:
-            continue
+    for codes in _batches(snapshot.source_observation_counts(store)):
+        staff = snapshot.read_source_observations(store, codes)
         with_city = pd.concat([staff, city_totals(staff, indicators, areas)], ignore_index=True)
         done, reason = disclose_observations(district_years(with_city, indicators, areas), indicators, areas)
         chunks.append(done.reset_index(drop=True))

@@ -22,7 +22,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -173,13 +173,19 @@ def read_public_sources(store: Store, *, observations: bool = True) -> dict[str,
     return frames
 
 
-def read_source_observations(store: Store, indicator_code: str) -> pd.DataFrame:
-    """One indicator's observations in the staff store, as :func:`read_public_sources` reads them all."""
+def source_observation_counts(store: Store) -> dict[str, int]:
+    """How many observations each indicator has in the staff store."""
+    rows = store.rows("SELECT indicator_code, count(*) FROM observations GROUP BY 1 ORDER BY 1")
+    return {str(code): int(count) for code, count in rows}
+
+
+def read_source_observations(store: Store, indicator_codes: Sequence[str]) -> pd.DataFrame:
+    """Some indicators' observations in the staff store, as :func:`read_public_sources` reads them all."""
     select = ", ".join(_source_columns("observations"))
     return store.frame(
-        f"SELECT {select} FROM observations WHERE indicator_code = ? "  # noqa: S608 - names are ours
+        f"SELECT {select} FROM observations WHERE list_contains(?, indicator_code) "  # noqa: S608
         f"ORDER BY {_ORDER['observations']}",
-        [indicator_code],
+        [list(indicator_codes)],
     )
 
 

@@ -376,9 +376,11 @@ def test_district_year_sample_sizes_are_summed_and_stay_empty_when_none_given():
     assert np.isnan(public["sample_size"].iloc[1])
 
 
-def test_publishing_one_indicator_at_a_time_equals_publishing_all_at_once(staff):
-    # The release is computed indicator by indicator to bound memory; every step works within an
-    # indicator, so the whole-table computation must give the same rows, reasons included.
+def test_publishing_in_batches_of_indicators_equals_publishing_all_at_once(staff, monkeypatch):
+    # The release is computed a batch of indicators at a time to bound memory; every step works
+    # within an indicator, so the whole-table computation must give the same rows, reasons included.
+    monkeypatch.setattr(publish, "BATCH_ROWS", 2_000)  # the demo's indicators: one batch each
+    assert len(publish._batches(snapshot.source_observation_counts(staff))) > 10
     tables = snapshot.read_public_sources(staff)
     indicators, areas, rows = tables["indicators"], tables["areas"], tables["observations"]
     with_city = pd.concat([rows, publish.city_totals(rows, indicators, areas)], ignore_index=True)
@@ -397,3 +399,10 @@ def test_publishing_one_indicator_at_a_time_equals_publishing_all_at_once(staff)
     pd.testing.assert_frame_equal(found, expected.drop(columns="reason"), check_dtype=False)
     assert figures.suppressed_primary == int((expected["reason"] == "primary").sum()) > 0
     assert figures.suppressed_secondary == int((expected["reason"] == "secondary").sum()) > 0
+
+
+def test_batches_keep_whole_indicators_in_order_up_to_the_limit():
+    counts = {"a": 400, "b": 500, "c": 200, "d": 1_500, "e": 10}
+    assert publish._batches(counts, limit=1_000) == [["a", "b"], ["c"], ["d"], ["e"]]
+    assert publish._batches(counts, limit=10_000) == [["a", "b", "c", "d", "e"]]
+    assert publish._batches({}, limit=1_000) == []
