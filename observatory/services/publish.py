@@ -272,16 +272,20 @@ def _batches(counts: Mapping[str, int], limit: int | None = None) -> list[list[s
 def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], Figures]:
     """The public tables with disclosure applied, and their figures: the one computation behind both
     :func:`preview` and :func:`publish`, so a dry run says exactly what publishing would do."""
-    tables = snapshot.read_public_sources(store, observations=False)
-    indicators, areas = tables["indicators"], tables["areas"]
     chunks: list[pd.DataFrame] = []
     why: list[pd.Series] = []
-    for codes in _batches(snapshot.source_observation_counts(store)):
-        staff = snapshot.read_source_observations(store, codes)
-        with_city = pd.concat([staff, city_totals(staff, indicators, areas)], ignore_index=True)
-        done, reason = disclose_observations(district_years(with_city, indicators, areas), indicators, areas)
-        chunks.append(done.reset_index(drop=True))
-        why.append(reason.reset_index(drop=True))
+    # Every table and batch is read while no import can commit: the release is one state of the store.
+    with store.writes_held():
+        tables = snapshot.read_public_sources(store, observations=False)
+        indicators, areas = tables["indicators"], tables["areas"]
+        for codes in _batches(snapshot.source_observation_counts(store)):
+            staff = snapshot.read_source_observations(store, codes)
+            with_city = pd.concat([staff, city_totals(staff, indicators, areas)], ignore_index=True)
+            done, reason = disclose_observations(
+                district_years(with_city, indicators, areas), indicators, areas
+            )
+            chunks.append(done.reset_index(drop=True))
+            why.append(reason.reset_index(drop=True))
     if chunks:
         observations, reasons = pd.concat(chunks, ignore_index=True), pd.concat(why, ignore_index=True)
     else:

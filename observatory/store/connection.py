@@ -113,7 +113,7 @@ class Store:
                 self._con = duckdb.connect(self.path, read_only=read_only, config=config)
         except duckdb.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()
         self._gate = CommitGate()
 
     def _attached(self, config: dict[str, Any]) -> duckdb.DuckDBPyConnection:
@@ -164,6 +164,16 @@ class Store:
         """Run one read statement and return the first column of its first row (None if no row)."""
         found = self.rows(sql, params)
         return found[0][0] if found else None
+
+    @contextmanager
+    def writes_held(self) -> Iterator[None]:
+        """No other thread of this process commits while this is held, so several reads see one state.
+
+        The app is the database's only writer (DuckDB lets one process write a file), so holding the
+        writers' lock is enough. The holder may still write itself: the lock is re-entrant.
+        """
+        with self._write_lock:
+            yield
 
     @contextmanager
     def transaction(self, *, setup: Sequence[str] = ()) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -82,3 +82,29 @@ def test_a_waiting_commit_goes_before_new_readers_and_waits_for_current_ones():
     for thread in threads:
         thread.join(5)
     assert order == ["early read", "commit", "late read"]
+
+
+def test_holding_writes_keeps_other_threads_commits_out_and_lets_the_holder_write(tmp_path):
+    store = connect(tmp_path / "held.duckdb")
+    with store.transaction() as cur:
+        cur.execute("CREATE TABLE t (v INTEGER)")
+    committed = threading.Event()
+
+    def other_writer() -> None:
+        with store.transaction() as cur:
+            cur.execute("INSERT INTO t VALUES (2)")
+        committed.set()
+
+    try:
+        with store.writes_held():
+            writer = threading.Thread(target=other_writer)
+            writer.start()
+            assert not committed.wait(0.3)  # the other thread waits for the holder
+            with store.transaction() as cur:  # the holder itself may write
+                cur.execute("INSERT INTO t VALUES (1)")
+            assert store.scalar("SELECT list(v ORDER BY v) FROM t") == [1]
+        writer.join(5)
+        assert committed.is_set()
+        assert store.scalar("SELECT list(v ORDER BY v) FROM t") == [1, 2]
+    finally:
+        store.close()
