@@ -276,7 +276,7 @@ def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], Figures]:
     why: list[pd.Series] = []
     # Every table and batch is read while no import can commit: the release is one state of the store.
     with store.writes_held():
-        tables = snapshot.read_public_sources(store, observations=False)
+        tables = snapshot.read_public_sources(store)
         indicators, areas = tables["indicators"], tables["areas"]
         for codes in _batches(snapshot.source_observation_counts(store)):
             staff = snapshot.read_source_observations(store, codes)

@@ -152,20 +152,18 @@ def _source_columns(table: str) -> list[str]:
     return [c for c in columns(table) if not (table == "observations" and c == "display")]
 
 
-def read_public_sources(store: Store, *, observations: bool = True) -> dict[str, pd.DataFrame]:
-    """The staff store's rows of every public table (observations still unsuppressed).
+def read_public_sources(store: Store) -> dict[str, pd.DataFrame]:
+    """The staff store's rows of every public table but the observations.
 
-    Args:
-        store: The staff store.
-        observations: Read the observations too; without them, read them one indicator at a time
-            with :func:`read_source_observations`.
+    The observations are read a batch of indicators at a time with :func:`read_source_observations`
+    (a city of 14.4 million figures does not fit in memory at once as a frame).
 
     Returns:
-        Table name → DataFrame with the snapshot's columns (``observations`` without ``display``).
+        Table name → DataFrame with the snapshot's columns.
     """
     frames = {}
     for table in SNAPSHOT_TABLES:
-        if table == "release" or (table == "observations" and not observations):
+        if table in ("release", "observations"):
             continue
         select = ", ".join(_SOURCE_EXPRESSIONS.get(c, c) for c in _source_columns(table))
         order = _ORDER.get(table, "ALL")
@@ -180,7 +178,7 @@ def source_observation_counts(store: Store) -> dict[str, int]:
 
 
 def read_source_observations(store: Store, indicator_codes: Sequence[str]) -> pd.DataFrame:
-    """Some indicators' observations in the staff store, as :func:`read_public_sources` reads them all."""
+    """Some indicators' observations in the staff store (still unsuppressed, without ``display``)."""
     select = ", ".join(_source_columns("observations"))
     return store.frame(
         f"SELECT {select} FROM observations WHERE list_contains(?, indicator_code) "  # noqa: S608

@@ -1,7 +1,8 @@
 """Figures of the district profile: spine charts, small-multiple trends, crime beside felt insecurity.
 
-Each panel of a small-multiple figure is drawn by :func:`observatory.charts.trend` and its traces are
-placed in a grid, so bands, colours and dates are those of every other trend in the app.
+The small multiples are :func:`observatory.charts.small_multiples`, whose panels are drawn with the
+same traces as :func:`observatory.charts.trend`, so bands, colours and dates are those of every other
+trend in the app.
 """
 
 from __future__ import annotations

@@ -380,9 +380,11 @@ def test_publishing_in_batches_of_indicators_equals_publishing_all_at_once(staff
     # The release is computed a batch of indicators at a time to bound memory; every step works
     # within an indicator, so the whole-table computation must give the same rows, reasons included.
     monkeypatch.setattr(publish, "BATCH_ROWS", 2_000)  # the demo's indicators: one batch each
-    assert len(publish._batches(snapshot.source_observation_counts(staff))) > 10
+    counts = snapshot.source_observation_counts(staff)
+    assert len(publish._batches(counts)) > 10
     tables = snapshot.read_public_sources(staff)
-    indicators, areas, rows = tables["indicators"], tables["areas"], tables["observations"]
+    indicators, areas = tables["indicators"], tables["areas"]
+    rows = snapshot.read_source_observations(staff, list(counts))
     with_city = pd.concat([rows, publish.city_totals(rows, indicators, areas)], ignore_index=True)
     whole, reasons = publish.disclose_observations(
         publish.district_years(with_city, indicators, areas), indicators, areas
