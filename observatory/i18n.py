@@ -32,7 +32,7 @@ from babel.dates import format_datetime as _babel_datetime
 from babel.dates import format_skeleton
 from babel.messages.pofile import read_po
 
-from observatory.domain import Granularity, Period
+from observatory.domain import Granularity, Indicator, Period, TotalBasis
 
 LOCALES: tuple[str, ...] = ("en", "pt", "fr")
 BASE_LOCALE = "en"
@@ -219,3 +219,30 @@ def format_period(label: str) -> str:
     if period.granularity is Granularity.QUARTER:
         return t("period.quarter", quarter=(period.start.month - 1) // 3 + 1, year=period.year)
     return format_month(period.start)
+
+
+def rate_label(info: Indicator) -> str:
+    """The one label of an indicator's rate: "rate per 100,000 residents" (its multiplier and denominator)."""
+    return t(
+        "measure.rate",
+        multiplier=format_number(info.multiplier),
+        denominator=t(f"denominator.{info.denominator_kind}"),
+    )
+
+
+def format_total(
+    value: float, lower: float, upper: float, basis: TotalBasis | str, *, decimals: int = 0
+) -> str:
+    """A total as it may be read: "1,234", "between 1,204 and 1,239" or "at least 1,204" (by its basis)."""
+    basis = TotalBasis(basis)
+    if basis in (TotalBasis.OWN, TotalBasis.SUM):
+        return format_number(value, decimals=decimals)
+    if basis is TotalBasis.BOUNDED:
+        return t(
+            "total.between",
+            low=format_number(lower, decimals=decimals),
+            high=format_number(upper, decimals=decimals),
+        )
+    if basis is TotalBasis.AT_LEAST:
+        return t("total.at_least", low=format_number(lower, decimals=decimals))
+    return MISSING

@@ -7,48 +7,45 @@ import math
 import numpy as np
 import pandas as pd
 
-from observatory.services import views
-from observatory.services.views import IndicatorInfo
+from observatory.domain import Indicator, TotalBasis
+from observatory.services import totals, views
 from observatory.store import Store, queries
 
 YEAR_COLUMNS = ["year", "value", "sample_size", "complete", "withheld"]
 
 
-def _sum_of_districts(store: Store, info: IndicatorInfo) -> pd.DataFrame:
-    """The city's yearly totals as the sum of its districts; empty when no district has rows.
+def _city_years(store: Store, info: Indicator) -> pd.DataFrame:
+    """The city's yearly figures by the one city-total rule (:func:`totals.city_totals`).
 
-    A year counts as complete only when every district that ever reported is present and complete;
-    one withheld district withholds the total, since the sum would otherwise look smaller than it is.
+    An exact total (the city's own or the complete sum) is a value; a bounded total is kept as a
+    withheld year (the objective's progress needs one number); a year with districts missing is not
+    complete.
     """
-    districts = views.yearly_values(store, info, level=1)
-    if districts.empty:
-        return districts
-    reporting = districts["area_code"].nunique()
-    frame = districts.groupby("year", as_index=False).agg(
-        value=("value", "sum"),
-        sample_size=("sample_size", lambda s: s.sum(min_count=1)),
-        areas=("area_code", "nunique"),
-        complete=("complete", "all"),
-        withheld=("withheld", "any"),
-    )
-    frame["complete"] = frame["complete"] & (frame["areas"] == reporting)
-    return frame[YEAR_COLUMNS]
+    found = totals.city_totals(store, info, "year")
+    exact = found["basis"].isin([TotalBasis.OWN, TotalBasis.SUM])
+    return pd.DataFrame(
+        {
+            "year": pd.to_datetime(found["period_start"]).dt.year,
+            "value": found["value"].astype(float),
+            "sample_size": found["sample_size"].astype(float),
+            "complete": found["basis"] != TotalBasis.AT_LEAST,
+            "withheld": ~exact,
+        }
+    )[YEAR_COLUMNS]
 
 
-def area_years(store: Store, info: IndicatorInfo, area_code: str, level: int) -> pd.DataFrame:
+def area_years(store: Store, info: Indicator, area_code: str, level: int) -> pd.DataFrame:
     """Complete calendar years of one indicator in one area; withheld years keep a NaN value.
 
-    For the city (level 0) the value is its own rows, or for an additive indicator without them the
-    sum of the districts (views.sums_districts); otherwise the area's own rows,
-    summed from months or quarters for additive units.
+    For the city (level 0) the value follows the one city-total rule (:func:`_city_years`); for a
+    district it is the area's own rows, summed from months or quarters for additive units.
 
     Returns:
         year, value, sample_size, complete, withheld — one row per complete year.
     """
-    frame = pd.DataFrame(columns=YEAR_COLUMNS)
-    if level == 0 and views.sums_districts(store, info):
-        frame = _sum_of_districts(store, info)
-    if frame.empty:
+    if level == 0:
+        frame = _city_years(store, info)
+    else:
         own = views.yearly_values(store, info, level=level)
         frame = own[own["area_code"] == area_code][YEAR_COLUMNS]
     frame = frame[frame["complete"].astype(bool)].copy()

@@ -1,8 +1,10 @@
 """What changed: headline figures for the city and the districts that moved most.
 
-The comparison period is the latest 12 months against the 12 before for indicators stored monthly
-(DESIGN §4), and the latest year against the year before otherwise. A change is called a change only
-when its interval excludes no-change.
+The comparison period is the latest 12 months against the 12 before for indicators stored by month or
+quarter (DESIGN §4), the latest year against the year before for yearly data, and — while a monthly
+series is shorter than a year — the months there are against the same months a year earlier. The
+city's figure follows the one city-total rule (:mod:`observatory.services.totals`), and a change is
+called a change only beyond chance, by the indicator's own test (:mod:`observatory.stats.changes`).
 """
 
 from __future__ import annotations
@@ -14,26 +16,49 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from observatory.services import views
-from observatory.services.views import IndicatorInfo, indicator, latest_at
+from observatory.domain import ROLLING_MONTHS, Indicator, TotalBasis
+from observatory.services import totals
+from observatory.services.views import indicator
 from observatory.stats import compare, rates
+from observatory.stats.changes import Figure, change
 from observatory.store import Store, queries
+
+_STEP = {"month": 1, "quarter": 3, "year": 12}
 
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """Two comparable periods: the latest and the one before, each [start, end)."""
+    """Two comparable periods: the latest and the one a year before it, each [start, end).
+
+    ``months`` is 12 except for a series shorter than a year, which is compared month for month with
+    the same months a year earlier.
+    """
 
     label: str
     start: date
     end: date
     previous_start: date
     months: int
+    granularity: str = "month"
+
+    @property
+    def previous_end(self) -> date:
+        """End (exclusive) of the earlier period."""
+        return _add_months(self.previous_start, self.months)
+
+    @property
+    def short(self) -> bool:
+        """True for a window of the months available, shorter than a year."""
+        return self.months < ROLLING_MONTHS
 
 
 @dataclass(frozen=True, slots=True)
 class Headline:
-    """One indicator's city figure for the latest period and its change."""
+    """One indicator's city figure for the latest period and its change.
+
+    ``value`` is NaN unless the figure is exact; ``lower_bound``/``upper_bound`` and ``basis`` say what
+    is known of it otherwise (bounded or at least). Rates follow the same bounds.
+    """
 
     code: str
     name: str
@@ -49,6 +74,10 @@ class Headline:
     denominator_year: int | None
     change: compare.Change
     verdict: str
+    basis: TotalBasis = TotalBasis.SUM
+    lower_bound: float = math.nan
+    upper_bound: float = math.nan
+    multiplier: float = 1000.0
 
 
 def _add_months(day: date, months: int) -> date:
@@ -56,82 +85,132 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def latest_window(store: Store, info: IndicatorInfo) -> Window | None:
-    """Rolling 12 months to the latest month every district has, or the latest year; None if no data."""
+def _granularity(store: Store, info: Indicator) -> str | None:
     stored = queries.granularities(store, info.code)
     if not stored:
         return None
-    granularity = stored[0] if info.additive else ("year" if "year" in stored else stored[-1])
-    last = queries.latest_complete_period(store, info.code, granularity)
-    if last is None:
+    return stored[0] if info.additive else ("year" if "year" in stored else stored[-1])
+
+
+def _window(city: pd.DataFrame, granularity: str) -> Window | None:
+    known = city[city["basis"] != TotalBasis.AT_LEAST]
+    usable = known if len(known) else city
+    if usable.empty:
         return None
-    step = {"month": 1, "quarter": 3, "year": 12}[granularity]
-    end = _add_months(last, step)
-    start = _add_months(end, -12)
-    label = f"{start.isoformat()[:7]}..{last.isoformat()[:7]}" if granularity != "year" else str(last.year)
-    return Window(label, start, end, _add_months(start, -12), 12)
+    last = pd.Timestamp(usable["period_start"].max()).date()
+    first = pd.Timestamp(city["period_start"].min()).date()
+    end = _add_months(last, _STEP[granularity])
+    span = (end.year - first.year) * 12 + end.month - first.month
+    months = ROLLING_MONTHS if granularity == "year" else min(ROLLING_MONTHS, span)
+    start = _add_months(end, -months)
+    months_label = f"{start.isoformat()[:7]}..{last.isoformat()[:7]}"
+    label = str(last.year) if granularity == "year" else months_label
+    return Window(label, start, end, _add_months(start, -12), months, granularity)
 
 
-def _change(info: IndicatorInfo, sums: pd.DataFrame, n1: float, n2: float) -> compare.Change:
-    previous, latest = sums.iloc[0], sums.iloc[1]
-    if info.additive:
-        pop1 = None if math.isnan(n1) or math.isnan(n2) else n1
-        pop2 = None if pop1 is None else n2
-        return compare.rate_ratio(previous["value"], latest["value"], n1=pop1, n2=pop2)
-    if info.unit == "percent":
-        return compare.proportion_change(
-            previous["value"], previous["sample_size"], latest["value"], latest["sample_size"]
-        )
-    return compare.Change(math.nan, math.nan, math.nan, False, compare.Direction.NOT_COMPUTABLE)
+def latest_window(store: Store, info: Indicator) -> Window | None:
+    """The latest period the data allows (module docstring); None when the indicator has no city figure."""
+    granularity = _granularity(store, info)
+    if granularity is None:
+        return None
+    return _window(totals.city_totals(store, info, granularity), granularity)
 
 
-def city_headline(store: Store, code: str, city_code: str) -> Headline | None:
+def city_denominator(store: Store, kind: str | None, city_code: str, year: int) -> tuple[float, int | None]:
+    """The city's denominator of that year (or the latest earlier): its own, else every district's sum."""
+    if not kind:
+        return math.nan, None
+    frame = queries.denominators(store, kind)
+    frame = frame[frame["year"] <= year]
+    own = frame[frame["area_code"] == city_code]
+    if len(own):
+        row = own.sort_values("year").iloc[-1]
+        return float(row["value"]), int(row["year"])
+    districts = set(queries.areas(store, level=1)["code"])
+    latest = frame[frame["area_code"].isin(districts)].sort_values("year").groupby("area_code").tail(1)
+    if len(districts) == 0 or set(latest["area_code"]) != districts:
+        return math.nan, None
+    return float(latest["value"].sum()), int(latest["year"].min())
+
+
+def _rate_bounds(info: Indicator, total: pd.Series, denominator: float) -> tuple[float, float, float]:
+    """Rate and its 95% interval (the interval of the count when there is no rate), over the bounds."""
+    exact, low_value, high_value = totals_exact(total), float(total["lower"]), float(total["upper"])
+    if info.has_rate and info.unit != "count":
+        rate = float(rates.rate(low_value, denominator, info.multiplier)) if exact else math.nan
+        return rate, math.nan, math.nan
+    den = denominator if info.has_rate and not math.isnan(denominator) else None
+    if info.has_rate and den is None:
+        return math.nan, math.nan, math.nan
+    low = rates.ci_for(info.unit, low_value, denominator=den, multiplier=info.multiplier)
+    rate = float(low.rate) if exact and den is not None else math.nan
+    if not np.isfinite(high_value):
+        return rate, float(low.lower), math.inf
+    high = rates.ci_for(info.unit, high_value, denominator=den, multiplier=info.multiplier)
+    return rate, float(low.lower), float(high.upper)
+
+
+def totals_exact(total: pd.Series) -> bool:
+    """True when a window total is one known number."""
+    return TotalBasis(total["basis"]) in (TotalBasis.OWN, TotalBasis.SUM)
+
+
+def city_headline(store: Store, code: str, city_code: str | None = None) -> Headline | None:
     """The city's latest-period figure for one indicator, its rate with interval, and its change."""
     info = indicator(store, code)
-    window = latest_window(store, info)
+    granularity = _granularity(store, info)
+    if granularity is None:
+        return None
+    city = totals.city_totals(store, info, granularity)
+    window = _window(city, granularity)
     if window is None:
         return None
-    starts = [window.previous_start, window.start]
-    level = 1 if views.sums_districts(store, info) else 0
-    sums = queries.window_totals(store, info.code, starts, window.end, level=level)
-    if len(sums) != 2 or sums["withheld"].any() or not sums["complete"].all():
-        return None
-    year = _add_months(window.end, -1).year
-    n1 = n2 = math.nan
-    den_year: int | None = None
-    if info.denominator_kind:
-        dens = queries.denominators(store, info.denominator_kind)
-        n2, den_year = latest_at(dens, city_code, year)
-        n1, _ = latest_at(dens, city_code, year - 1)
-    latest = float(sums["value"].iloc[1])
-    estimate = rates.ci_for(
-        info.unit,
-        latest,
-        denominator=n2 if info.denominator_kind else None,
-        sample_size=sums["sample_size"].iloc[1],
-        multiplier=info.multiplier,
+    periods = max(window.months // _STEP[granularity], 1)
+    stamp = pd.Timestamp
+    latest = totals.window_total(city, stamp(window.start), stamp(window.end), periods=periods)
+    previous = totals.window_total(
+        city, stamp(window.previous_start), stamp(window.previous_end), periods=periods
     )
-    change = _change(info, sums, n1, n2)
+    year = _add_months(window.end, -1).year
+    code_of_city = city_code or totals.city_code(store)
+    n2, den_year = city_denominator(store, info.denominator_kind, code_of_city, year)
+    n1, _ = city_denominator(store, info.denominator_kind, code_of_city, year - 1)
+    rate, rate_lower, rate_upper = _rate_bounds(info, latest, n2)
+    if info.unit == "percent":
+        share = rates.ci_for(info.unit, float(latest["lower"]), sample_size=latest["sample_size"])
+        rate_lower, rate_upper = float(share.lower), float(share.upper)
+    moved = change(
+        info,
+        Figure(previous["lower"], previous["upper"], n1, previous["sample_size"]),
+        Figure(latest["lower"], latest["upper"], n2, latest["sample_size"]),
+    )
     return Headline(
         code=info.code,
         name=info.name,
-        unit=info.unit,
-        polarity=info.polarity,
+        unit=str(info.unit),
+        polarity=str(info.polarity),
         window=window,
-        value=latest,
-        previous=float(sums["value"].iloc[0]),
-        rate=float(estimate.rate) if info.denominator_kind else math.nan,
-        rate_lower=float(estimate.lower),
-        rate_upper=float(estimate.upper),
+        value=float(latest["value"]),
+        previous=float(previous["value"]),
+        rate=rate,
+        rate_lower=rate_lower,
+        rate_upper=rate_upper,
         denominator_kind=info.denominator_kind,
         denominator_year=den_year,
-        change=change,
-        verdict=compare.verdict(change, info.polarity),
+        change=moved,
+        verdict=compare.verdict(moved, info.polarity),
+        basis=TotalBasis(latest["basis"]),
+        lower_bound=float(latest["lower"]),
+        upper_bound=float(latest["upper"]),
+        multiplier=info.multiplier,
     )
 
 
 def movers(store: Store, code: str, *, limit: int = 5) -> pd.DataFrame:
     """Districts whose latest period differs from the one before beyond chance, largest moves first.
+
+    The districts' test is the indicator's own (:func:`observatory.stats.changes.change`); only counts
+    and survey shares can move beyond chance.
 
     Returns:
         code, name, previous, latest, ratio, lower, upper, verdict — significant moves only.
@@ -139,30 +218,36 @@ def movers(store: Store, code: str, *, limit: int = 5) -> pd.DataFrame:
     info = indicator(store, code)
     window = latest_window(store, info)
     columns = ["code", "name", "previous", "latest", "ratio", "lower", "upper", "verdict"]
-    if window is None or not info.additive:
+    # A series shorter than a year has no earlier 12 months to set each district against.
+    if window is None or not info.additive or window.short:
         return pd.DataFrame(columns=columns)
     frame = queries.window_totals_by_area(store, info.code, [window.previous_start, window.start], window.end)
     names = queries.areas(store, level=1).set_index("code")["name"]
     rows = []
     for area, part in frame.groupby("area_code"):
-        if len(part) != 2 or part["withheld"].any() or not part["complete"].all():
+        if len(part) != 2 or part["withheld"].any() or not (part["months"] == window.months).all():
             continue
-        change = compare.rate_ratio(part["value"].iloc[0], part["value"].iloc[1])
-        if change.significant:
+        moved = change(info, Figure.exact(part["value"].iloc[0]), Figure.exact(part["value"].iloc[1]))
+        if moved.significant:
             rows.append(
                 [
                     area,
                     names.get(area, area),
                     part["value"].iloc[0],
                     part["value"].iloc[1],
-                    change.estimate,
-                    change.lower,
-                    change.upper,
-                    compare.verdict(change, info.polarity),
+                    moved.estimate,
+                    moved.lower,
+                    moved.upper,
+                    compare.verdict(moved, info.polarity),
                 ]
             )
-    moved = pd.DataFrame(rows, columns=columns)
-    if moved.empty:
-        return moved
-    moved["size"] = np.abs(np.log(moved["ratio"].astype(float)))
-    return moved.sort_values("size", ascending=False).drop(columns="size").head(limit).reset_index(drop=True)
+    moved_rows = pd.DataFrame(rows, columns=columns)
+    if moved_rows.empty:
+        return moved_rows
+    moved_rows["size"] = np.abs(np.log(moved_rows["ratio"].astype(float)))
+    return (
+        moved_rows.sort_values("size", ascending=False)
+        .drop(columns="size")
+        .head(limit)
+        .reset_index(drop=True)
+    )

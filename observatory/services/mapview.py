@@ -16,9 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from observatory.domain import Granularity, Period, Unit
+from observatory.domain import Granularity, Indicator, Period, Unit
 from observatory.services import views
-from observatory.services.views import IndicatorInfo
 from observatory.stats import compare, rates
 from observatory.store import Store, queries
 
@@ -87,19 +86,19 @@ class CityFigure:
     reference: float
 
 
-def monthly_counts(store: Store, info: IndicatorInfo) -> bool:
+def monthly_counts(store: Store, info: Indicator) -> bool:
     """True when the indicator adds up and is stored by month, so rolling 12-month periods exist."""
     stored = queries.granularities(store, info.code, level=1)
     return info.additive and bool(stored) and stored[0] == Granularity.MONTH.value
 
 
-def _monthly(store: Store, info: IndicatorInfo, level: int) -> pd.DataFrame:
+def _monthly(store: Store, info: Indicator, level: int) -> pd.DataFrame:
     frame = queries.aggregated(store, info.code, stored="month", target="month", level=level)
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     return frame
 
 
-def period_options(store: Store, info: IndicatorInfo) -> PeriodOptions:
+def period_options(store: Store, info: Indicator) -> PeriodOptions:
     """Calendar years with data, and the months a rolling 12-month period can end at (monthly counts)."""
     years = tuple(str(y) for y in views.years(store, info))
     if not monthly_counts(store, info):
@@ -112,12 +111,12 @@ def period_options(store: Store, info: IndicatorInfo) -> PeriodOptions:
     return PeriodOptions(years, tuple(f"{m.year}-{m.month:02d}" for m in reversed(ends)))
 
 
-def comparable(info: IndicatorInfo) -> bool:
+def comparable(info: Indicator) -> bool:
     """True when districts can be set against the city: a rate, or a value that is not a plain sum."""
     return bool(info.denominator_kind) or not info.additive
 
 
-def measures(store: Store, info: IndicatorInfo) -> list[str]:
+def measures(store: Store, info: Indicator) -> list[str]:
     """What a map of the indicator can show, the most comparable first.
 
     Counts with a denominator: a rate, the count and the benchmark; counts without one: the count; survey
@@ -148,7 +147,7 @@ def _rolling(frame: pd.DataFrame, period: MapPeriod) -> pd.DataFrame:
     return grouped[_VALUES]
 
 
-def period_values(store: Store, info: IndicatorInfo, period: MapPeriod, *, level: int) -> pd.DataFrame:
+def period_values(store: Store, info: Indicator, period: MapPeriod, *, level: int) -> pd.DataFrame:
     """area_code, value, sample_size, complete, withheld of the areas of one level for the period."""
     if period.rolling:
         if not monthly_counts(store, info):
@@ -163,7 +162,7 @@ def _denominators(store: Store, kind: str, year: int) -> pd.DataFrame:
     return views.denominators_at(store, kind, year).rename(columns={"area_code": "code"})
 
 
-def _attach_base(store: Store, info: IndicatorInfo, period: MapPeriod, frame: pd.DataFrame) -> pd.DataFrame:
+def _attach_base(store: Store, info: Indicator, period: MapPeriod, frame: pd.DataFrame) -> pd.DataFrame:
     """Each district's denominator, its kind and year (respondents of the survey year for percents)."""
     if info.denominator_kind:
         den = _denominators(store, info.denominator_kind, period.year)
@@ -177,7 +176,7 @@ def _attach_base(store: Store, info: IndicatorInfo, period: MapPeriod, frame: pd
     return frame.assign(denominator=np.nan, denominator_kind=None, denominator_year=np.nan)
 
 
-def _attach_intervals(info: IndicatorInfo, frame: pd.DataFrame) -> pd.DataFrame:
+def _attach_intervals(info: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
     """Interval of the value (Poisson for counts, Wilson for percents) and the rate with its interval."""
     value = frame["value"].to_numpy(dtype=float)
     sizes = frame["sample_size"].to_numpy(dtype=float)
@@ -200,7 +199,7 @@ def _first_published(values: pd.DataFrame) -> float:
     return float(usable["value"].iloc[0]) if len(usable) else float("nan")
 
 
-def city_figure(store: Store, info: IndicatorInfo, period: MapPeriod, districts: pd.DataFrame) -> CityFigure:
+def city_figure(store: Store, info: Indicator, period: MapPeriod, districts: pd.DataFrame) -> CityFigure:
     """The city's value: its own row when published, else (counts) the sum of every district.
 
     The sum is only taken when no district is withheld or incomplete, since a partial sum would be
@@ -224,7 +223,7 @@ def city_figure(store: Store, info: IndicatorInfo, period: MapPeriod, districts:
     return CityFigure(value, denominator, float(rates.rate(value, denominator, info.multiplier)))
 
 
-def district_table(store: Store, info: IndicatorInfo, period: MapPeriod) -> pd.DataFrame:
+def district_table(store: Store, info: Indicator, period: MapPeriod) -> pd.DataFrame:
     """Every district's value, interval, base, rate and benchmark against the city for one period.
 
     Method: Poisson intervals for counts (exact below 10, Byar from 10) and their rates, Wilson for
@@ -255,7 +254,7 @@ def district_table(store: Store, info: IndicatorInfo, period: MapPeriod) -> pd.D
     return frame.drop(columns="sample_size")
 
 
-def shown_columns(info: IndicatorInfo, measure: str) -> tuple[str, str, str]:
+def shown_columns(info: Indicator, measure: str) -> tuple[str, str, str]:
     """The value and interval columns of :func:`district_table` a measure shows.
 
     A benchmark map compares the rate when the indicator has a denominator, else the value itself.

@@ -14,12 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from observatory.domain import IndicatorKind, NotFound, Unit
+from observatory.domain import Indicator, IndicatorKind, NotFound, Unit
 from observatory.services import views
 from observatory.services.profile_crime import CrimeAndFeeling, crime_and_feeling
 from observatory.services.profile_panel import ProfileData, comparable, load
-from observatory.services.views import IndicatorInfo
-from observatory.stats import compare
+from observatory.stats import changes, compare
+from observatory.stats.changes import Figure
 
 __all__ = ["Context", "DistrictProfile", "ProfileData", "district_profile", "districts", "load", "years"]
 
@@ -98,30 +98,27 @@ def context(data: ProfileData, district: str, year: int) -> Context:
 
 
 def year_change(
-    info: IndicatorInfo, earlier: Mapping[str, Any] | None, later: Mapping[str, Any] | None
+    info: Indicator, earlier: Mapping[str, Any] | None, later: Mapping[str, Any] | None
 ) -> compare.Change:
     """Change from one year to the next, by the indicator's unit.
 
-    Method: counts — rate ratio of the rates (same denominator kind) with its log interval, exact when
-    one count is 0 (:func:`stats.compare.rate_ratio`); survey percentages — Newcombe's interval for a
-    difference of proportions (:func:`stats.compare.proportion_change`); other units carry no
-    information about their precision, so the change is not computable.
+    Method: the indicator's own test (:func:`stats.changes.change`): counts — rate ratio of the rates
+    (same denominator kind) with its log interval, exact when one count is 0; survey percentages —
+    Newcombe's interval for a difference of proportions; other units carry no information about their
+    precision, so their change is the plain difference, not tested against chance.
     """
     none = compare.Change(math.nan, math.nan, math.nan, False, compare.Direction.NOT_COMPUTABLE)
     if earlier is None or later is None:
         return none
-    if info.unit == Unit.COUNT.value:
-        n1, n2 = (earlier["denominator"], later["denominator"]) if info.denominator_kind else (None, None)
-        return compare.rate_ratio(earlier["value"], later["value"], n1=n1, n2=n2)
-    if info.unit == Unit.PERCENT.value:
-        return compare.proportion_change(
-            earlier["value"], earlier["sample_size"], later["value"], later["sample_size"]
-        )
-    return none
+
+    def figure(row: Mapping[str, Any]) -> Figure:
+        return Figure.exact(row["value"], denominator=row["denominator"], sample_size=row["sample_size"])
+
+    return changes.change(info, figure(earlier), figure(later))
 
 
 def _change_fields(
-    info: IndicatorInfo,
+    info: Indicator,
     change: compare.Change,
     earlier: Mapping[str, Any] | None,
     later: Mapping[str, Any] | None,
@@ -131,7 +128,7 @@ def _change_fields(
         # Shares without a sample size: the difference is shown, but no verdict is invented for it.
         estimate = float(later["value"]) - float(earlier["value"])
     return {
-        "change_measure": "rate_ratio" if info.unit == Unit.COUNT.value else "difference",
+        "change_measure": "rate_ratio" if change.measure is compare.Measure.RATE_RATIO else "difference",
         "change": estimate,
         "change_lower": change.lower,
         "change_upper": change.upper,
@@ -150,7 +147,7 @@ def _by_code_year(rows: pd.DataFrame) -> dict[tuple[str, int], dict[str, Any]]:
 
 
 def indicator_row(
-    info: IndicatorInfo,
+    info: Indicator,
     mine: Mapping[tuple[str, int], Mapping[str, Any]],
     city: Mapping[tuple[str, int], Mapping[str, Any]],
     spread: tuple[float, float],
@@ -184,6 +181,9 @@ def indicator_row(
         **{col: (this[col] if this is not None else math.nan) for col in _FROM_DISTRICT},
         "withheld": bool(this["withheld"]) if this is not None else False,
         "city": whole["shown"] if whole is not None else math.nan,
+        # The city's figure within bounds when districts are withheld (equal to "city" when exact).
+        "city_low": whole["shown_low"] if whole is not None else math.nan,
+        "city_high": whole["shown_high"] if whole is not None else math.nan,
         "district_min": spread[0],
         "district_max": spread[1],
         "source": info.source,
@@ -200,7 +200,8 @@ def profile_table(data: ProfileData, district: str, year: int) -> pd.DataFrame:
     """Every indicator of the district in one year, by kind then theme, with its benchmark vs the city.
 
     Method: benchmark by :func:`stats.compare.benchmark_many` — the district's 95% interval against the
-    city's value, turned into better / similar / worse by the indicator's polarity.
+    city's value (or its bounds, when districts are withheld), turned into better / similar / worse by
+    the indicator's polarity.
     """
     mine = _by_code_year(_years(data.by_area.area(district), year - 1, year))
     city = _by_code_year(_years(data.by_area.area(data.city_code), year, year))
@@ -214,7 +215,9 @@ def profile_table(data: ProfileData, district: str, year: int) -> pd.DataFrame:
         return table
     table["benchmark"] = compare.Benchmark.NOT_COMPARED.value
     for polarity, part in table.groupby("polarity"):
-        words = compare.benchmark_many(part["lower"], part["upper"], part["city"], str(polarity))
+        words = compare.benchmark_many(
+            part["lower"], part["upper"], part["city_low"], str(polarity), reference_upper=part["city_high"]
+        )
         table.loc[part.index, "benchmark"] = [str(w.value) for w in words]
     table["kind_order"] = table["kind"].map({k: i for i, k in enumerate(KIND_ORDER)}).fillna(len(KIND_ORDER))
     table = table.sort_values(["kind_order", "theme", "name"], kind="stable").drop(columns="kind_order")

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from observatory.domain import IndicatorKind, Polarity, Unit
+from observatory.domain import Indicator, IndicatorKind, Polarity, Unit
 from observatory.services.profile_panel import ProfileData
-from observatory.services.views import IndicatorInfo
 from observatory.stats import compare
 
 #: The survey indicator of felt insecurity, when the catalogue has it under this code.
@@ -56,7 +55,7 @@ class CrimeAndFeeling:
     feeling_verdict: str
 
 
-def feeling_indicator(indicators: tuple[IndicatorInfo, ...]) -> IndicatorInfo | None:
+def feeling_indicator(indicators: tuple[Indicator, ...]) -> Indicator | None:
     """The felt-insecurity survey indicator.
 
     By its code, else the first result percentage where lower is better.
@@ -75,7 +74,7 @@ def feeling_indicator(indicators: tuple[IndicatorInfo, ...]) -> IndicatorInfo | 
 
 
 def _series(
-    data: ProfileData, district: str, totals: pd.DataFrame, feeling: IndicatorInfo | None
+    data: ProfileData, district: str, totals: pd.DataFrame, feeling: Indicator | None
 ) -> pd.DataFrame:
     names = {district: "district", data.city_code: "city"}
     offences = totals[totals["area_code"].isin(names)].assign(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from observatory.domain import IndicatorKind, NotFound, Unit
-from observatory.services import views
+from observatory.domain import Indicator, IndicatorKind, NotFound, TotalBasis, Unit
+from observatory.services import totals, views
 from observatory.stats import rates
 from observatory.store import Store, queries
 
@@ -32,6 +32,8 @@ PANEL_COLUMNS = [
     "shown",
     "lower",
     "upper",
+    "shown_low",
+    "shown_high",
 ]
 
 # Anti-social behaviour is not crime: an indicator named so must never enter an offences total.
@@ -43,7 +45,7 @@ def is_anti_social(*texts: str) -> bool:
     return any(_ANTI_SOCIAL.search(text or "") for text in texts)
 
 
-def is_offence(info: views.IndicatorInfo) -> bool:
+def is_offence(info: Indicator) -> bool:
     """True for a recorded-offence indicator: a result count that is not anti-social behaviour."""
     return (
         info.kind == IndicatorKind.RESULT.value
@@ -52,12 +54,23 @@ def is_offence(info: views.IndicatorInfo) -> bool:
     )
 
 
-def comparable(info: views.IndicatorInfo) -> bool:
-    """A district can be set against the city unless it is a raw count without a denominator."""
-    return not (info.unit == Unit.COUNT.value and not info.denominator_kind)
+def comparable(info: Indicator) -> bool:
+    """A district can be set against the city (:attr:`Indicator.comparable_with_city`)."""
+    return info.comparable_with_city
 
 
-def _districts(store: Store, info: views.IndicatorInfo) -> pd.DataFrame:
+def _bounds_shown(info: Indicator, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The bounds of each row on the shown scale (the rate when there is a denominator)."""
+    low = frame["bound_lower"].to_numpy(dtype=float)
+    high = frame["bound_upper"].to_numpy(dtype=float)
+    if info.has_rate:
+        den = frame["denominator"].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return low / den * info.multiplier, high / den * info.multiplier
+    return low, high
+
+
+def _districts(store: Store, info: Indicator) -> pd.DataFrame:
     frame = views.yearly_values(store, info, level=1).assign(is_city=False)
     if info.denominator_kind:
         return views.as_of(frame, queries.denominators(store, info.denominator_kind))
@@ -71,36 +84,51 @@ def sum_if_all(frame: pd.DataFrame, by: str | list[str], column: str, size: int)
     return sums.where(present == size)
 
 
-def _city_from_districts(districts: pd.DataFrame, city_code: str) -> pd.DataFrame:
-    """Additive units: the city is the sum of all its districts, and missing when any one is missing."""
-    size = districts["area_code"].nunique()
-    city = districts.groupby("year").agg(
-        withheld=("withheld", "any"),
-        complete=("complete", "all"),
-        denominator_year=("denominator_year", "max"),
-        areas=("area_code", "nunique"),
+def _city_denominators(store: Store, info: Indicator, city_code: str, years: pd.Series) -> pd.DataFrame:
+    """year, denominator, denominator_year of the city: its own, else the sum of every district's."""
+    frame = pd.DataFrame({"area_code": city_code, "year": years.astype("int64")})
+    if not info.denominator_kind:
+        return frame.assign(denominator=np.nan, denominator_year=np.nan)
+    dens = queries.denominators(store, info.denominator_kind)
+    if not (dens["area_code"] == city_code).any():
+        districts = set(queries.areas(store, level=1)["code"])
+        inside = dens[dens["area_code"].isin(districts)]
+        summed = inside.groupby("year", as_index=False).agg(
+            value=("value", "sum"), n=("area_code", "nunique")
+        )
+        summed = summed[summed["n"] == len(districts)]
+        dens = summed.assign(area_code=city_code)[["area_code", "year", "value"]]
+    return views.as_of(frame, dens)
+
+
+def _city(store: Store, info: Indicator, city_code: str) -> pd.DataFrame:
+    """The city's years by the one city-total rule, with the bounds of a bounded total."""
+    found = totals.city_totals(store, info, "year")
+    exact = found["basis"].isin([TotalBasis.OWN, TotalBasis.SUM])
+    years = pd.to_datetime(found["period_start"]).dt.year
+    frame = pd.DataFrame(
+        {
+            "area_code": city_code,
+            "is_city": True,
+            "year": years.astype("int64"),
+            "value": found["value"].astype(float),
+            "sample_size": found["sample_size"].astype(float),
+            "withheld": ~exact,
+            "complete": found["basis"] != TotalBasis.AT_LEAST,
+            "bound_lower": found["lower"].astype(float),
+            "bound_upper": found["upper"].astype(float),
+        }
     )
-    city["value"] = sum_if_all(districts, "year", "value", size)
-    city["denominator"] = sum_if_all(districts, "year", "denominator", size)
-    city["sample_size"] = np.nan
-    city["complete"] = city["complete"] & (city["areas"] == size)
-    city.loc[~city["complete"], "value"] = np.nan
-    return city.drop(columns="areas").reset_index().assign(area_code=city_code, is_city=True)
+    den = _city_denominators(store, info, city_code, frame["year"])
+    return frame.merge(den[["year", "denominator", "denominator_year"]], on="year", how="left")
 
 
-def _city_own(store: Store, info: views.IndicatorInfo, city_code: str) -> pd.DataFrame:
-    frame = views.yearly_values(store, info, level=0)
-    frame = frame[frame["area_code"] == city_code].assign(is_city=True)
-    if info.denominator_kind:
-        return views.as_of(frame, queries.denominators(store, info.denominator_kind))
-    return frame.assign(denominator=np.nan, denominator_year=np.nan)
-
-
-def panel(store: Store, info: views.IndicatorInfo, city_code: str) -> pd.DataFrame:
+def panel(store: Store, info: Indicator, city_code: str) -> pd.DataFrame:
     """Every district's and the city's yearly value, rate and 95% interval for one indicator.
 
-    Method: yearly values from :func:`views.yearly_values`; the city is the sum of its districts for
-    counts and amounts, the city's own rows otherwise; intervals by :func:`stats.rates.ci_for` (Byar or
+    Method: yearly values from :func:`views.yearly_values`; the city by the one city-total rule
+    (:func:`totals.city_totals`: its own rows, the complete sum, or bounds with ``shown_low`` and
+    ``shown_high`` on the shown scale); intervals by :func:`stats.rates.ci_for` (Byar or
     exact Poisson for counts, Wilson for survey shares, none for values that arrive as rates or shares
     without a sample size). The city's ``shown`` is NaN for a count without a denominator, because a
     district's count and a city total are not comparable.
@@ -111,9 +139,8 @@ def panel(store: Store, info: views.IndicatorInfo, city_code: str) -> pd.DataFra
     districts = _districts(store, info)
     if districts.empty:
         return pd.DataFrame(columns=PANEL_COLUMNS)
-    summed = views.sums_districts(store, info)
-    city = _city_from_districts(districts, city_code) if summed else _city_own(store, info, city_code)
-    frame = pd.concat([districts, city], ignore_index=True)
+    districts = districts.assign(bound_lower=districts["value"], bound_upper=districts["value"])
+    frame = pd.concat([districts, _city(store, info, city_code)], ignore_index=True)
     frame["year"] = frame["year"].astype("int64")
     estimate = rates.ci_for(
         info.unit,
@@ -123,8 +150,9 @@ def panel(store: Store, info: views.IndicatorInfo, city_code: str) -> pd.DataFra
         multiplier=info.multiplier,
     )
     frame["shown"], frame["lower"], frame["upper"] = estimate.rate, estimate.lower, estimate.upper
+    frame["shown_low"], frame["shown_high"] = _bounds_shown(info, frame)
     if not comparable(info):
-        frame.loc[frame["is_city"], ["shown", "lower", "upper"]] = np.nan
+        frame.loc[frame["is_city"], ["shown", "lower", "upper", "shown_low", "shown_high"]] = np.nan
     return frame[PANEL_COLUMNS].sort_values(["is_city", "area_code", "year"]).reset_index(drop=True)
 
 
@@ -187,7 +215,7 @@ class ProfileData:
 
     city_code: str
     areas: pd.DataFrame
-    indicators: tuple[views.IndicatorInfo, ...]
+    indicators: tuple[Indicator, ...]
     panels: Mapping[str, pd.DataFrame]
     residents: pd.DataFrame
     dwellings: pd.DataFrame

@@ -15,13 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from observatory.domain import Period, Unit
+from observatory.domain import ChangeTest, Indicator, Period, Unit
 from observatory.services import views
 from observatory.services._strategy_actions import actions_for, all_actions, partner_actions, partner_view
 from observatory.services._strategy_notes import assessments, latest_assessments, target_changes
 from observatory.services._strategy_values import area_years, denominator
-from observatory.services.views import IndicatorInfo
-from observatory.stats import compare, progress, rates
+from observatory.stats import changes, progress, rates
+from observatory.stats.changes import Figure
 from observatory.stats.compare import Change
 from observatory.stats.progress import ProgressStatus
 from observatory.store import Store, queries
@@ -47,9 +47,9 @@ __all__ = [
 STATUS_ORDER = tuple(ProgressStatus)
 
 #: Ways the change since the baseline can be tested.
-TEST_RATE_RATIO = "rate_ratio"
-TEST_PROPORTION = "proportion_change"
-TEST_NONE = "none"
+TEST_RATE_RATIO = ChangeTest.RATE_RATIO.value
+TEST_PROPORTION = ChangeTest.PROPORTION.value
+TEST_NONE = ChangeTest.NONE.value
 
 OBJECTIVE_COLUMNS = (
     "code",
@@ -92,7 +92,7 @@ def _year(label: str) -> int:
 
 
 def _change(
-    info: IndicatorInfo, base: tuple[float, float, float], now: tuple[float, float, float]
+    info: Indicator, base: tuple[float, float, float], now: tuple[float, float, float]
 ) -> tuple[str, str, Change | None]:
     """Test the change from baseline to now; each tuple is (value, sample size, denominator).
 
@@ -104,15 +104,19 @@ def _change(
     Returns:
         (test, denominator kind the ratio is per, or "" for a ratio of counts, Change or None).
     """
-    if info.unit == Unit.COUNT.value:
-        with_population = info.denominator_kind and not (math.isnan(base[2]) or math.isnan(now[2]))
-        if with_population:
-            change = compare.rate_ratio(base[0], now[0], n1=base[2], n2=now[2])
-            return TEST_RATE_RATIO, str(info.denominator_kind), change
-        return TEST_RATE_RATIO, "", compare.rate_ratio(base[0], now[0])
-    if info.unit == Unit.PERCENT.value and not (math.isnan(base[1]) or math.isnan(now[1])):
-        return TEST_PROPORTION, "", compare.proportion_change(base[0], base[1], now[0], now[1])
-    return TEST_NONE, "", None
+    test = info.change_test
+    if test is ChangeTest.PROPORTION and (math.isnan(base[1]) or math.isnan(now[1])):
+        return TEST_NONE, "", None
+    if test is ChangeTest.NONE:
+        return TEST_NONE, "", None
+    per = (
+        str(info.denominator_kind)
+        if info.has_rate and not (math.isnan(base[2]) or math.isnan(now[2]))
+        else ""
+    )
+    earlier = Figure.exact(base[0], sample_size=base[1], denominator=base[2] if per else math.nan)
+    later = Figure.exact(now[0], sample_size=now[1], denominator=now[2] if per else math.nan)
+    return str(test), per, changes.change(info, earlier, later)
 
 
 def _latest(years: pd.DataFrame) -> pd.Series | None:
@@ -128,7 +132,7 @@ def _sample(years: pd.DataFrame, year: int) -> float:
     )
 
 
-def _measure(store: Store, info: IndicatorInfo, area: str, level: int, obj: dict[str, Any]) -> dict[str, Any]:
+def _measure(store: Store, info: Indicator, area: str, level: int, obj: dict[str, Any]) -> dict[str, Any]:
     """Current value with its interval, and the test of the change since the baseline."""
     years = area_years(store, info, area, level)
     base_year = _year(obj["baseline_period"])
@@ -165,7 +169,7 @@ def _measure(store: Store, info: IndicatorInfo, area: str, level: int, obj: dict
     }
 
 
-def _status(info: IndicatorInfo, obj: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+def _status(info: Indicator, obj: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
     change: Change | None = now["change"]
     significant = bool(change is not None and change.significant)
     found = progress.objective_progress(
@@ -191,7 +195,7 @@ def _status(info: IndicatorInfo, obj: dict[str, Any], now: dict[str, Any]) -> di
     }
 
 
-def _context(store: Store) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, IndicatorInfo]]:
+def _context(store: Store) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, Indicator]]:
     plan = queries.strategy(store)
     areas = queries.areas(store).set_index("code")
     infos = {code: views.indicator(store, code) for code in plan["objectives"]["indicator_code"].unique()}

@@ -13,8 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from observatory.domain import Polarity, Unit
-from observatory.services.views import IndicatorInfo
+from observatory.domain import Indicator, Polarity, Unit
 from observatory.stats import compare
 from observatory.stats import trends as stats_trends
 
@@ -63,7 +62,7 @@ def _last_points(part: pd.DataFrame) -> pd.DataFrame:
     return by_year.reindex([y for y in full if y >= int(years.min())])
 
 
-def _test(points: pd.DataFrame, info: IndicatorInfo, measure: str) -> stats_trends.Trend:
+def _test(points: pd.DataFrame, info: Indicator, measure: str) -> stats_trends.Trend:
     """Run the five-point test the indicator's unit allows (stats.trends.trend_test)."""
     values = points["value"].to_numpy(dtype=float)
     if info.unit == Unit.PERCENT.value:
@@ -97,7 +96,7 @@ def trend_key(result: stats_trends.TrendResult, polarity: str) -> str:
 
 def trend_verdicts(
     yearly: pd.DataFrame,
-    info: IndicatorInfo,
+    info: Indicator,
     measure: str,
     breaks: list[tuple[date, str]],
     *,
@@ -179,7 +178,7 @@ def _withheld_within(flags: pd.Series, end: pd.Timestamp, months: int) -> bool:
     return bool(flags[(flags.index > start) & (flags.index <= end)].any())
 
 
-def _area_changes(part: pd.DataFrame, month: pd.Timestamp, info: IndicatorInfo, rated: bool) -> list[dict]:
+def _area_changes(part: pd.DataFrame, month: pd.Timestamp, info: Indicator, rated: bool) -> list[dict]:
     """Same month a year earlier, and rolling 12 months against the 12 before, for one area."""
     code = str(part["area_code"].iloc[0])
     year_before = month - pd.DateOffset(years=1)
@@ -206,7 +205,7 @@ def _area_changes(part: pd.DataFrame, month: pd.Timestamp, info: IndicatorInfo, 
 
 def month_changes(
     monthly: pd.DataFrame,
-    info: IndicatorInfo,
+    info: Indicator,
     measure: str,
     *,
     areas: Collection[str] | None = None,

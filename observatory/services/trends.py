@@ -13,8 +13,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from observatory.services import views
-from observatory.services.views import IndicatorInfo
+from observatory.domain import Indicator, TotalBasis
+from observatory.services import totals, views
 from observatory.stats import rates
 from observatory.stats import trends as stats_trends
 from observatory.store import Store, queries
@@ -23,8 +23,6 @@ from observatory.store import Store, queries
 VIEWS = ("year", "quarter", "month", "rolling12")
 ROLLING = "rolling12"
 WINDOW = 12
-#: Code of the city when the store has no level-0 area.
-DEFAULT_CITY = "000"
 
 PANEL_COLUMNS = [
     "area_code",
@@ -35,6 +33,9 @@ PANEL_COLUMNS = [
     "complete",
     "denominator",
     "denominator_year",
+    "bound_lower",
+    "bound_upper",
+    "basis",
 ]
 
 
@@ -45,12 +46,11 @@ def areas(store: Store) -> pd.DataFrame:
 
 
 def city_code(store: Store) -> str:
-    """The city's area code (the level-0 area), or DEFAULT_CITY when the store has none."""
-    frame = queries.areas(store, level=0)
-    return str(frame["code"].iloc[0]) if len(frame) else DEFAULT_CITY
+    """The city's area code (:func:`observatory.services.totals.city_code`)."""
+    return totals.city_code(store)
 
 
-def available_views(store: Store, info: IndicatorInfo) -> list[str]:
+def available_views(store: Store, info: Indicator) -> list[str]:
     """Views the indicator supports: counts add up to coarser periods; monthly counts also roll.
 
     Percentages and other non-additive values are shown only at the granularities they are stored in.
@@ -64,7 +64,7 @@ def available_views(store: Store, info: IndicatorInfo) -> list[str]:
     return [*views, ROLLING] if stored[0] == "month" else views
 
 
-def series_breaks(store: Store, info: IndicatorInfo) -> list[tuple[date, str]]:
+def series_breaks(store: Store, info: Indicator) -> list[tuple[date, str]]:
     """The indicator's series breaks as (date, note), oldest first; empty when it has none."""
     frame = queries.series_breaks(store, info.code)
     return [
@@ -73,27 +73,48 @@ def series_breaks(store: Store, info: IndicatorInfo) -> list[tuple[date, str]]:
     ]
 
 
-def _values(store: Store, info: IndicatorInfo, target: str) -> pd.DataFrame:
-    """The city's and the districts' values at ``target`` periods (city = sum of districts for counts)."""
-    districts, city = (_level_values(store, info, target, level) for level in (1, 0))
-    if len(districts) and views.sums_districts(store, info):
-        city = districts.groupby("period_start", as_index=False).agg(
-            value=("value", "sum"),
-            sample_size=("sample_size", "sum"),
-            withheld=("withheld", "any"),
-            complete=("complete", "all"),
-        )
-        city["area_code"] = city_code(store)
-    frame = pd.concat([city, districts], ignore_index=True)
+def _values(store: Store, info: Indicator, target: str) -> pd.DataFrame:
+    """The city's and the districts' values at ``target`` periods; the city by the one city-total rule.
+
+    Each row carries the bounds of its figure (``bound_lower``/``bound_upper``, equal to the value when it
+    is exact) and their ``basis`` (:class:`observatory.domain.TotalBasis`): a city total with withheld
+    districts is bounded, never a partial sum.
+    """
+    districts = _level_values(store, info, target, 1)
+    districts = districts.assign(
+        bound_lower=districts["value"].astype(float),
+        bound_upper=districts["value"].astype(float),
+        basis="own",
+    )
+    found = totals.city_totals(store, info, target)
+    city = pd.DataFrame(
+        {
+            "area_code": city_code(store),
+            "period_start": found["period_start"],
+            "value": found["value"].astype(float),
+            "sample_size": found["sample_size"].astype(float),
+            "withheld": ~found["basis"].isin([TotalBasis.OWN, TotalBasis.SUM]),
+            "complete": found["basis"] != TotalBasis.AT_LEAST,
+            "bound_lower": found["lower"].astype(float),
+            "bound_upper": found["upper"].astype(float),
+            "basis": found["basis"].map(str),
+        }
+    )
+    frame = pd.concat([city, districts], ignore_index=True) if len(city) else districts
     frame["withheld"] = frame["withheld"].astype(bool)
     frame["complete"] = frame["complete"].astype(bool)
     # A withheld or incomplete period has no value: it must never be read (or summed) as 0.
-    frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
+    exact = ~frame["withheld"] & frame["complete"]
+    frame.loc[~exact, "value"] = np.nan
+    frame.loc[~exact & (frame["basis"] == "own"), ["bound_lower", "bound_upper"]] = np.nan
     frame["period_start"] = pd.to_datetime(frame["period_start"])
-    return frame[["area_code", "period_start", "value", "sample_size", "withheld", "complete"]]
+    return frame[[*_BASE, "bound_lower", "bound_upper", "basis"]]
 
 
-def _level_values(store: Store, info: IndicatorInfo, target: str, level: int) -> pd.DataFrame:
+_BASE = ["area_code", "period_start", "value", "sample_size", "withheld", "complete"]
+
+
+def _level_values(store: Store, info: Indicator, target: str, level: int) -> pd.DataFrame:
     """One level's values at ``target`` periods, from the finest granularity that level stores.
 
     Levels may be stored differently (a published release keeps districts by year only); a level
@@ -109,23 +130,46 @@ def _level_values(store: Store, info: IndicatorInfo, target: str, level: int) ->
 
 
 def _rolled(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rolling 12-month sums per area (stats.trends.rolling_sum), one point per month from the 12th on."""
+    """Rolling 12-month sums per area (stats.trends.rolling_sum), one point per month from the 12th on.
+
+    The bounds of a bounded city total roll the same way; the rolled basis is exact, bounded or at least
+    by what the 12 months hold.
+    """
     if frame.empty:
         return frame
     start, end = frame["period_start"].min(), frame["period_start"].max()
     months = pd.date_range(start, end, freq="MS", name="period_start")
     # One column per area on a complete month index: a month absent for an area is NaN, never 0.
-    wide = frame.pivot(index="period_start", columns="area_code", values=["value", "withheld"])
+    wide = frame.pivot(
+        index="period_start", columns="area_code", values=["value", "withheld", "bound_lower", "bound_upper"]
+    )
     wide = wide.reindex(months)
-    totals = wide["value"].astype(float).apply(lambda column: stats_trends.rolling_sum(column, WINDOW))
+    rolled = {
+        column: wide[column]
+        .astype(float)
+        .apply(lambda series: stats_trends.rolling_sum(series, WINDOW))
+        .stack()
+        for column in ("value", "bound_lower", "bound_upper")
+    }
     hidden = wide["withheld"].astype(float).fillna(0.0).rolling(WINDOW, min_periods=WINDOW).sum()
-    long = pd.DataFrame({"value": totals.stack(), "hidden": hidden.stack()}).reset_index()
+    long = pd.DataFrame({**rolled, "hidden": hidden.stack()}).reset_index()
     long = long[long["period_start"] >= months[min(WINDOW, len(months)) - 1]]
     withheld = long["hidden"] > 0
-    return long.assign(sample_size=np.nan, withheld=withheld, complete=long["value"].notna() | withheld)
+    basis = np.select(
+        [
+            long["value"].notna(),
+            long["bound_lower"].notna() & np.isfinite(long["bound_upper"]),
+            long["bound_lower"].notna(),
+        ],
+        [TotalBasis.SUM.value, TotalBasis.BOUNDED.value, TotalBasis.AT_LEAST.value],
+        default=TotalBasis.UNKNOWN.value,
+    )
+    return long.drop(columns="hidden").assign(
+        sample_size=np.nan, withheld=withheld, complete=long["value"].notna() | withheld, basis=basis
+    )
 
 
-def _denominators(store: Store, info: IndicatorInfo, city: str) -> pd.DataFrame:
+def _denominators(store: Store, info: Indicator, city: str) -> pd.DataFrame:
     """area_code, year, denominator of the indicator's kind; the city's is the districts' sum if absent."""
     if not info.denominator_kind:
         return pd.DataFrame({"area_code": [], "year": [], "denominator": []})
@@ -142,7 +186,7 @@ def _with_denominators(frame: pd.DataFrame, dens: pd.DataFrame) -> pd.DataFrame:
     return views.as_of(dated, dens.rename(columns={"denominator": "value"})).drop(columns="year")
 
 
-def panel(store: Store, info: IndicatorInfo, view: str) -> pd.DataFrame:
+def panel(store: Store, info: Indicator, view: str) -> pd.DataFrame:
     """One indicator's values at one view for the city and every district, with denominators.
 
     Counts are summed from the finest stored granularity (a period is complete only when all its
@@ -167,14 +211,14 @@ def panel(store: Store, info: IndicatorInfo, view: str) -> pd.DataFrame:
     return frame[PANEL_COLUMNS].sort_values(["area_code", "period_start"]).reset_index(drop=True)
 
 
-def measures(info: IndicatorInfo) -> list[str]:
+def measures(info: Indicator) -> list[str]:
     """Measures a page may offer: rate and count with a denominator, count for counts, else the value."""
     if info.denominator_kind:
         return ["rate", "count"]
     return ["count"] if info.additive else ["value"]
 
 
-def measured(frame: pd.DataFrame, info: IndicatorInfo, measure: str) -> pd.DataFrame:
+def measured(frame: pd.DataFrame, info: Indicator, measure: str) -> pd.DataFrame:
     """Add what is drawn: ``shown`` (count, rate or value) and its 95% interval ``lower`` / ``upper``.
 
     Method: stats.rates.ci_for — Poisson (exact below 10, Byar from 10) on counts and rates, Wilson

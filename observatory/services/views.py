@@ -4,38 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from observatory.domain import Unit
+from observatory.domain import Indicator
+from observatory.services import totals
 from observatory.stats import rates
 from observatory.store import Store, queries
-
-ADDITIVE = {Unit.COUNT.value, Unit.AMOUNT.value}
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorInfo:
-    """One indicator's catalogue entry, as the pages need it."""
-
-    code: str
-    name: str
-    theme: str
-    kind: str
-    unit: str
-    polarity: str
-    denominator_kind: str | None
-    multiplier: float
-    disclosure_threshold: int
-    description: str
-    source: str
-
-    @property
-    def additive(self) -> bool:
-        """Counts and amounts add up over areas and periods; percentages and rates do not."""
-        return self.unit in ADDITIVE
 
 
 def catalogue(store: Store) -> pd.DataFrame:
@@ -43,8 +19,8 @@ def catalogue(store: Store) -> pd.DataFrame:
     return queries.indicators(store)
 
 
-def indicator(store: Store, code: str) -> IndicatorInfo:
-    """One indicator's entry.
+def indicator(store: Store, code: str) -> Indicator:
+    """One indicator's entry, with its rules (:class:`observatory.domain.Indicator`).
 
     Raises:
         KeyError: If the code is unknown.
@@ -53,21 +29,7 @@ def indicator(store: Store, code: str) -> IndicatorInfo:
     row = frame[frame["code"] == code]
     if row.empty:
         raise KeyError(code)
-    rec = row.iloc[0].to_dict()
-    denominator = rec["denominator_kind"]
-    return IndicatorInfo(
-        code=str(rec["code"]),
-        name=str(rec["name"]),
-        theme=str(rec["theme"]),
-        kind=str(rec["kind"]),
-        unit=str(rec["unit"]),
-        polarity=str(rec["polarity"]),
-        denominator_kind=None if pd.isna(denominator) or not denominator else str(denominator),
-        multiplier=float(rec["multiplier"]),
-        disclosure_threshold=int(rec["disclosure_threshold"]),
-        description=str(rec["description"] or ""),
-        source=str(rec["source"] or ""),
-    )
+    return Indicator.from_record(row.iloc[0].to_dict())
 
 
 def district_geojson(store: Store) -> dict:
@@ -85,7 +47,7 @@ def district_geojson(store: Store) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def yearly_values(store: Store, info: IndicatorInfo, *, level: int) -> pd.DataFrame:
+def yearly_values(store: Store, info: Indicator, *, level: int) -> pd.DataFrame:
     """One value per area and calendar year: summed from months/quarters for additive units.
 
     A year withheld (any part withheld) or incomplete (a part missing) has no value: NaN, never 0.
@@ -162,7 +124,7 @@ def denominators_at(store: Store, kind: str | None, year: int) -> pd.DataFrame:
     ]
 
 
-def district_year(store: Store, info: IndicatorInfo, year: int) -> pd.DataFrame:
+def district_year(store: Store, info: Indicator, year: int) -> pd.DataFrame:
     """Every district's value for one year, with denominator, rate and 95% interval.
 
     Withheld or incomplete years carry NaN values and the flag that says why; nothing becomes 0.
@@ -196,51 +158,60 @@ def district_year(store: Store, info: IndicatorInfo, year: int) -> pd.DataFrame:
     return frame
 
 
-def years(store: Store, info: IndicatorInfo) -> list[int]:
-    """Calendar years with a complete value for at least one district, newest first."""
-    values = yearly_values(store, info, level=1)
-    done = values[values["complete"] & ~values["withheld"].astype(bool)]
-    if done.empty:
-        values = yearly_values(store, info, level=0)
-        done = values[values["complete"]]
-    return sorted({int(y) for y in done["year"]}, reverse=True)
+def years(store: Store, info: Indicator) -> list[int]:
+    """Calendar years with a complete value for at least one district or the city, newest first.
 
-
-def sums_districts(store: Store, info: IndicatorInfo) -> bool:
-    """True when the city's figure is the sum of its districts: a count or amount with no city rows.
-
-    The city's own rows win when there are any: a published release carries the city totals (made
-    before small district counts were withheld), and a source may count offences it cannot place.
+    A series too short for a complete year (one month of a new source) has no years: empty, never an
+    error; :func:`observatory.services.headlines.latest_window` then offers the months there are.
     """
-    return info.additive and not queries.has_rows(store, info.code, level=0)
+    found: set[int] = set()
+    for level in (1, 0):
+        values = yearly_values(store, info, level=level)
+        if values.empty:
+            continue
+        done = values[values["complete"].astype(bool) & ~values["withheld"].astype(bool)]
+        found |= {int(y) for y in done["year"]}
+        if found:
+            break
+    return sorted(found, reverse=True)
 
 
-def city_series(store: Store, info: IndicatorInfo, granularity: str) -> pd.DataFrame:
-    """The city's series: its own rows, else the sum of the districts for additive units.
+def city_series(store: Store, info: Indicator, granularity: str) -> pd.DataFrame:
+    """The city's series by the one city-total rule (:mod:`observatory.services.totals`).
+
+    Counts add up to coarser periods from the finest stored; other units are shown as stored.
 
     Returns:
-        period_start, value, withheld, lower, upper.
+        period_start, value (NaN unless exact), withheld (not exact), lower, upper (95% interval, widened
+        over the bounds of a bounded total), bound_lower, bound_upper, basis.
     """
-    level = 1 if sums_districts(store, info) else 0
-    stored = queries.granularities(store, info.code, level=level)
+    stored = queries.granularities(store, info.code)
     if not stored:
-        return pd.DataFrame(columns=["period_start", "value", "withheld", "lower", "upper"])
-    if info.additive:
-        source = stored[0]
-        target = granularity if queries.can_aggregate(source, granularity) else source
-        frame = queries.aggregated(store, info.code, stored=source, target=target, level=level)
-        frame = frame.groupby("period_start", as_index=False).agg(
-            value=("value", "sum"),
-            sample_size=("sample_size", "sum"),
-            withheld=("withheld", "any"),
-            complete=("complete", "all"),
+        return pd.DataFrame(
+            columns=[
+                "period_start",
+                "value",
+                "withheld",
+                "lower",
+                "upper",
+                "bound_lower",
+                "bound_upper",
+                "basis",
+            ]
         )
-        frame.loc[frame["withheld"] | ~frame["complete"], "value"] = np.nan
-    else:
-        source = "year" if "year" in stored else stored[-1]
-        frame = queries.aggregated(store, info.code, stored=source, target=source, level=0)
-    frame = frame.sort_values("period_start").reset_index(drop=True)
-    sample = frame["sample_size"].to_numpy(dtype=float) if "sample_size" in frame else None
-    estimate = rates.ci_for(info.unit, frame["value"].to_numpy(dtype=float), sample_size=sample)
-    frame["lower"], frame["upper"] = estimate.lower, estimate.upper
-    return frame[["period_start", "value", "withheld", "lower", "upper"]]
+    target = granularity if info.additive and queries.can_aggregate(stored[0], granularity) else stored[0]
+    if not info.additive:
+        target = "year" if "year" in stored else stored[-1]
+    frame = totals.city_totals(store, info, target)
+    return pd.DataFrame(
+        {
+            "period_start": frame["period_start"],
+            "value": frame["value"].astype(float),
+            "withheld": ~frame["basis"].isin(["own", "sum"]),
+            "lower": frame["ci_lower"].astype(float),
+            "upper": frame["ci_upper"].astype(float),
+            "bound_lower": frame["lower"].astype(float),
+            "bound_upper": frame["upper"].astype(float),
+            "basis": frame["basis"].map(str),
+        }
+    )

@@ -47,6 +47,7 @@ class Measure(StrEnum):
 #: Every key :func:`verdict` can return, for the translation catalogues.
 VERDICT_KEYS = (
     "not_computable",
+    "not_tested",
     "no_significant_change",
     "up_significant",
     "down_significant",
@@ -68,6 +69,8 @@ class Change:
         significant: True when the interval excludes "no change" (1 for a ratio, 0 for a difference).
         direction: Direction of the point estimate.
         measure: Which of the two the estimate is.
+        tested: False when no test of chance applies to the unit (an amount, an index): the
+            estimate is a plain difference and the change is never called significant.
     """
 
     estimate: float
@@ -76,6 +79,7 @@ class Change:
     significant: bool
     direction: Direction
     measure: Measure = Measure.RATE_RATIO
+    tested: bool = True
 
     @property
     def ratio(self) -> float:
@@ -118,7 +122,9 @@ def benchmark(lower: float, upper: float, reference: float, polarity: Polarity |
     return Benchmark.SIMILAR
 
 
-def benchmark_many(lower: Any, upper: Any, reference: Any, polarity: Polarity | str) -> pd.Series:
+def benchmark_many(
+    lower: Any, upper: Any, reference: Any, polarity: Polarity | str, *, reference_upper: Any = None
+) -> pd.Series:
     """Vectorised :func:`benchmark` (same method) over arrays or Series of limits.
 
     Args:
@@ -126,6 +132,9 @@ def benchmark_many(lower: Any, upper: Any, reference: Any, polarity: Polarity | 
         upper: Upper confidence limits.
         reference: One reference for all, or one per row.
         polarity: Which direction is an improvement (one for all rows).
+        reference_upper: When the reference is only known within bounds (a city total with withheld
+            districts), its upper bound; ``reference`` is then the lower bound. An area is lower only
+            below the lower bound and higher only above the upper bound.
 
     Returns:
         A Series of Benchmark values (index of the first Series given, else 0..n−1).
@@ -133,10 +142,11 @@ def benchmark_many(lower: Any, upper: Any, reference: Any, polarity: Polarity | 
     low = np.atleast_1d(as_float_array(lower))
     high = np.atleast_1d(as_float_array(upper))
     ref = np.broadcast_to(as_float_array(reference), low.shape)
+    ref_high = ref if reference_upper is None else np.broadcast_to(as_float_array(reference_upper), low.shape)
     words = _direction_for(polarity)
-    missing = np.isnan(low) | np.isnan(high) | np.isnan(ref)
+    missing = np.isnan(low) | np.isnan(high) | np.isnan(ref) | np.isnan(ref_high)
     choice = np.select(
-        [missing, high < ref, low > ref],
+        [missing, high < ref, low > ref_high],
         [Benchmark.NOT_COMPARED, words["lower"], words["higher"]],
         default=Benchmark.SIMILAR,
     )
@@ -236,11 +246,16 @@ def verdict(change: Change, polarity: Polarity | str) -> str:
         polarity: Which direction is an improvement.
 
     Returns:
-        One of :data:`VERDICT_KEYS`: ``not_computable``, ``no_significant_change``,
+        One of :data:`VERDICT_KEYS`: ``not_computable``, ``not_tested`` (no test of chance applies
+        to the unit), ``no_significant_change``,
         ``up_significant`` / ``down_significant`` (neutral polarity) or the same followed by
         ``_better`` / ``_worse``.
     """
-    if change.direction is Direction.NOT_COMPUTABLE or math.isnan(change.lower) or math.isnan(change.upper):
+    if change.direction is Direction.NOT_COMPUTABLE:
+        return "not_computable"
+    if not change.tested:
+        return "not_tested"
+    if math.isnan(change.lower) or math.isnan(change.upper):
         return "not_computable"
     if not change.significant or change.direction is Direction.FLAT:
         return "no_significant_change"

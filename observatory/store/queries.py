@@ -103,7 +103,8 @@ def aggregated(store: Store, indicator_code: str, *, stored: str, target: str, l
     present; it is withheld when any part is withheld.
 
     Returns:
-        area_code, period_start, value, sample_size, parts, complete, withheld.
+        area_code, period_start, value (sum of the published parts), sample_size, parts, complete,
+        withheld, withheld_parts (how many parts are withheld).
     """
     if not can_aggregate(stored, target):
         raise ValueError(f"cannot aggregate {stored} to {target}")
@@ -112,7 +113,8 @@ def aggregated(store: Store, indicator_code: str, *, stored: str, target: str, l
     return store.frame(
         f"SELECT o.area_code, date_trunc('{trunc}', o.period_start)::DATE AS period_start, "  # noqa: S608
         "sum(o.value) AS value, sum(o.sample_size) AS sample_size, count(*) AS parts, "
-        "count(*) = ? AS complete, bool_or(o.value IS NULL) AS withheld "
+        "count(*) = ? AS complete, bool_or(o.value IS NULL) AS withheld, "
+        "count(*) - count(o.value) AS withheld_parts "
         "FROM observations o JOIN areas a ON a.code = o.area_code "
         "WHERE o.indicator_code = ? AND o.granularity = ? AND a.level = ? "
         "GROUP BY ALL ORDER BY o.area_code, period_start",
@@ -312,3 +314,15 @@ def category_mappings(store: Store, source: str) -> pd.DataFrame:
     return store.frame(
         "SELECT category, indicator_code FROM category_mappings WHERE source = ? ORDER BY category", [source]
     )
+
+
+def is_release(store: Store) -> bool:
+    """True when the store is a published release (a snapshot file), not the staff database."""
+    return bool(
+        store.scalar("SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'release'")
+    )
+
+
+def area_count(store: Store, *, level: int) -> int:
+    """How many areas of one level the store has."""
+    return int(store.scalar("SELECT count(*) FROM areas WHERE level = ?", [level]))

@@ -7,12 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from observatory import charts
+from observatory.domain import Indicator
 from observatory.i18n import format_number, format_period, t
-from observatory.services.views import IndicatorInfo
 from observatory.ui import data, widgets
 
 
-def measure_label(info: IndicatorInfo, measure: str) -> str:
+def measure_label(info: Indicator, measure: str) -> str:
     """Words for what the map shows: a count, a rate with its denominator, or the indicator's unit."""
     if measure == "rate" and info.denominator_kind:
         return t("measure.rate", denominator=t(f"denominator.{info.denominator_kind}"))
@@ -27,7 +27,7 @@ def _interval_text(lower: float, upper: float, decimals: int) -> str:
     return f"{format_number(lower, decimals=decimals)} – {format_number(upper, decimals=decimals)}"
 
 
-def map_frame(info: IndicatorInfo, frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, int]:
+def map_frame(info: Indicator, frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, int]:
     """The shown value per district and its hover texts; returns the frame and its decimals."""
     shown = frame.copy()
     rate = measure == "rate" and info.denominator_kind is not None
@@ -53,7 +53,7 @@ def _count_interval(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return frame["lower"] * scale, frame["upper"] * scale
 
 
-def district_map(info: IndicatorInfo, frame: pd.DataFrame, geojson: dict, measure: str, *, key: str) -> None:
+def district_map(info: Indicator, frame: pd.DataFrame, geojson: dict, measure: str, *, key: str) -> None:
     """Draw the choropleth of one indicator and period, with footnotes and a CSV download."""
     shown, decimals = map_frame(info, frame, measure)
     label = measure_label(info, measure)
@@ -81,7 +81,7 @@ def district_map(info: IndicatorInfo, frame: pd.DataFrame, geojson: dict, measur
     )
 
 
-def city_trend(info: IndicatorInfo, series: pd.DataFrame, *, granularity: str, key: str) -> None:
+def city_trend(info: Indicator, series: pd.DataFrame, *, granularity: str, key: str) -> None:
     """Draw the city's series with its interval band, and a CSV download."""
     frame = series.assign(series=t("common.city"))
     figure = charts.trend(
@@ -98,7 +98,7 @@ def city_trend(info: IndicatorInfo, series: pd.DataFrame, *, granularity: str, k
     download(series, f"{info.code}-{granularity}.csv", key=f"{key}-csv")
 
 
-def footnotes(info: IndicatorInfo, frame: pd.DataFrame) -> None:
+def footnotes(info: Indicator, frame: pd.DataFrame) -> None:
     """Source, denominator and its year, and what the interval means."""
     lines = [f"{t('footnote.source')} {info.source}"]
     if info.denominator_kind and frame["denominator_year"].notna().any():

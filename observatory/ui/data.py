@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from observatory.domain import Indicator
 from observatory.services import views
 from observatory.ui.resources import cached, reader
 
@@ -20,7 +21,7 @@ def catalogue() -> pd.DataFrame:
 
 
 @cached()
-def indicator(code: str) -> views.IndicatorInfo:
+def indicator(code: str) -> Indicator:
     """One indicator's entry."""
     return views.indicator(reader(), code)
 

@@ -12,10 +12,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from observatory import charts
+from observatory.domain import Indicator
 from observatory.i18n import format_month, format_number, get_locale, t
 from observatory.services import mapview
 from observatory.services.mapview import MapPeriod, PeriodOptions
-from observatory.services.views import IndicatorInfo
 from observatory.ui import components, data, widgets
 from observatory.ui.resources import cached, reader
 
@@ -72,14 +72,14 @@ def period_text(period: MapPeriod) -> str:
     return str(period.year)
 
 
-def measure_text(info: IndicatorInfo, measure: str) -> str:
+def measure_text(info: Indicator, measure: str) -> str:
     """What a measure is, with its unit or denominator."""
     if measure == mapview.BENCHMARK:
         return t("measure.benchmark")
     return components.measure_label(info, measure)
 
 
-def decimals_of(info: IndicatorInfo, measure: str) -> int:
+def decimals_of(info: Indicator, measure: str) -> int:
     """Decimals a measure is written with: none for counts, two for rates, one otherwise."""
     if measure == mapview.COUNT or (measure == mapview.VALUE and info.additive):
         return 0
@@ -98,7 +98,7 @@ def _base(denominator: float, kind: object, year: float) -> str:
     return f"{format_number(denominator)} {t(f'denominator.{kind}')} ({int(year)})"
 
 
-def hover_frame(info: IndicatorInfo, frame: pd.DataFrame, measure: str) -> pd.DataFrame:
+def hover_frame(info: Indicator, frame: pd.DataFrame, measure: str) -> pd.DataFrame:
     """The table with the shown value and the texts of the hover: interval, base, the city."""
     value, lower, upper = mapview.shown_columns(info, measure)
     decimals = decimals_of(info, measure)
@@ -138,7 +138,7 @@ def benchmark_word(value: str) -> str:
     return t(f"benchmark.{value}")
 
 
-def _categories(info: IndicatorInfo) -> dict[str, tuple[str, str]]:
+def _categories(info: Indicator) -> dict[str, tuple[str, str]]:
     colours = {**charts.BENCHMARK_COLOURS, **_NEUTRAL_COLOURS}
     keys = ("lower", "similar", "higher") if info.polarity == "neutral" else ("better", "similar", "worse")
     categories = {key: (benchmark_word(key), colours[key]) for key in keys}
@@ -146,9 +146,7 @@ def _categories(info: IndicatorInfo) -> dict[str, tuple[str, str]]:
     return categories
 
 
-def build_figure(
-    info: IndicatorInfo, shown: pd.DataFrame, geojson: dict, measure: str, scheme: str
-) -> go.Figure:
+def build_figure(info: Indicator, shown: pd.DataFrame, geojson: dict, measure: str, scheme: str) -> go.Figure:
     """A classed choropleth of the measure, or the benchmark map with a word for every colour."""
     hover = {"ci_text": t("footnote.ci")}
     if shown["denominator_kind"].notna().any():
@@ -201,7 +199,7 @@ def choose_period(options: PeriodOptions) -> MapPeriod:
     return MapPeriod.parse(label)
 
 
-def choose_measure(info: IndicatorInfo, available: list[str]) -> str:
+def choose_measure(info: Indicator, available: list[str]) -> str:
     """Count, rate, value or benchmark; kept in the URL."""
     return widgets.select(
         t("overview.measure"), available, key="measure", format_func=lambda m: measure_text(info, m)
@@ -215,7 +213,7 @@ def choose_scheme() -> str:
     )
 
 
-def district_map(info: IndicatorInfo, period: MapPeriod, measure: str, scheme: str, *, key: str) -> None:
+def district_map(info: Indicator, period: MapPeriod, measure: str, scheme: str, *, key: str) -> None:
     """Draw the map; a click on a district opens its profile."""
     spec = figure(info.code, period.label, measure, scheme, get_locale())
     st.caption(t("map.click_hint"))
@@ -232,7 +230,7 @@ def district_map(info: IndicatorInfo, period: MapPeriod, measure: str, scheme: s
         st.switch_page(PROFILE_PAGE, query_params={"district": code, "lang": get_locale()})
 
 
-def ranked_table(info: IndicatorInfo, period: MapPeriod, measure: str, *, key: str) -> None:
+def ranked_table(info: Indicator, period: MapPeriod, measure: str, *, key: str) -> None:
     """Districts from highest to lowest with interval, base and benchmark; withheld ones last."""
     frame = table(info.code, period.label)
     shown = shown_table(info.code, period.label, measure, get_locale())
@@ -256,7 +254,7 @@ def ranked_table(info: IndicatorInfo, period: MapPeriod, measure: str, *, key: s
     components.download(frame.assign(period=period.label), f"{info.code}-{period.label}.csv", key=key)
 
 
-def footnotes(info: IndicatorInfo, period: MapPeriod, measure: str) -> None:
+def footnotes(info: Indicator, period: MapPeriod, measure: str) -> None:
     """Source, the denominator's kind and year, the interval method, and the benchmark rule."""
     frame = table(info.code, period.label)
     lines = [f"{t('footnote.source')} {info.source}"]

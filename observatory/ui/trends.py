@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from observatory import charts
+from observatory.domain import Indicator
 from observatory.i18n import format_month, format_number, format_percent, t
 from observatory.services import trend_checks, trends, views
 from observatory.ui import components
@@ -98,12 +99,12 @@ def _shown_areas(districts: list[str]) -> tuple[str, ...]:
     return tuple(sorted({city(), *districts}))
 
 
-def measures(info: views.IndicatorInfo) -> list[str]:
+def measures(info: Indicator) -> list[str]:
     """Measures the page offers for the indicator."""
     return trends.measures(info)
 
 
-def is_monthly(info: views.IndicatorInfo) -> bool:
+def is_monthly(info: Indicator) -> bool:
     """True for counts stored by month, which get the same-month-last-year comparison."""
     return info.additive and "month" in view_options(info.code)
 
@@ -124,9 +125,7 @@ def _chosen(frame: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
     return picked.sort_values(by).drop(columns="rank").reset_index(drop=True)
 
 
-def trend_chart(
-    info: views.IndicatorInfo, view: str, measure: str, districts: list[str], *, key: str
-) -> None:
+def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], *, key: str) -> None:
     """The chart of the city and the chosen districts, its footnotes and its CSV download."""
     frame = _chosen(shown(info.code, view, measure), districts)
     marks = [(when, note or t("common.series_break")) for when, note in breaks(info.code)]
@@ -149,9 +148,7 @@ def trend_chart(
     components.download(table, f"{info.code}-{view}-{measure}.csv", key=f"{key}-csv")
 
 
-def _chart_footnotes(
-    info: views.IndicatorInfo, view: str, measure: str, frame: pd.DataFrame, broken: bool
-) -> None:
+def _chart_footnotes(info: Indicator, view: str, measure: str, frame: pd.DataFrame, broken: bool) -> None:
     lines = [f"{t('footnote.source')} {info.source}"]
     years = frame["denominator_year"].dropna()
     if measure == "rate" and info.denominator_kind and len(years):
@@ -179,7 +176,7 @@ def _reason_text(reason: str) -> str:
     return "" if reason in {"significant", "not_significant"} else t(f"trends.reason.{reason}")
 
 
-def verdict_table(info: views.IndicatorInfo, measure: str, districts: list[str], *, key: str) -> None:
+def verdict_table(info: Indicator, measure: str, districts: list[str], *, key: str) -> None:
     """The five-point trend verdict of the city and each chosen district, in plain words."""
     frame = _chosen(verdicts(info.code, measure, _shown_areas(districts)), districts)
     table = pd.DataFrame(
@@ -222,7 +219,7 @@ def _counts_text(values: pd.Series, withheld: pd.Series) -> list[str]:
     ]
 
 
-def change_table(info: views.IndicatorInfo, measure: str, districts: list[str], *, key: str) -> None:
+def change_table(info: Indicator, measure: str, districts: list[str], *, key: str) -> None:
     """Latest month against the same month a year earlier, and the rolling 12 months against the 12 before."""
     found, month = changes(info.code, measure, _shown_areas(districts))
     if month is None or found.empty:

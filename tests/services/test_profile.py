@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from observatory.domain import NotFound
+from observatory.domain import Indicator, NotFound
 from observatory.services import profile, profile_crime, profile_panel, views
-from observatory.services.views import IndicatorInfo
 from observatory.stats import compare, rates
 from observatory.store import connect
 
@@ -44,7 +43,7 @@ def _info(**changes):
         "description": "",
         "source": "",
     }
-    return IndicatorInfo(**{**base, **changes})
+    return Indicator(**{**base, **changes})
 
 
 # --- loading, districts, years ------------------------------------------------------------------------

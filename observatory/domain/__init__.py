@@ -219,3 +219,58 @@ class Actor:
 
     name: str
     role: Role
+
+
+class TotalBasis(StrEnum):
+    """Where a total over areas (the city, a group of districts) comes from, best first."""
+
+    OWN = "own"  # the area's own published figure
+    SUM = "sum"  # the sum of every part, none withheld or missing
+    BOUNDED = "bounded"  # parts withheld: between the known sum and the known sum plus what they can hide
+    AT_LEAST = "at_least"  # parts missing (or withheld with no known limit): at least the known sum
+    UNKNOWN = "unknown"  # nothing known
+
+
+# The indicator and its rules need the enums above, so they are imported last.
+from observatory.domain.indicator import (  # noqa: E402
+    ADDITIVE_UNITS,
+    DEFAULT_CITY_CODE,
+    ROLLING_MONTHS,
+    ChangeTest,
+    Indicator,
+    IntervalMethod,
+    Measure,
+    View,
+)
+
+__all__ = [
+    "ADDITIVE_UNITS",
+    "DEFAULT_CITY_CODE",
+    "ROLLING_MONTHS",
+    "ActionStatus",
+    "Actor",
+    "BatchState",
+    "ChangeTest",
+    "Granularity",
+    "ImportKind",
+    "ImportRejected",
+    "Indicator",
+    "IndicatorKind",
+    "IntervalMethod",
+    "Issue",
+    "Measure",
+    "NotFound",
+    "ObservationStatus",
+    "ObservatoryError",
+    "Period",
+    "PermissionDenied",
+    "Polarity",
+    "Role",
+    "Sector",
+    "Severity",
+    "SourceFormat",
+    "TotalBasis",
+    "Unit",
+    "View",
+    "WideLayout",
+]

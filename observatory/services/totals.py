@@ -1,0 +1,101 @@
+"""The city's total for every page, document and download: one rule, from :mod:`observatory.stats.totals`.
+
+The city's own rows win; else the districts' sum when complete; else an honest bounded total. In the
+staff database a withheld cell hides at most the indicator's threshold − 1 (a source withholds small
+counts); in a published release a withheld cell may also be withheld so that another cannot be worked
+out, so it has no known limit there and a total with withheld parts is only "at least" the known sum.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from observatory.domain import DEFAULT_CITY_CODE, Indicator, TotalBasis
+from observatory.stats import rates
+from observatory.stats import totals as stats_totals
+from observatory.store import Store, queries
+
+#: A totals frame: the period, the total or its bounds, where it comes from, and its 95% interval.
+COLUMNS = [*stats_totals.TOTAL_COLUMNS, "sample_size", "ci_lower", "ci_upper"]
+
+
+def city_code(store: Store) -> str:
+    """The city's area code: the store's level-0 area, or the default code when it has none."""
+    frame = queries.areas(store, level=0)
+    return str(frame["code"].iloc[0]) if len(frame) else DEFAULT_CITY_CODE
+
+
+def withheld_max(store: Store, info: Indicator) -> float:
+    """The most a withheld cell can hide: threshold − 1 for staff counts, unknown in a release."""
+    return math.inf if queries.is_release(store) else info.withheld_max
+
+
+def _source(store: Store, info: Indicator, target: str, level: int) -> str | None:
+    stored = queries.granularities(store, info.code, level=level)
+    if not stored:
+        return None
+    source = stored[0] if info.additive else target
+    return source if source in stored and queries.can_aggregate(source, target) else None
+
+
+def _level(store: Store, info: Indicator, target: str, level: int) -> pd.DataFrame:
+    source = _source(store, info, target, level)
+    if source is None:
+        return pd.DataFrame(
+            columns=["area_code", "period_start", "value", "complete", "withheld", "withheld_parts"]
+        )
+    frame = queries.aggregated(store, info.code, stored=source, target=target, level=level)
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    return frame
+
+
+def city_totals(store: Store, info: Indicator, target: str) -> pd.DataFrame:
+    """The city's total for every ``target`` period (year, quarter or month) with a value or a bound.
+
+    Non-additive indicators (rates, shares, indices) have only the city's own rows: they are never
+    summed over districts.
+
+    Returns:
+        :data:`COLUMNS`; ci_lower/ci_upper are the 95% interval of a count (Poisson) around the total,
+        widened to cover both bounds when the total is bounded.
+    """
+    own = _level(store, info, target, 0)
+    own = own[own["area_code"] == city_code(store)] if len(own) else own
+    if info.additive:
+        parts = _level(store, info, target, 1).rename(columns={"value": "known"})
+        frame = stats_totals.area_total(
+            parts, areas=queries.area_count(store, level=1), withheld_max=withheld_max(store, info), own=own
+        )
+    else:
+        frame = stats_totals.area_total(pd.DataFrame(), areas=0, withheld_max=math.inf, own=own)
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    sizes = own.set_index("period_start")["sample_size"].astype(float) if len(own) else None
+    own_size = frame["period_start"].map(sizes) if sizes is not None else pd.Series(np.nan, index=frame.index)
+    frame["sample_size"] = own_size.astype(float).where(frame["basis"] == TotalBasis.OWN)
+    return with_interval(info, frame)
+
+
+def with_interval(info: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the 95% interval of each total: of the value when exact, from the lower bound's lower limit to
+    the upper bound's upper limit when bounded (none above an ``at_least`` total)."""
+    sizes = frame["sample_size"].to_numpy(dtype=float)
+    low = rates.ci_for(info.unit, frame["lower"].to_numpy(dtype=float), sample_size=sizes).lower
+    upper = frame["upper"].to_numpy(dtype=float)
+    finite = np.where(np.isfinite(upper), upper, np.nan)
+    high = rates.ci_for(info.unit, finite, sample_size=sizes).upper
+    frame = frame.assign(ci_lower=low, ci_upper=np.where(np.isfinite(upper), high, np.inf))
+    return frame[COLUMNS]
+
+
+def window_total(totals: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, periods: int) -> pd.Series:
+    """One total over the periods in [start, end) (e.g. 12 months), by :func:`stats.totals.add_up`."""
+    inside = totals[(totals["period_start"] >= start) & (totals["period_start"] < end)]
+    return stats_totals.add_up(inside, periods=periods)
+
+
+def describe(basis: TotalBasis | str) -> str:
+    """The catalogue key that says on screen which kind of total a figure is."""
+    return f"total.basis.{TotalBasis(basis).value}"
