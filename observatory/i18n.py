@@ -223,10 +223,13 @@ def format_period(label: str) -> str:
 
 def rate_label(info: Indicator) -> str:
     """The one label of an indicator's rate: "rate per 100,000 residents" (its multiplier and denominator)."""
+    return rate_words(info.multiplier, info.denominator_kind)
+
+
+def rate_words(multiplier: float, denominator_kind: str | None) -> str:
+    """ "rate per 100,000 residents" for a multiplier and a denominator kind (see :func:`rate_label`)."""
     return t(
-        "measure.rate",
-        multiplier=format_number(info.multiplier),
-        denominator=t(f"denominator.{info.denominator_kind}"),
+        "measure.rate", multiplier=format_number(multiplier), denominator=t(f"denominator.{denominator_kind}")
     )
 
 

@@ -13,7 +13,7 @@ cards = overview.result_headlines()
 if not cards:
     st.info(t("map.no_data"))
     st.stop()
-st.caption(t("overview.period_note", window=overview.window_text(cards[0].window)))
+st.caption(t("overview.period_note", window=overview.window_text(overview.main_window(cards))))
 overview.headline_grid(cards)
 st.caption(t("overview.method_note"))
 

@@ -8,14 +8,14 @@ import streamlit as st
 
 from observatory import charts
 from observatory.domain import Indicator
-from observatory.i18n import format_number, format_period, t
+from observatory.i18n import format_number, format_period, rate_label, t
 from observatory.ui import data, widgets
 
 
 def measure_label(info: Indicator, measure: str) -> str:
     """Words for what the map shows: a count, a rate with its denominator, or the indicator's unit."""
     if measure == "rate" and info.denominator_kind:
-        return t("measure.rate", denominator=t(f"denominator.{info.denominator_kind}"))
+        return rate_label(info)
     if measure == "count":
         return t("measure.count")
     return t(f"unit.{info.unit}")

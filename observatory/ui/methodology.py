@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from observatory.domain import Granularity, IndicatorKind, Polarity, Unit
-from observatory.i18n import enum_label, format_number, format_percent, t
+from observatory.i18n import enum_label, format_number, format_percent, rate_words, t
 from observatory.services import catalogue as service
 from observatory.services import publish
 from observatory.ui import components
@@ -84,11 +84,7 @@ def denominator_text(row: pd.Series) -> str:
     kind = row["denominator_kind"]
     if not isinstance(kind, str) or not kind:
         return t("methodology.no_denominator")
-    text = t(
-        "methodology.rate_per",
-        multiplier=format_number(float(row["multiplier"])),
-        denominator=t(f"denominator.{kind}"),
-    )
+    text = rate_words(float(row["multiplier"]), kind)
     years = row.get("denominator_years", "")
     return f"{text} ({years})" if years else text
 

@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from observatory.i18n import format_number, format_percent, format_period, t
-from observatory.services import headlines, views
+from observatory.domain import TotalBasis
+from observatory.i18n import format_number, format_percent, format_period, format_total, rate_words, t
+from observatory.services import headlines, totals, views
 from observatory.ui import strategy as strategy_ui
 from observatory.ui.components import download
 from observatory.ui.resources import cached, reader, settings
@@ -21,7 +22,9 @@ ARROWS = {"up": "▲", "down": "▼", "flat": "▶", "not_computable": "·"}
 def result_headlines() -> list[headlines.Headline]:
     """City headlines of every result indicator (those with comparable periods)."""
     catalogue = views.catalogue(reader())
-    codes = catalogue.loc[catalogue["kind"] == "result", "code"]
+    results = catalogue.loc[catalogue["kind"] == "result", "code"]
+    # A city that keeps no result indicator yet still gets its latest figures on the landing page.
+    codes = results if len(results) else catalogue["code"]
     found = [headlines.city_headline(reader(), code, settings().city_code) for code in codes]
     return [h for h in found if h is not None]
 
@@ -33,19 +36,39 @@ def movers(code: str) -> pd.DataFrame:
 
 
 def window_text(window: headlines.Window) -> str:
-    """ "the 12 months to December 2025" or "2025"."""
+    """ "2025", "the 12 months to December 2025", or "January 2025 to March 2025 (the months available)"."""
     if ".." not in window.label:
         return format_period(window.label)
-    return t("overview.rolling_window", end=format_period(window.label.split("..")[1]))
+    first, last = window.label.split("..")
+    if window.short:
+        return t("overview.months_window", start=format_period(first), end=format_period(last))
+    return t("overview.rolling_window", end=format_period(last))
+
+
+def main_window(cards: list[headlines.Headline]) -> headlines.Window:
+    """The window most cards share (indicators of one source end together)."""
+    labels = pd.Series([card.window.label for card in cards])
+    common = labels.mode().iloc[0]
+    return next(card.window for card in cards if card.window.label == common)
 
 
 def _value_text(h: headlines.Headline) -> str:
     if h.unit == "percent":
         return format_percent(h.value)
-    return format_number(h.value, decimals=0 if h.unit == "count" else 1)
+    decimals = 0 if h.unit == "count" else 1
+    return format_total(h.value, h.lower_bound, h.upper_bound, h.basis, decimals=decimals)
 
 
 def _rate_text(h: headlines.Headline) -> str:
+    if (
+        h.denominator_kind
+        and math.isnan(h.rate)
+        and math.isfinite(h.rate_lower)
+        and math.isfinite(h.rate_upper)
+    ):
+        # A bounded city total: its rate is known only within the interval over both bounds.
+        low, high = format_number(h.rate_lower, decimals=2), format_number(h.rate_upper, decimals=2)
+        return f"{rate_words(h.multiplier, h.denominator_kind)}: {t('overview.interval', low=low, high=high)}"
     if not h.denominator_kind or math.isnan(h.rate):
         if h.unit == "percent" and not math.isnan(h.rate_lower):
             return t("overview.interval", low=format_percent(h.rate_lower), high=format_percent(h.rate_upper))
@@ -55,9 +78,17 @@ def _rate_text(h: headlines.Headline) -> str:
         rate=format_number(h.rate, decimals=2),
         low=format_number(h.rate_lower, decimals=2),
         high=format_number(h.rate_upper, decimals=2),
+        multiplier=format_number(h.multiplier),
         denominator=t(f"denominator.{h.denominator_kind}"),
         year=h.denominator_year,
     )
+
+
+def basis_text(h: headlines.Headline) -> str:
+    """Which kind of city figure a headline is, when it is not the city's own or a complete sum."""
+    if h.basis in (TotalBasis.OWN, TotalBasis.SUM):
+        return ""
+    return t("overview.total_basis", basis=t(totals.describe(h.basis)))
 
 
 def _change_text(h: headlines.Headline) -> str:
@@ -66,6 +97,10 @@ def _change_text(h: headlines.Headline) -> str:
         return t("verdict.not_computable")
     if h.unit == "percent":
         size = t("overview.points", diff=format_number(change.estimate, decimals=1))
+    elif not change.tested:
+        # An amount or an index: the plain difference, in its own unit.
+        sign = "+" if change.estimate > 0 else ""
+        size = sign + format_number(change.estimate, decimals=0 if h.unit == "amount" else 1)
     else:
         size = format_percent((change.estimate - 1) * 100, decimals=0)
     arrow = ARROWS.get(change.direction.value, "")
@@ -76,9 +111,13 @@ def headline_card(h: headlines.Headline) -> None:
     """One bordered card: value, rate with interval and denominator, and the change in words."""
     with st.container(border=True):
         st.markdown(f"**{h.name}**")
+        if h.window.label != main_window(result_headlines()).label:
+            st.caption(window_text(h.window))
         st.markdown(f"### {_value_text(h)}")
         st.caption(_rate_text(h) or " ")
         st.markdown(_change_text(h))
+        if basis_text(h):
+            st.caption(basis_text(h))
 
 
 def headline_grid(cards: list[headlines.Headline], *, columns: int = 3) -> None:

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from observatory.i18n import format_number, get_locale, t
+from observatory.i18n import format_number, get_locale, rate_words, t
 from observatory.services import profile
 from observatory.ui import components
 from observatory.ui import profile_charts as figures
@@ -136,7 +136,7 @@ def _crime_panels(view: profile.DistrictProfile) -> list[tuple[str, str, str]]:
         (
             "offences",
             t("profile.offences_rate"),
-            t("measure.rate", denominator=t("denominator.residents")),
+            rate_words(1000, "residents"),
         )
     ]
     if (view.crime.series["measure"] == "feeling").any():
@@ -210,7 +210,7 @@ def kind_section(view: profile.DistrictProfile, kind: str) -> None:
 
 def _y_title(row: pd.Series) -> str:
     if words.has_denominator(row):
-        return t("measure.rate", denominator=t(f"denominator.{row['denominator_kind']}"))
+        return rate_words(float(row["multiplier"]), str(row["denominator_kind"]))
     return t(f"unit.{row['unit']}")
 
 
