@@ -165,6 +165,14 @@ def test_rates_are_labelled_per_100000_not_per_1000(site, built):
     assert any("100,000" in t for found in texts.values() for t in found)
 
 
+def test_the_overview_shows_the_homicide_headline_on_yearly_data(site, built):
+    """Three yearly periods of a count with a denominator: the overview has a headline to show."""
+    site(built)
+    texts = open_pages("viewer", pages=("pages/overview.py",))["pages/overview.py"]
+    assert "no data" not in texts
+    assert any("Homicides" in t for t in texts)
+
+
 def _around(text: str, needle: str) -> str:
     at = text.index(needle)
     return text[max(0, at - 50) : at + 40]
