@@ -89,12 +89,17 @@ def _walk(audience: str, pages: tuple[str, ...]):
 
     from tests.app.helpers import start
 
-    # The deployed setting hides error details from visitors; the tests want the traceback's last line.
+    # The deployed setting hides error details from visitors; these tests want the traceback's last
+    # line, and put the setting back for the tests that run after them.
+    shown = config.get_option("client.showErrorDetails")
     config.set_option("client.showErrorDetails", "full")
-    at = start(role="viewer" if audience == "viewer" else None)
-    for page in pages:
-        at.switch_page(page).run()
-        yield page, at
+    try:
+        at = start(role="viewer" if audience == "viewer" else None)
+        for page in pages:
+            at.switch_page(page).run()
+            yield page, at
+    finally:
+        config.set_option("client.showErrorDetails", shown)
 
 
 def page_errors(audience: str, pages: tuple[str, ...] = PUBLIC_PAGES) -> dict[str, list[str]]:
