@@ -161,3 +161,11 @@ def test_counts_per_community_area_without_the_district_column(tmp_path):
 def test_every_page_opens_on_chicago_incidents(site, built, audience):
     site(built)
     assert page_errors(audience) == {}
+
+
+def test_the_upload_page_recognises_the_export_once_its_category_column_is_named():
+    assert (
+        formats.recognise_file(INCIDENTS.read_bytes(), INCIDENTS.name) is None
+    )  # primary_type is not a known name
+    found = formats.recognise_file(_as_uploaded(), INCIDENTS.name)
+    assert found is not None and found.source is SourceFormat.INCIDENTS

@@ -169,3 +169,8 @@ def test_lsoa_code_as_area_counts_crimes_by_their_lsoa_column(tmp_path):
 def test_every_page_opens_on_a_single_police_uk_month(site, built, audience):
     site(built)
     assert page_errors(audience) == {}
+
+
+def test_the_upload_page_recognises_the_file_as_police_uk():
+    found = formats.recognise_file(CRIMES.read_bytes(), CRIMES.name)
+    assert found is not None and found.source is SourceFormat.POLICE_UK

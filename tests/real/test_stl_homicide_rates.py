@@ -176,3 +176,8 @@ def test_the_overview_shows_the_homicide_headline_on_yearly_data(site, built):
 def _around(text: str, needle: str) -> str:
     at = text.index(needle)
     return text[max(0, at - 50) : at + 40]
+
+
+def test_the_upload_page_recognises_the_wide_table_with_periods_across():
+    found = formats.recognise_file(_wide(_table()), "stl_hom_wide.csv")
+    assert found is not None and (found.source, found.layout) == (SourceFormat.WIDE, WideLayout.PERIODS)
