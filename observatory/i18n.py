@@ -229,7 +229,7 @@ def rate_label(info: Indicator) -> str:
 def rate_words(multiplier: float, denominator_kind: str | None) -> str:
     """ "rate per 100,000 residents" for a multiplier and a denominator kind (see :func:`rate_label`)."""
     return t(
-        "measure.rate", multiplier=format_number(multiplier), denominator=t(f"denominator.{denominator_kind}")
+        "measure.rate", multiplier=format_number(multiplier), denominator=denominator_words(denominator_kind)
     )
 
 
@@ -249,3 +249,10 @@ def format_total(
     if basis is TotalBasis.AT_LEAST:
         return t("total.at_least", low=format_number(lower, decimals=decimals))
     return MISSING
+
+
+def denominator_words(kind: str | None) -> str:
+    """The translated name of a denominator kind; a kind staff named themselves is shown as written."""
+    key = f"denominator.{kind}"
+    found = t(key)
+    return str(kind).replace("_", " ") if found == key else found

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from observatory.domain import Granularity, Indicator, Period, Unit
-from observatory.services import views
+from observatory.domain import ROLLING_MONTHS, Granularity, Indicator, Period, TotalBasis, Unit
+from observatory.services import totals, views
 from observatory.stats import compare, rates
 from observatory.store import Store, queries
 
@@ -33,19 +33,30 @@ _VALUES = ["area_code", "value", "sample_size", "complete", "withheld"]
 
 @dataclass(frozen=True, slots=True)
 class MapPeriod:
-    """A calendar year, or the 12 months ending at a month (a rolling year)."""
+    """A calendar year, the 12 months ending at a month (a rolling year), or — while a monthly series is
+    shorter than a year — the months there are (``months`` < 12)."""
 
     year: int
     month: int = 12
     rolling: bool = False
+    months: int = ROLLING_MONTHS
 
     @classmethod
     def parse(cls, text: str) -> MapPeriod:
-        """Read ``"2024"`` (the calendar year) or ``"2025-06"`` (12 months to June 2025).
+        """Read ``"2024"`` (the calendar year), ``"2025-06"`` (12 months to June 2025) or
+        ``"2025-01..2025-03"`` (January to March 2025, the months available).
 
         Raises:
-            ValueError: If the text is neither a year nor a month.
+            ValueError: If the text is none of those.
         """
+        if ".." in text:
+            first, last = (Period.parse(part) for part in text.split("..", 1))
+            if first.granularity is not Granularity.MONTH or last.granularity is not Granularity.MONTH:
+                raise ValueError(f"a span of months is two months, not {text!r}")
+            span = (last.year - first.year) * 12 + last.start.month - first.start.month + 1
+            if not 1 <= span <= ROLLING_MONTHS:
+                raise ValueError(f"a span of 1 to 12 months, not {text!r}")
+            return cls(last.year, last.start.month, rolling=True, months=span)
         period = Period.parse(text)
         if period.granularity is Granularity.YEAR:
             return cls(period.year)
@@ -56,6 +67,9 @@ class MapPeriod:
     @property
     def label(self) -> str:
         """The text :meth:`parse` reads back."""
+        if self.rolling and self.months < ROLLING_MONTHS:
+            first = self.first_month
+            return f"{first.year}-{first.month:02d}..{self.year}-{self.month:02d}"
         return f"{self.year}-{self.month:02d}" if self.rolling else str(self.year)
 
     @property
@@ -66,7 +80,7 @@ class MapPeriod:
     @property
     def first_month(self) -> pd.Timestamp:
         """First day of the period's first month."""
-        return self.last_month - pd.DateOffset(months=11)
+        return self.last_month - pd.DateOffset(months=self.months - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +93,18 @@ class PeriodOptions:
 
 @dataclass(frozen=True, slots=True)
 class CityFigure:
-    """The city's value for the period, its denominator, and the reference districts are compared with."""
+    """The city's value for the period, its denominator, and the reference districts are compared with.
+
+    ``value`` and ``reference`` are NaN unless the city's figure is exact; ``low``/``high`` bound the
+    reference (equal to it when exact) and ``basis`` says which kind of total it is.
+    """
 
     value: float
     denominator: float
     reference: float
+    low: float = float("nan")
+    high: float = float("nan")
+    basis: TotalBasis = TotalBasis.UNKNOWN
 
 
 def monthly_counts(store: Store, info: Indicator) -> bool:
@@ -106,14 +127,18 @@ def period_options(store: Store, info: Indicator) -> PeriodOptions:
     months = sorted(_monthly(store, info, level=1)["period_start"].unique())
     if not months:
         return PeriodOptions(years, ())
-    first_end = pd.Timestamp(months[0]) + pd.DateOffset(months=11)
+    first, last = pd.Timestamp(months[0]), pd.Timestamp(months[-1])
+    first_end = first + pd.DateOffset(months=ROLLING_MONTHS - 1)
     ends = [pd.Timestamp(m) for m in months if pd.Timestamp(m) >= first_end]
+    if not ends:
+        # A series shorter than a year: the months there are, as one period.
+        return PeriodOptions(years, (f"{first.year}-{first.month:02d}..{last.year}-{last.month:02d}",))
     return PeriodOptions(years, tuple(f"{m.year}-{m.month:02d}" for m in reversed(ends)))
 
 
 def comparable(info: Indicator) -> bool:
-    """True when districts can be set against the city: a rate, or a value that is not a plain sum."""
-    return bool(info.denominator_kind) or not info.additive
+    """True when districts can be set against the city (:attr:`Indicator.comparable_with_city`)."""
+    return info.comparable_with_city
 
 
 def measures(store: Store, info: Indicator) -> list[str]:
@@ -141,9 +166,10 @@ def _rolling(frame: pd.DataFrame, period: MapPeriod) -> pd.DataFrame:
         value=("value", lambda v: v.sum(min_count=1)),
         sample_size=("sample_size", lambda v: v.sum(min_count=1)),
         published=("value", "count"),
+        hidden=("withheld", "sum"),
         withheld=("withheld", "any"),
     )
-    grouped["complete"] = grouped["published"] == 12
+    grouped["complete"] = grouped["published"] + grouped["hidden"] == period.months
     return grouped[_VALUES]
 
 
@@ -194,33 +220,44 @@ def _attach_intervals(info: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _first_published(values: pd.DataFrame) -> float:
-    usable = values[values["complete"].astype(bool) & ~values["withheld"].astype(bool)]
-    return float(usable["value"].iloc[0]) if len(usable) else float("nan")
+def _city_total(store: Store, info: Indicator, period: MapPeriod) -> pd.Series:
+    """The city's total for the period by the one city-total rule (:mod:`observatory.services.totals`)."""
+    if period.rolling:
+        monthly = totals.city_totals(store, info, Granularity.MONTH.value)
+        end = period.last_month + pd.DateOffset(months=1)
+        return totals.window_total(monthly, period.first_month, end, periods=period.months)
+    yearly = totals.city_totals(store, info, Granularity.YEAR.value)
+    start = pd.Timestamp(year=period.year, month=1, day=1)
+    return totals.window_total(yearly, start, start + pd.DateOffset(years=1), periods=1)
 
 
 def city_figure(store: Store, info: Indicator, period: MapPeriod, districts: pd.DataFrame) -> CityFigure:
-    """The city's value: its own row when published, else (counts) the sum of every district.
+    """The city's value by the one city-total rule, its denominator, and the reference for benchmarks.
 
-    The sum is only taken when no district is withheld or incomplete, since a partial sum would be
-    read as the city total. The denominator is the city's own for the year (or the latest earlier
-    one), else the sum of the districts'. The reference is the rate when there is a denominator.
+    The denominator is the city's own for the year (or the latest earlier one), else the sum of the
+    districts'. The reference is the rate when there is a denominator; with districts withheld it is
+    known only within bounds, and a district is then higher or lower only beyond both.
     """
-    value = _first_published(period_values(store, info, period, level=0))
-    if np.isnan(value) and info.additive and len(districts) and not districts["withheld"].any():
-        value = float(districts["value"].sum(min_count=1))
-    if not info.denominator_kind:
-        return CityFigure(value, float("nan"), value)
+    total = _city_total(store, info, period)
+    value = float(total["value"])
+    low, high = float(total["lower"]), float(total["upper"])
+    basis = TotalBasis(total["basis"])
+    if not info.has_rate:
+        return CityFigure(value, float("nan"), value, low, high, basis)
     city_codes = set(queries.areas(store, level=0)["code"])
-    own = _denominators(store, info.denominator_kind, period.year)
+    own = _denominators(store, str(info.denominator_kind), period.year)
     own = own[own["code"].isin(city_codes)]
     if len(own):
         denominator = float(own["denominator"].iloc[0])
-    elif districts["denominator"].notna().all():
+    elif len(districts) and districts["denominator"].notna().all():
         denominator = float(districts["denominator"].sum())
     else:
         denominator = float("nan")
-    return CityFigure(value, denominator, float(rates.rate(value, denominator, info.multiplier)))
+
+    def per(x: float) -> float:
+        return float(rates.rate(x, denominator, info.multiplier))
+
+    return CityFigure(value, denominator, per(value), per(low), per(high), basis)
 
 
 def district_table(store: Store, info: Indicator, period: MapPeriod) -> pd.DataFrame:
@@ -232,7 +269,8 @@ def district_table(store: Store, info: Indicator, period: MapPeriod) -> pd.DataF
 
     Returns:
         code, name, value, value_lower, value_upper, denominator, denominator_kind, denominator_year,
-        rate, rate_lower, rate_upper, complete, withheld, benchmark, reference (the city's value or rate).
+        rate, rate_lower, rate_upper, complete, withheld, benchmark, reference (the city's value or rate,
+        NaN unless exact), reference_low, reference_high (its bounds) and reference_basis.
         ``withheld`` is true for a district not published: withheld at source or incomplete.
     """
     names = queries.areas(store, level=1)[["code", "name"]]
@@ -246,11 +284,16 @@ def district_table(store: Store, info: Indicator, period: MapPeriod) -> pd.DataF
     city = city_figure(store, info, period, frame)
     basis = "rate" if info.denominator_kind else "value"
     # A district's count against the city's total compares sizes, not risks: no benchmark without a rate.
-    reference = city.reference if comparable(info) else float("nan")
+    low, high = (city.low, city.high) if comparable(info) else (float("nan"), float("nan"))
     frame["benchmark"] = compare.benchmark_many(
-        frame[f"{basis}_lower"], frame[f"{basis}_upper"], reference, info.polarity
+        frame[f"{basis}_lower"], frame[f"{basis}_upper"], low, info.polarity, reference_upper=high
     ).map(str)
     frame["reference"] = city.reference
+    frame["reference_low"], frame["reference_high"], frame["reference_basis"] = (
+        city.low,
+        city.high,
+        str(city.basis),
+    )
     return frame.drop(columns="sample_size")
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from observatory import charts
 from observatory.domain import Indicator
-from observatory.i18n import format_number, format_period, rate_label, t
+from observatory.i18n import denominator_words, format_number, format_period, rate_label, t
 from observatory.ui import data, widgets
 
 
@@ -103,7 +103,7 @@ def footnotes(info: Indicator, frame: pd.DataFrame) -> None:
     lines = [f"{t('footnote.source')} {info.source}"]
     if info.denominator_kind and frame["denominator_year"].notna().any():
         year = int(frame["denominator_year"].max())
-        lines.append(t("footnote.denominator", kind=t(f"denominator.{info.denominator_kind}"), year=year))
+        lines.append(t("footnote.denominator", kind=denominator_words(info.denominator_kind), year=year))
     lines.append(t("footnote.ci_method"))
     st.caption(" · ".join(lines))
 

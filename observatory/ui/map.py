@@ -12,9 +12,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from observatory import charts
-from observatory.domain import Indicator
-from observatory.i18n import format_month, format_number, get_locale, t
-from observatory.services import mapview
+from observatory.domain import ROLLING_MONTHS, Indicator
+from observatory.i18n import denominator_words, format_month, format_number, format_total, get_locale, t
+from observatory.services import mapview, totals
 from observatory.services.mapview import MapPeriod, PeriodOptions
 from observatory.ui import components, data, widgets
 from observatory.ui.resources import cached, reader
@@ -67,6 +67,9 @@ def shown_table(code: str, period: str, measure: str, locale: str) -> pd.DataFra
 
 def period_text(period: MapPeriod) -> str:
     """A period in words: "2024", or "12 months to June 2025"."""
+    if period.rolling and period.months < ROLLING_MONTHS:
+        first, last = format_month(period.first_month.date()), format_month(period.last_month.date())
+        return t("overview.months_window", start=first, end=last)
     if period.rolling:
         return t("map.rolling_to", month=format_month(period.last_month.date()))
     return str(period.year)
@@ -120,10 +123,24 @@ def hover_frame(info: Indicator, frame: pd.DataFrame, measure: str) -> pd.DataFr
             strict=True,
         )
     ]
-    shown["city_text"] = format_number(city_reference(frame), decimals=decimals)
+    shown["city_text"] = city_text(frame, decimals)
     shown["benchmark_text"] = [benchmark_word(b) for b in shown["benchmark"]]
     shown["withheld"] = shown["withheld"] | shown["shown"].isna()
     return shown
+
+
+def city_text(frame: pd.DataFrame, decimals: int) -> str:
+    """The city's figure in words: the number, "between … and …" or "at least …" (the one city-total rule)."""
+    if frame.empty:
+        return format_number(float("nan"))
+    row = frame.iloc[0]
+    return format_total(
+        row["reference"],
+        row["reference_low"],
+        row["reference_high"],
+        row["reference_basis"],
+        decimals=decimals,
+    )
 
 
 def city_reference(frame: pd.DataFrame) -> float:
@@ -261,12 +278,15 @@ def footnotes(info: Indicator, period: MapPeriod, measure: str) -> None:
     kinds = frame["denominator_kind"].dropna()
     if len(kinds) and frame["denominator_year"].notna().any():
         year = int(frame["denominator_year"].max())
-        lines.append(t("footnote.denominator", kind=t(f"denominator.{kinds.iloc[0]}"), year=year))
+        lines.append(t("footnote.denominator", kind=denominator_words(kinds.iloc[0]), year=year))
     if period.rolling:
         lines.append(t("map.rolling_note"))
     lines.append(t("footnote.ci_method"))
     if mapview.comparable(info):
         lines.append(t("map.benchmark_method"))
     st.caption(" · ".join(lines))
-    if measure == mapview.BENCHMARK and np.isnan(city_reference(frame)):
+    basis = str(frame["reference_basis"].iloc[0]) if len(frame) else "unknown"
+    if basis not in ("own", "sum", "unknown"):
+        st.caption(t("overview.total_basis", basis=t(totals.describe(basis))))
+    if measure == mapview.BENCHMARK and (frame.empty or np.isnan(frame["reference_low"].iloc[0])):
         st.warning(t("map.city_missing"))

@@ -8,7 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from observatory.domain import TotalBasis
-from observatory.i18n import format_number, format_percent, format_period, format_total, rate_words, t
+from observatory.i18n import (
+    denominator_words,
+    format_number,
+    format_percent,
+    format_period,
+    format_total,
+    rate_words,
+    t,
+)
 from observatory.services import headlines, totals, views
 from observatory.ui import strategy as strategy_ui
 from observatory.ui.components import download
@@ -79,7 +87,7 @@ def _rate_text(h: headlines.Headline) -> str:
         low=format_number(h.rate_lower, decimals=2),
         high=format_number(h.rate_upper, decimals=2),
         multiplier=format_number(h.multiplier),
-        denominator=t(f"denominator.{h.denominator_kind}"),
+        denominator=denominator_words(h.denominator_kind),
         year=h.denominator_year,
     )
 

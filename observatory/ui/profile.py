@@ -183,7 +183,13 @@ def _crime_figure(view: profile.DistrictProfile) -> go.Figure:
 
 
 def crime_section(view: profile.DistrictProfile) -> None:
-    """Recorded offences beside felt insecurity, their trends, changes and the divergence flag."""
+    """Recorded offences beside felt insecurity, their trends, changes and the divergence flag.
+
+    Offences are a rate per 1,000 residents: without residents (and with no survey) there is nothing
+    to draw, and the section is left out rather than shown empty under a wrong label.
+    """
+    if not view.crime.series["value"].notna().any():
+        return
     st.subheader(t("profile.crime_heading"))
     st.plotly_chart(_page_figures(view)["crime"], key="profile-crime", config=_CHART)
     _crime_words(view)

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from observatory.domain import Unit
-from observatory.i18n import format_number, format_percent, t
+from observatory.i18n import denominator_words, format_number, format_percent, t
 
 #: Columns of the downloadable profile table, raw numbers for reuse.
 CSV_COLUMNS = [
@@ -79,7 +79,7 @@ def rate_text(row: pd.Series) -> str:
         "profile.rate_cell",
         rate=format_number(float(row["shown"]), decimals=2),
         multiplier=format_number(float(row["multiplier"])),
-        kind=t(f"denominator.{row['denominator_kind']}"),
+        kind=denominator_words(row["denominator_kind"]),
         denominator=format_number(float(row["denominator"])),
         year=int(row["denominator_year"]),
     )

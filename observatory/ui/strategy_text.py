@@ -7,7 +7,7 @@ from typing import Literal
 
 import pandas as pd
 
-from observatory.i18n import format_date, format_number, format_percent, t
+from observatory.i18n import denominator_words, format_date, format_number, format_percent, t
 from observatory.services import strategy
 
 #: A symbol per status, so the status never rests on colour alone.
@@ -67,7 +67,7 @@ def change_text(row: pd.Series) -> str:
         ratio=format_number(row["change_estimate"], decimals=2),
         low=format_number(row["change_lower"], decimals=2),
         high=format_number(row["change_upper"], decimals=2),
-        denominator=t(f"denominator.{per}") if per else "",
+        denominator=denominator_words(per) if per else "",
         verdict=verdict,
     )
 

@@ -15,7 +15,7 @@ import streamlit as st
 
 from observatory import charts
 from observatory.domain import Indicator
-from observatory.i18n import format_month, format_number, format_percent, t
+from observatory.i18n import denominator_words, format_month, format_number, format_percent, t
 from observatory.services import trend_checks, trends, views
 from observatory.ui import components
 from observatory.ui.resources import cached, reader
@@ -152,7 +152,7 @@ def _chart_footnotes(info: Indicator, view: str, measure: str, frame: pd.DataFra
     lines = [f"{t('footnote.source')} {info.source}"]
     years = frame["denominator_year"].dropna()
     if measure == "rate" and info.denominator_kind and len(years):
-        kind = t(f"denominator.{info.denominator_kind}")
+        kind = denominator_words(info.denominator_kind)
         lines.append(t("trends.denominator_years", kind=kind, first=int(years.min()), last=int(years.max())))
         if view != "year":
             lines.append(t("trends.rate_period", period=view_label(view)))

@@ -231,12 +231,33 @@ def test_counts_without_a_denominator_are_not_benchmarked(demo):
     assert (_table(demo, "outreach_contacts", "2025")["benchmark"] == "not_compared").all()
 
 
-def test_a_withheld_district_leaves_the_city_unknown_and_nothing_compared(store):
+def test_a_withheld_district_bounds_the_city_and_compares_beyond_both_bounds(store):
+    before = _table(store, "burglary", "2025")
+    march = store.scalar(
+        "SELECT value FROM observations WHERE indicator_code = 'burglary' AND area_code = '07' "
+        "AND period_start = DATE '2025-03-01'"
+    )
     _import(store, b"indicator,area,period,value,status\nburglary,07,2025-03,,not_published\n")
     table = _table(store, "burglary", "2025")
     assert table.loc["07", "withheld"]
+    # The city's total lies between the published sum and that sum plus threshold − 1 (5 − 1 = 4).
+    city_count = store.scalar(
+        "SELECT sum(o.value) FROM observations o JOIN areas a ON a.code = o.area_code WHERE a.level = 1 "
+        "AND o.indicator_code = 'burglary' AND year(o.period_start) = 2025"
+    )
+    per = before["reference"].iloc[0] / city_count  # the city's rate per offence
+    known = city_count - march
     assert np.isnan(table["reference"].iloc[0])
-    assert (table["benchmark"] == "not_compared").all()
+    assert table["reference_basis"].iloc[0] == "bounded"
+    assert table["reference_low"].iloc[0] == pytest.approx(known * per)
+    assert table["reference_high"].iloc[0] == pytest.approx((known + 4) * per)
+    others = table.drop(index="07")
+    higher = others["rate_lower"] > table["reference_high"].iloc[0]
+    lower = others["rate_upper"] < table["reference_low"].iloc[0]
+    assert (others.loc[higher, "benchmark"] == "worse").all()
+    assert (others.loc[lower, "benchmark"] == "better").all()
+    assert (others.loc[~higher & ~lower, "benchmark"] == "similar").all()
+    assert table.loc["07", "benchmark"] == "not_compared"
 
 
 # --- clicks ------------------------------------------------------------------------------------------
