@@ -14,6 +14,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from observatory.domain import DEFAULT_CITY_CODE
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -80,7 +82,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "city_code",
         "OBSERVATORY_CITY_CODE",
-        "000",
+        DEFAULT_CITY_CODE,
         str,
         "Area code of the city as a whole (level 0), the parent of the districts.",
     ),

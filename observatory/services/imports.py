@@ -14,7 +14,16 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from observatory import auth, geo
-from observatory.domain import Actor, BatchState, ImportKind, IndicatorKind, Issue, Severity, Unit
+from observatory.domain import (
+    DEFAULT_CITY_CODE,
+    Actor,
+    BatchState,
+    ImportKind,
+    IndicatorKind,
+    Issue,
+    Severity,
+    Unit,
+)
 from observatory.ingest import IndicatorRef, Reference, detect_kind, parse, template
 from observatory.ingest.report import ValidationReport
 from observatory.store import Store, queries, writes
@@ -206,7 +215,7 @@ def import_boundaries(
     actor: Actor,
     crs: str | None = None,
     level: int = 1,
-    city_code: str = "000",
+    city_code: str = DEFAULT_CITY_CODE,
     city_name: str = "City",
     dry_run: bool = False,
     preview_rows: int = 0,

@@ -13,6 +13,7 @@ so what the dry run announces is what the release holds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -22,16 +23,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from observatory import auth
-from observatory.domain import Actor, ObservationStatus, Unit
+from observatory import auth, domain
+from observatory.domain import Actor, ObservationStatus, TotalBasis, Unit
 from observatory.stats import disclosure
+from observatory.stats import totals as stats_totals
 from observatory.store import Store, snapshot, writes
 
 #: Status of an observation withheld by disclosure control in a snapshot.
 SUPPRESSED = "suppressed"
 
 #: Units whose values add up over areas and periods.
-ADDITIVE_UNITS = (Unit.COUNT.value, Unit.AMOUNT.value)
+ADDITIVE_UNITS = tuple(sorted(unit.value for unit in domain.ADDITIVE_UNITS))
 
 # Margins whose totals can be derived: districts of one city and period; periods of one area and year.
 MARGINS = [["granularity", "period_start", "parent"], ["area_code", "granularity", "year"]]
@@ -145,12 +147,10 @@ def city_totals(observations: pd.DataFrame, indicators: pd.DataFrame, areas: pd.
     city = areas.loc[areas["level"] == 0, "code"].iloc[0]
     grouped = rows.groupby(["indicator_code", "granularity", "period_start"], sort=True)
     totals = grouped.agg(
-        value=("value", lambda v: v.sum(min_count=1) if v.notna().all() else np.nan),
         sample_size=("sample_size", lambda v: v.sum(min_count=1)),
-        areas=("area_code", "nunique"),
         provisional=("status", lambda v: (v == ObservationStatus.PROVISIONAL.value).any()),
     ).reset_index()
-    totals.loc[totals["areas"] < districts, "value"] = np.nan
+    totals["value"] = _exact_city_values(rows, districts)
     totals["status"] = np.where(
         totals["value"].isna(),
         ObservationStatus.NOT_PUBLISHED.value,
@@ -158,6 +158,19 @@ def city_totals(observations: pd.DataFrame, indicators: pd.DataFrame, areas: pd.
     )
     totals["area_code"] = city
     return totals[list(observations.columns)]
+
+
+def _exact_city_values(rows: pd.DataFrame, districts: int) -> np.ndarray:
+    """The city total of each (indicator, granularity, period) of ``rows`` by the one city-total rule
+    (:func:`observatory.stats.totals.area_total`), kept only where it is exact: a release publishes a
+    number or nothing, never bounds that a withheld district's value could be worked out from."""
+    parts = rows.assign(known=rows["value"], withheld_parts=rows["value"].isna().astype(int), complete=True)
+    found = []
+    for key, part in parts.groupby(["indicator_code", "granularity"], sort=True):
+        summed = stats_totals.area_total(part, areas=districts, withheld_max=math.inf)
+        found.append(summed.assign(indicator_code=key[0], granularity=key[1]))
+    merged = pd.concat(found, ignore_index=True)
+    return np.where(merged["basis"] == TotalBasis.SUM, merged["value"].astype(float), np.nan)
 
 
 _PARTS = {"month": 12, "quarter": 4}

@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from observatory.domain import Indicator, Polarity, Unit
+from observatory.domain import ChangeTest, Indicator, Polarity
 from observatory.stats import compare
 from observatory.stats import trends as stats_trends
 
@@ -65,14 +65,14 @@ def _last_points(part: pd.DataFrame) -> pd.DataFrame:
 def _test(points: pd.DataFrame, info: Indicator, measure: str) -> stats_trends.Trend:
     """Run the five-point test the indicator's unit allows (stats.trends.trend_test)."""
     values = points["value"].to_numpy(dtype=float)
-    if info.unit == Unit.PERCENT.value:
+    if info.change_test is ChangeTest.PROPORTION:
         sizes = points["sample_size"].to_numpy(dtype=float)
         if len(sizes) and np.isnan(sizes).all():
             return stats_trends.Trend(
                 stats_trends.TrendResult.CANNOT_BE_CALCULATED, math.nan, math.nan, "no_sample_size"
             )
         return stats_trends.trend_test(values, kind="proportion", sample_sizes=sizes)
-    if info.unit != Unit.COUNT.value:
+    if info.change_test is not ChangeTest.RATE_RATIO:
         return stats_trends.Trend(
             stats_trends.TrendResult.CANNOT_BE_CALCULATED, math.nan, math.nan, "no_counts"
         )
@@ -232,7 +232,8 @@ def month_changes(
         a year before it.
     """
     month = reference_month(monthly) if month is None else month
-    if month is None or not info.additive:
+    # Only counts are tested month against month (an amount is not a Poisson count).
+    if month is None or info.change_test is not ChangeTest.RATE_RATIO:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
     rated = measure == "rate" and info.denominator_kind is not None
     compared = monthly if areas is None else monthly[monthly["area_code"].isin(areas)]

@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import Any
 
 from observatory import geo
-from observatory.domain import Actor, ImportKind, ImportRejected, SourceFormat
+from observatory.domain import DEFAULT_CITY_CODE, Actor, ImportKind, ImportRejected, SourceFormat
 from observatory.ingest.report import ValidationReport
 from observatory.services import format_examples, formats, imports
 from observatory.store import Store
@@ -65,7 +65,7 @@ class Upload:
     code_field: str = ""
     name_field: str = ""
     crs: str | None = None
-    city_code: str = "000"
+    city_code: str = DEFAULT_CITY_CODE
     city_name: str = "City"
     options: Mapping[str, Any] = field(default_factory=dict)
 
