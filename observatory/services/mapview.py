@@ -16,15 +16,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from observatory.domain import ROLLING_MONTHS, Granularity, Indicator, Period, TotalBasis, Unit
+from observatory.domain import ROLLING_MONTHS, Granularity, Indicator, Measure, Period, TotalBasis, Unit
 from observatory.services import totals, views
 from observatory.stats import compare, rates
 from observatory.store import Store, queries
 
-COUNT = "count"
-RATE = "rate"
-VALUE = "value"
-BENCHMARK = "benchmark"
+COUNT = Measure.COUNT.value
+RATE = Measure.RATE.value
+VALUE = Measure.VALUE.value
+BENCHMARK = Measure.BENCHMARK.value
 SCHEMES = ("quantiles", "fisher_jenks", "equal_interval")
 RESPONDENTS = "respondents"
 
@@ -142,19 +142,11 @@ def comparable(info: Indicator) -> bool:
 
 
 def measures(store: Store, info: Indicator) -> list[str]:
-    """What a map of the indicator can show, the most comparable first.
-
-    Counts with a denominator: a rate, the count and the benchmark; counts without one: the count; survey
-    percents with respondents: the percent and the benchmark; anything else: its value.
-    """
-    first = COUNT if info.unit == Unit.COUNT.value else VALUE
-    if info.denominator_kind:
-        return [RATE, first, BENCHMARK] if info.unit == Unit.COUNT.value else [RATE, first]
-    if info.unit == Unit.PERCENT.value:
-        sizes = views.yearly_values(store, info, level=1)["sample_size"]
-        if sizes.notna().any():
-            return [VALUE, BENCHMARK]
-    return [first]
+    """What a map of the indicator can show, the most comparable first (:meth:`Indicator.measures`)."""
+    sizes = (
+        info.unit == Unit.PERCENT and views.yearly_values(store, info, level=1)["sample_size"].notna().any()
+    )
+    return [str(measure) for measure in info.measures(has_sample_sizes=bool(sizes))]
 
 
 def _rolling(frame: pd.DataFrame, period: MapPeriod) -> pd.DataFrame:

@@ -233,4 +233,18 @@ def measured(frame: pd.DataFrame, info: Indicator, measure: str) -> pd.DataFrame
         sample_size=frame["sample_size"].to_numpy(dtype=float),
         multiplier=info.multiplier,
     )
-    return frame.assign(shown=estimate.rate, lower=estimate.lower, upper=estimate.upper)
+    lower, upper = estimate.lower, estimate.upper
+    if "basis" in frame and (frame["basis"] == TotalBasis.BOUNDED.value).any():
+        # A bounded city total has no point, only a band: from the lower bound's lower limit to the
+        # upper bound's upper limit (on the shown scale).
+        bounded = (frame["basis"] == TotalBasis.BOUNDED.value).to_numpy()
+        den = frame["denominator"].to_numpy(dtype=float) if rate else None
+        low = rates.ci_for(
+            info.unit, frame["bound_lower"].to_numpy(dtype=float), denominator=den, multiplier=info.multiplier
+        )
+        high = rates.ci_for(
+            info.unit, frame["bound_upper"].to_numpy(dtype=float), denominator=den, multiplier=info.multiplier
+        )
+        lower = np.where(bounded, low.lower, lower)
+        upper = np.where(bounded, high.upper, upper)
+    return frame.assign(shown=estimate.rate, lower=lower, upper=upper)
