@@ -25,14 +25,20 @@ def granularity(period: str) -> str:
     return "quarter" if "Q" in period else "month"
 
 
+_MEMO: dict[tuple[int, str, str | None], pd.DataFrame] = {}
+
+
 def rows(city: City, code: str, area: str | None = None) -> pd.DataFrame:
     """One indicator's observations (of one area when given), with granularity and year."""
-    frame = city.observations[city.observations["indicator"] == code]
-    if area is not None:
-        frame = frame[frame["area"] == area]
-    return frame.assign(
-        granularity=frame["period"].map(granularity), year=frame["period"].str[:4].astype(int)
-    )
+    key = (id(city), code, area)
+    if key not in _MEMO:
+        frame = city.observations[city.observations["indicator"] == code]
+        if area is not None:
+            frame = frame[frame["area"] == area]
+        _MEMO[key] = frame.assign(
+            granularity=frame["period"].map(granularity), year=frame["period"].str[:4].astype(int)
+        )
+    return _MEMO[key]
 
 
 def stored(city: City, code: str) -> str:
@@ -45,16 +51,28 @@ def _known(values: pd.Series, statuses: pd.Series) -> bool:
     return bool(len(values)) and values.notna().all() and not (statuses == "ndiff").any()
 
 
+_YEARS: dict[tuple[int, str], dict[tuple[str, int], float | None]] = {}
+
+
+def _area_years(city: City, code: str) -> dict[tuple[str, int], float | None]:
+    """Every (area, year) with rows: its value, None when incomplete or withheld."""
+    key = (id(city), code)
+    if key not in _YEARS:
+        part = rows(city, code)
+        if not city.indicator(code).additive:
+            part = part[part["granularity"] == "year"]
+        needed = PERIODS_PER_YEAR[stored(city, code)] if city.indicator(code).additive else 1
+        found: dict[tuple[str, int], float | None] = {}
+        for (area, year), group in part.groupby(["area", "year"]):
+            ok = len(group) == needed and _known(group["value"], group["status"])
+            found[(str(area), int(year))] = float(group["value"].sum()) if ok else None
+        _YEARS[key] = found
+    return _YEARS[key]
+
+
 def area_year(city: City, code: str, area: str, year: int) -> float | None:
     """An area's value for a calendar year; None when incomplete or withheld."""
-    part = rows(city, code, area)
-    part = part[part["year"] == year]
-    if not city.indicator(code).additive:
-        part = part[part["granularity"] == "year"]
-        return float(part["value"].iloc[0]) if _known(part["value"], part["status"]) else None
-    if len(part) != PERIODS_PER_YEAR[stored(city, code)] or not _known(part["value"], part["status"]):
-        return None
-    return float(part["value"].sum())
+    return _area_years(city, code).get((area, year))
 
 
 def has_city_rows(city: City, code: str) -> bool:
@@ -123,7 +141,8 @@ def _consecutive(window: list[str], grain: str) -> bool:
 
 def latest_district_year(city: City, code: str) -> int | None:
     """The latest calendar year with a known value for at least one district."""
-    found = [y for y in years(city, code) if any(area_year(city, code, a, y) is not None for a in city.codes)]
+    districts = set(city.codes)
+    found = [y for (a, y), v in _area_years(city, code).items() if a in districts and v is not None]
     return max(found) if found else None
 
 
@@ -133,12 +152,19 @@ def latest_city_year(city: City, code: str) -> int | None:
     return max(found) if found else None
 
 
+_BASES: dict[tuple[int, str], dict[str, list[tuple[int, float]]]] = {}
+
+
 def denominator(city: City, kind: str, area: str, year: int) -> float | None:
     """An area's denominator of that year or else the latest earlier one."""
-    if not len(city.denominators):
-        return None
-    part = city.denominators[(city.denominators["area"] == area) & (city.denominators["year"] <= year)]
-    return float(part.sort_values("year")[kind].iloc[-1]) if len(part) else None
+    key = (id(city), kind)
+    if key not in _BASES:
+        by_area: dict[str, list[tuple[int, float]]] = {}
+        for a, y, v in city.denominators[["area", "year", kind]].itertuples(index=False):
+            by_area.setdefault(str(a), []).append((int(y), float(v)))
+        _BASES[key] = {a: sorted(values) for a, values in by_area.items()}
+    earlier = [v for y, v in _BASES[key].get(area, []) if y <= year]
+    return earlier[-1] if earlier else None
 
 
 def rate(city: City, code: str, area: str, year: int) -> float | None:
