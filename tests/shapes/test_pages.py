@@ -1,0 +1,238 @@
+"""Every page on every data shape, as a signed-in viewer and as the public, and its key figure.
+
+Each page must run without an exception, and show one key figure equal to the same computation done
+here from the generator's own numbers (tests/shapes/expected.py):
+
+- Overview: each result indicator's headline is the city's latest figure (12 months, 4 quarters or a
+  year, the city's own rows first, else the sum of every district; the one period there is when
+  there is less than a year).
+- Map: each district's plotted value for the latest year with data: the district's yearly value, or
+  its rate value / denominator × multiplier, with the multiplier in the legend; withheld or incomplete
+  districts drawn as not published.
+- Trends: the city's series at the stored granularity.
+- Profile: the district's value of every indicator in the year shown.
+- Strategy: the objective's latest value, the city's latest complete year.
+- Methodology: every indicator of the catalogue listed.
+
+The staff pages that need no input open without an exception as an admin.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from observatory.i18n import format_number
+from tests.shapes import expected
+from tests.shapes.conftest import DASHBOARD, STAFF, Seen
+from tests.shapes.generator import CITY_NAME, SHAPES, City
+
+ROLES = ("viewer", "public")
+#: Heavy shapes, run with ``-m slow``.
+SLOW = {"thousands"}
+SHAPE_PARAMS = [pytest.param(s, marks=pytest.mark.slow) if s in SLOW else s for s in SHAPES]
+NOT_SHOWN = {"–", "not published", ""}
+
+
+def number(text: str) -> float | None:
+    """A number as the English pages write it ("1,482", "28.3%", "50.98 per …"); None for a dash."""
+    match = re.match(r"^\s*([−-]?[\d,]*\.?\d+)", str(text))
+    return float(match.group(1).replace(",", "").replace("−", "-")) if match else None
+
+
+def decimals(city: City, code: str) -> int:
+    return 0 if city.indicator(code).unit == "count" else 1
+
+
+def _errors(seen: list[Seen]) -> list[str]:
+    return [f"{s.step or s.page}: {e}" for s in seen for e in s.exceptions]
+
+
+# --- key figures, one function per page; each returns the problems found, in words ---------------
+
+
+def overview_figures(city: City, seen: list[Seen]) -> list[str]:
+    problems = []
+    markdown = seen[0].markdown
+    for info in city.indicators:
+        wanted = expected.latest_city(city, info.code)
+        if info.kind != "result" or wanted is None:
+            continue
+        heading = f"**{info.name}**"
+        if heading not in markdown:
+            problems.append(f"{info.code}: no headline card (expected {wanted:g})")
+            continue
+        shown = number(markdown[markdown.index(heading) + 1].removeprefix("### "))
+        if not expected.close(shown, wanted, decimals=decimals(city, info.code)):
+            problems.append(f"{info.code}: headline {shown} != expected {wanted:g}")
+    return problems
+
+
+def _map_values(figure: dict) -> dict[str, float | None]:
+    """District → plotted value; None for the districts drawn as not published."""
+    values: dict[str, float | None] = {}
+    for trace in figure["data"]:
+        if trace.get("type") != "choroplethmap":
+            continue
+        hidden = trace.get("name") == "not published"
+        for i, code in enumerate(trace.get("locations") or []):
+            values[str(code)] = None if hidden else float(trace["z"][i])
+    return values
+
+
+def _map_figure(seen: Seen) -> dict | None:
+    maps = [f for f in seen.figures if any(t.get("type") == "choroplethmap" for t in f["data"])]
+    return maps[0] if maps else None
+
+
+def _map_problems(city: City, visit: Seen) -> list[str]:
+    code, _, measure = visit.step.partition(":")
+    info = city.indicator(code)
+    year = expected.latest_district_year(city, code)
+    figure = _map_figure(visit)
+    if year is None:
+        # No complete year anywhere (one month): a "no data" note, or the only period there is.
+        return [] if figure is not None or visit.infos else [f"{visit.step}: neither a map nor a note"]
+    if figure is None:
+        return [f"{visit.step}: no map (expected the year {year})"]
+    if str(visit.widgets.get("period")) != str(year):
+        return [f"{visit.step}: period {visit.widgets.get('period')} shown, latest year {year}"]
+    problems = []
+    legend = str(figure["layout"].get("legend", {}).get("title", {}).get("text", ""))
+    if measure == "rate" and info.unit == "count" and format_number(info.multiplier) not in legend:
+        problems.append(f"{visit.step}: legend {legend!r} does not say per {format_number(info.multiplier)}")
+    shown = _map_values(figure)
+    if measure == "rate" and all(expected.rate(city, code, a, year) is None for a in city.codes) and shown:
+        return [*problems, f"{visit.step}: a rate offered (and drawn as not published) with no denominator"]
+    wanted = {
+        a: expected.rate(city, code, a, year)
+        if measure == "rate"
+        else expected.area_year(city, code, a, year)
+        for a in city.codes
+    }
+    wrong = [f"{a}: {shown.get(a)} != {w}" for a, w in wanted.items() if not expected.close(shown.get(a), w)]
+    if wrong:
+        problems.append(f"{visit.step} {year}: {len(wrong)} districts wrong, e.g. " + "; ".join(wrong[:3]))
+    return problems
+
+
+def map_figures(city: City, seen: list[Seen]) -> list[str]:
+    return [problem for visit in seen for problem in _map_problems(city, visit)]
+
+
+def _label(x: str, grain: str) -> str:
+    year, month = int(x[:4]), int(x[5:7])
+    if grain == "year":
+        return str(year)
+    return f"{year}-Q{(month - 1) // 3 + 1}" if grain == "quarter" else f"{year}-{month:02d}"
+
+
+def _city_series(figure: dict, grain: str) -> dict[str, float]:
+    for trace in figure["data"]:
+        if trace.get("name") == CITY_NAME and "lines" in str(trace.get("mode", "")):
+            return {
+                _label(str(x), grain): float(y)
+                for x, y in zip(trace.get("x") or [], trace.get("y") or [], strict=True)
+                if y is not None and y == y
+            }
+    return {}
+
+
+def trends_figures(city: City, seen: list[Seen]) -> list[str]:
+    problems = []
+    for visit in seen:
+        if visit.exceptions:
+            continue
+        unit = city.indicator(visit.step).unit
+        if unit != "count" and "count" in visit.options.get("measure", []):
+            problems.append(f"{visit.step}: the {unit} is offered as a count")
+        grain = expected.stored(city, visit.step)
+        wanted = expected.city_periods(city, visit.step)
+        shown = _city_series(visit.figures[0], grain) if visit.figures else {}
+        wrong = sorted(p for p in set(wanted) | set(shown) if not expected.close(shown.get(p), wanted.get(p)))
+        if wrong:
+            sample = "; ".join(f"{p}: {shown.get(p)} != {wanted.get(p)}" for p in wrong[:3])
+            problems.append(f"{visit.step} city by {grain}: {len(wrong)} periods wrong, e.g. {sample}")
+    return problems
+
+
+def _profile_rows(seen: Seen) -> dict[str, str]:
+    """Indicator name → the Value cell of the profile tables."""
+    found = {}
+    for frame in seen.frames:
+        if "Indicator" in frame.columns and "Value" in frame.columns:
+            found.update(zip(frame["Indicator"].astype(str), frame["Value"].astype(str), strict=True))
+    return found
+
+
+def profile_figures(city: City, seen: list[Seen]) -> list[str]:
+    visit = seen[0]
+    known = any(expected.latest_district_year(city, i.code) is not None for i in city.indicators)
+    if "year" not in visit.widgets or "district" not in visit.widgets:
+        return ["no district or year to choose though districts have complete years"] if known else []
+    district, year = str(visit.widgets["district"]), int(visit.widgets["year"])
+    cells = _profile_rows(visit)
+    problems = []
+    for info in city.indicators:
+        wanted = expected.area_year(city, info.code, district, year)
+        if info.name not in cells:
+            if wanted is not None:
+                problems.append(f"{info.code}: not in the profile of {district} {year} (expected {wanted:g})")
+            continue
+        text = cells[info.name]
+        shown = None if text in NOT_SHOWN else number(text)
+        if not expected.close(shown, wanted, decimals=decimals(city, info.code)):
+            problems.append(f"{info.code} {district} {year}: {text!r} != expected {wanted}")
+    main = expected.area_year(city, city.main, district, year)
+    if main is None:
+        problems.append(f"opens on {district} {year}, where {city.main} has no complete value")
+    return problems
+
+
+def strategy_figures(city: City, seen: list[Seen]) -> list[str]:
+    year = expected.latest_city_year(city, city.main)
+    latest = [(label, value) for label, value in seen[0].metrics if label.startswith("Latest")]
+    if year is None:
+        return [] if all(v == "–" for _, v in latest) else [f"latest {latest} though no year is complete"]
+    wanted = expected.city_year(city, city.main, year)
+    if not latest:
+        return [f"no latest value (expected {year}: {wanted:g})"]
+    label, value = latest[0]
+    if str(year) not in label or not expected.close(number(value), wanted, decimals=0):
+        return [f"{label} {value} != expected {year}: {wanted:g}"]
+    return []
+
+
+def methodology_figures(city: City, seen: list[Seen]) -> list[str]:
+    listed = {str(c) for frame in seen[0].frames if "Code" in frame.columns for c in frame["Code"]}
+    missing = sorted({i.code for i in city.indicators} - listed)
+    return [f"not in the catalogue: {missing}"] if missing else []
+
+
+KEY_FIGURES = {
+    "overview": overview_figures,
+    "map": map_figures,
+    "trends": trends_figures,
+    "profile": profile_figures,
+    "strategy": strategy_figures,
+    "methodology": methodology_figures,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", DASHBOARD)
+@pytest.mark.parametrize("shape", SHAPE_PARAMS)
+def test_page_runs_and_shows_the_key_figure(shapes, shape, page, role):
+    city = shapes.built(shape).city
+    seen = shapes.visits(shape, role)[page]
+    assert not _errors(seen), _errors(seen)
+    problems = KEY_FIGURES[page](city, seen)
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("page", STAFF)
+@pytest.mark.parametrize("shape", SHAPE_PARAMS)
+def test_staff_page_opens_for_an_admin(shapes, shape, page):
+    seen = shapes.visits(shape, "admin")[page]
+    assert not _errors(seen), _errors(seen)
