@@ -28,3 +28,5 @@ district_map.district_map(info, period, measure, scheme, key="map")
 st.subheader(t("map.table_heading"))
 district_map.ranked_table(info, period, measure, key="table-csv")
 district_map.footnotes(info, period, measure)
+if info.unavailable_denominator:
+    st.caption(t("map.no_denominators", kind=district_map.denominator_text(info.unavailable_denominator)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -82,6 +82,8 @@ class Indicator:
         disclosure_threshold: Counts 1…threshold−1 are not published.
         description: Free text.
         source: Where the figures come from.
+        unavailable_denominator: The declared denominator when the store holds none of it (see
+            :meth:`without_denominator`): counts are then shown as counts, and pages say why.
     """
 
     code: str
@@ -95,6 +97,7 @@ class Indicator:
     disclosure_threshold: int
     description: str = ""
     source: str = ""
+    unavailable_denominator: str | None = None
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Indicator:
@@ -116,6 +119,12 @@ class Indicator:
             source=_text(record.get("source")),
         )
 
+    def without_denominator(self) -> Indicator:
+        """The same indicator read as having no denominator, because none of its kind is stored."""
+        if self.denominator_kind is None:
+            return self
+        return replace(self, denominator_kind=None, unavailable_denominator=self.denominator_kind)
+
     @property
     def additive(self) -> bool:
         """Counts and amounts add up over areas and periods; rates, shares and indices do not."""
@@ -123,8 +132,17 @@ class Indicator:
 
     @property
     def has_rate(self) -> bool:
-        """True when a rate is computed: the value divided by its denominator, times the multiplier."""
-        return self.denominator_kind is not None
+        """True when a rate is computed: a count or amount divided by its denominator, times the multiplier.
+
+        A value that arrives as a rate, a share or an index is never divided again; its denominator only
+        says what it is per (see :attr:`per_label`).
+        """
+        return self.denominator_kind is not None and self.additive
+
+    @property
+    def per_label(self) -> bool:
+        """True when the value itself is labelled as a rate of its denominator (a rate as received)."""
+        return self.denominator_kind is not None and self.unit is Unit.RATE
 
     @property
     def interval_method(self) -> IntervalMethod:

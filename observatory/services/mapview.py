@@ -182,8 +182,8 @@ def _denominators(store: Store, kind: str, year: int) -> pd.DataFrame:
 
 def _attach_base(store: Store, info: Indicator, period: MapPeriod, frame: pd.DataFrame) -> pd.DataFrame:
     """Each district's denominator, its kind and year (respondents of the survey year for percents)."""
-    if info.denominator_kind:
-        den = _denominators(store, info.denominator_kind, period.year)
+    if info.has_rate:
+        den = _denominators(store, str(info.denominator_kind), period.year)
         frame = frame.merge(den, on="code", how="left")
         return frame.assign(denominator_kind=info.denominator_kind)
     if info.unit == Unit.PERCENT.value and frame["sample_size"].notna().any():
@@ -201,10 +201,10 @@ def _attach_intervals(info: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
     own = rates.ci_for(info.unit, value, sample_size=sizes if info.unit == Unit.PERCENT.value else None)
     frame["value_lower"], frame["value_upper"] = own.lower, own.upper
     denominator = frame["denominator"].to_numpy(dtype=float)
-    if info.denominator_kind and info.unit == Unit.COUNT.value:
+    if info.has_rate and info.unit == Unit.COUNT.value:
         rated = rates.rate_ci(value, denominator, info.multiplier)
         frame["rate"], frame["rate_lower"], frame["rate_upper"] = rated.rate, rated.lower, rated.upper
-    elif info.denominator_kind:
+    elif info.has_rate:
         frame["rate"] = rates.rate(value, denominator, info.multiplier)
         frame["rate_lower"] = frame["rate_upper"] = np.nan
     else:
@@ -274,7 +274,7 @@ def district_table(store: Store, info: Indicator, period: MapPeriod) -> pd.DataF
     frame["sample_size"] = frame["sample_size"].astype(float)
     frame = _attach_intervals(info, _attach_base(store, info, period, frame))
     city = city_figure(store, info, period, frame)
-    basis = "rate" if info.denominator_kind else "value"
+    basis = "rate" if info.has_rate else "value"
     # A district's count against the city's total compares sizes, not risks: no benchmark without a rate.
     low, high = (city.low, city.high) if comparable(info) else (float("nan"), float("nan"))
     frame["benchmark"] = compare.benchmark_many(
@@ -294,7 +294,7 @@ def shown_columns(info: Indicator, measure: str) -> tuple[str, str, str]:
 
     A benchmark map compares the rate when the indicator has a denominator, else the value itself.
     """
-    if measure == RATE or (measure == BENCHMARK and info.denominator_kind):
+    if measure == RATE or (measure == BENCHMARK and info.has_rate):
         return "rate", "rate_lower", "rate_upper"
     return "value", "value_lower", "value_upper"
 

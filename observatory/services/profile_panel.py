@@ -72,8 +72,8 @@ def _bounds_shown(info: Indicator, frame: pd.DataFrame) -> tuple[np.ndarray, np.
 
 def _districts(store: Store, info: Indicator) -> pd.DataFrame:
     frame = views.yearly_values(store, info, level=1).assign(is_city=False)
-    if info.denominator_kind:
-        return views.as_of(frame, queries.denominators(store, info.denominator_kind))
+    if info.has_rate:
+        return views.as_of(frame, queries.denominators(store, str(info.denominator_kind)))
     return frame.assign(denominator=np.nan, denominator_year=np.nan)
 
 
@@ -145,7 +145,7 @@ def panel(store: Store, info: Indicator, city_code: str) -> pd.DataFrame:
     estimate = rates.ci_for(
         info.unit,
         frame["value"].to_numpy(dtype=float),
-        denominator=frame["denominator"].to_numpy(dtype=float) if info.denominator_kind else None,
+        denominator=frame["denominator"].to_numpy(dtype=float) if info.has_rate else None,
         sample_size=frame["sample_size"].to_numpy(dtype=float),
         multiplier=info.multiplier,
     )

@@ -131,7 +131,7 @@ def city_totals(observations: pd.DataFrame, indicators: pd.DataFrame, areas: pd.
 
     Made from the unsuppressed district values before anything is withheld, so the public keeps the
     city total even where small district counts are withheld. A period in which a district is
-    missing or withheld at source gets a withheld city row (the total is unknown), never a partial sum.
+    missing or withheld at source gets no city row (the total is unknown), never a partial sum.
 
     Returns:
         Rows with the observation columns, one per indicator, granularity and period.
@@ -151,10 +151,11 @@ def city_totals(observations: pd.DataFrame, indicators: pd.DataFrame, areas: pd.
         provisional=("status", lambda v: (v == ObservationStatus.PROVISIONAL.value).any()),
     ).reset_index()
     totals["value"] = _exact_city_values(rows, districts)
+    # A total we do not know ourselves (a district missing or withheld at source) gets no row at all: a
+    # withheld row would be "protected" by withholding one more month, though nothing can be worked out.
+    totals = totals[totals["value"].notna()].copy()
     totals["status"] = np.where(
-        totals["value"].isna(),
-        ObservationStatus.NOT_PUBLISHED.value,
-        np.where(totals["provisional"], ObservationStatus.PROVISIONAL.value, ObservationStatus.OK.value),
+        totals["provisional"], ObservationStatus.PROVISIONAL.value, ObservationStatus.OK.value
     )
     totals["area_code"] = city
     return totals[list(observations.columns)]

@@ -76,7 +76,7 @@ def _test(points: pd.DataFrame, info: Indicator, measure: str) -> stats_trends.T
         return stats_trends.Trend(
             stats_trends.TrendResult.CANNOT_BE_CALCULATED, math.nan, math.nan, "no_counts"
         )
-    rated = measure == "rate" and info.denominator_kind is not None
+    rated = measure == "rate" and info.has_rate
     denominators = points["denominator"].to_numpy(dtype=float) if rated else None
     return stats_trends.trend_test(values, denominators)
 
@@ -235,7 +235,7 @@ def month_changes(
     # Only counts are tested month against month (an amount is not a Poisson count).
     if month is None or info.change_test is not ChangeTest.RATE_RATIO:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
-    rated = measure == "rate" and info.denominator_kind is not None
+    rated = measure == "rate" and info.has_rate
     compared = monthly if areas is None else monthly[monthly["area_code"].isin(areas)]
     rows = [
         row

@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from observatory.domain import Indicator, TotalBasis
+from observatory.domain import Indicator, Measure, TotalBasis
 from observatory.services import totals, views
 from observatory.stats import rates
 from observatory.stats import trends as stats_trends
@@ -212,10 +212,8 @@ def panel(store: Store, info: Indicator, view: str) -> pd.DataFrame:
 
 
 def measures(info: Indicator) -> list[str]:
-    """Measures a page may offer: rate and count with a denominator, count for counts, else the value."""
-    if info.denominator_kind:
-        return ["rate", "count"]
-    return ["count"] if info.additive else ["value"]
+    """Measures a trend may show: the indicator's own list (:meth:`Indicator.measures`) less the benchmark."""
+    return [str(m) for m in info.measures() if m is not Measure.BENCHMARK]
 
 
 def measured(frame: pd.DataFrame, info: Indicator, measure: str) -> pd.DataFrame:
@@ -225,7 +223,7 @@ def measured(frame: pd.DataFrame, info: Indicator, measure: str) -> pd.DataFrame
     for survey percentages with sample sizes, and no interval for percentages without a sample size
     or for values that arrive already rated.
     """
-    rate = measure == "rate" and info.denominator_kind is not None
+    rate = measure == "rate" and info.has_rate
     estimate = rates.ci_for(
         info.unit,
         frame["value"].to_numpy(dtype=float),

@@ -22,6 +22,9 @@ def catalogue(store: Store) -> pd.DataFrame:
 def indicator(store: Store, code: str) -> Indicator:
     """One indicator's entry, with its rules (:class:`observatory.domain.Indicator`).
 
+    An indicator whose denominator kind has no stored figure is read without it
+    (:meth:`Indicator.without_denominator`), so no page offers a rate it cannot compute.
+
     Raises:
         KeyError: If the code is unknown.
     """
@@ -29,7 +32,11 @@ def indicator(store: Store, code: str) -> Indicator:
     row = frame[frame["code"] == code]
     if row.empty:
         raise KeyError(code)
-    return Indicator.from_record(row.iloc[0].to_dict())
+    info = Indicator.from_record(row.iloc[0].to_dict())
+    if info.has_rate and info.denominator_kind not in queries.denominator_kinds(store):
+        # A rate needs its denominator: with none stored, counts are shown as counts (pages say why).
+        return info.without_denominator()
+    return info
 
 
 def district_geojson(store: Store) -> dict:
@@ -149,11 +156,11 @@ def district_year(store: Store, info: Indicator, year: int) -> pd.DataFrame:
     estimate = rates.ci_for(
         info.unit,
         frame["value"].to_numpy(dtype=float),
-        denominator=frame["denominator"].to_numpy(dtype=float) if info.denominator_kind else None,
+        denominator=frame["denominator"].to_numpy(dtype=float) if info.has_rate else None,
         sample_size=frame["sample_size"].to_numpy(dtype=float),
         multiplier=info.multiplier,
     )
-    frame["rate"] = estimate.rate if info.denominator_kind else np.nan
+    frame["rate"] = estimate.rate if info.has_rate else np.nan
     frame["lower"], frame["upper"] = estimate.lower, estimate.upper
     return frame
 

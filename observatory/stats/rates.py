@@ -179,8 +179,8 @@ def ci_for(
         confidence: Two-sided confidence level.
 
     Returns:
-        RateEstimate(rate, lower, upper); ``rate`` is the value itself except for a count with a
-        denominator, where it is the rate.
+        RateEstimate(rate, lower, upper); ``rate`` is the value itself except for a count or an amount
+        with a denominator, where it is the rate (amounts get no interval).
     """
     unit = Unit(unit)
     if unit is Unit.COUNT and denominator is not None:
@@ -188,6 +188,11 @@ def ci_for(
     if unit is Unit.COUNT:
         lower, upper = poisson_ci(value, confidence=confidence)
         return RateEstimate(shape_like(template_of(value), as_float_array(value)), lower, upper)
+    if unit is Unit.AMOUNT and denominator is not None:
+        # An amount per resident (a budget, a cost): divided like a count, with no interval.
+        template = template_of(value, denominator)
+        missing = shape_like(template, np.full(np.shape(as_float_array(value)), np.nan))
+        return RateEstimate(shape_like(template, rate(value, denominator, multiplier)), missing, missing)
     if unit is Unit.PERCENT and sample_size is not None:
         lower, upper = wilson_ci(value, sample_size, confidence=confidence)
         return RateEstimate(shape_like(template_of(value, sample_size), as_float_array(value)), lower, upper)

@@ -14,7 +14,7 @@ from observatory.ui import data, widgets
 
 def measure_label(info: Indicator, measure: str) -> str:
     """Words for what the map shows: a count, a rate with its denominator, or the indicator's unit."""
-    if measure == "rate" and info.denominator_kind:
+    if (measure == "rate" and info.has_rate) or (measure == "value" and info.per_label):
         return rate_label(info)
     if measure == "count":
         return t("measure.count")
@@ -30,13 +30,13 @@ def _interval_text(lower: float, upper: float, decimals: int) -> str:
 def map_frame(info: Indicator, frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, int]:
     """The shown value per district and its hover texts; returns the frame and its decimals."""
     shown = frame.copy()
-    rate = measure == "rate" and info.denominator_kind is not None
+    rate = measure == "rate" and info.has_rate
     decimals = 2 if rate else (0 if info.additive else 1)
     shown["shown"] = shown["rate"] if rate else shown["value"]
     # The interval is the rate's when a rate is shown, else the count's (or the survey's Wilson interval).
-    factor = 1.0 if rate or not info.denominator_kind else np.nan
+    factor = 1.0 if rate or not info.has_rate else np.nan
     lower, upper = shown["lower"] * factor, shown["upper"] * factor
-    if not rate and info.denominator_kind:
+    if not rate and info.has_rate:
         lower, upper = _count_interval(shown)
     shown["ci_text"] = [_interval_text(lo, hi, decimals) for lo, hi in zip(lower, upper, strict=True)]
     shown["denominator_text"] = [
@@ -58,7 +58,7 @@ def district_map(info: Indicator, frame: pd.DataFrame, geojson: dict, measure: s
     shown, decimals = map_frame(info, frame, measure)
     label = measure_label(info, measure)
     hover = {"ci_text": t("footnote.ci")}
-    if info.denominator_kind:
+    if info.has_rate:
         hover["denominator_text"] = t("footnote.denominator_short")
     figure = charts.choropleth(
         shown,
@@ -101,7 +101,7 @@ def city_trend(info: Indicator, series: pd.DataFrame, *, granularity: str, key: 
 def footnotes(info: Indicator, frame: pd.DataFrame) -> None:
     """Source, denominator and its year, and what the interval means."""
     lines = [f"{t('footnote.source')} {info.source}"]
-    if info.denominator_kind and frame["denominator_year"].notna().any():
+    if info.has_rate and frame["denominator_year"].notna().any():
         year = int(frame["denominator_year"].max())
         lines.append(t("footnote.denominator", kind=denominator_words(info.denominator_kind), year=year))
     lines.append(t("footnote.ci_method"))

@@ -129,6 +129,11 @@ def hover_frame(info: Indicator, frame: pd.DataFrame, measure: str) -> pd.DataFr
     return shown
 
 
+def denominator_text(kind: str) -> str:
+    """The words for a denominator kind."""
+    return denominator_words(kind)
+
+
 def city_text(frame: pd.DataFrame, decimals: int) -> str:
     """The city's figure in words: the number, "between … and …" or "at least …" (the one city-total rule)."""
     if frame.empty:
@@ -169,7 +174,7 @@ def build_figure(info: Indicator, shown: pd.DataFrame, geojson: dict, measure: s
     if shown["denominator_kind"].notna().any():
         hover["base_text"] = t("footnote.denominator_short")
     if measure == mapview.BENCHMARK:
-        basis = mapview.RATE if info.denominator_kind else mapview.VALUE
+        basis = mapview.RATE if info.has_rate else mapview.VALUE
         return charts.category_map(
             shown,
             geojson,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from observatory.domain import Unit
+from observatory.domain import ADDITIVE_UNITS, Unit
 from observatory.i18n import denominator_words, format_number, format_percent, t
 
 #: Columns of the downloadable profile table, raw numbers for reuse.
@@ -66,9 +66,9 @@ def value_text(row: pd.Series) -> str:
 
 
 def has_denominator(row: Mapping[str, Any] | pd.Series) -> bool:
-    """True for a count with a denominator kind, i.e. one compared as a rate."""
+    """True for a count or amount with a denominator kind: one compared as a rate (Indicator.has_rate)."""
     kind = row["denominator_kind"]
-    return row["unit"] == Unit.COUNT.value and isinstance(kind, str) and bool(kind)
+    return row["unit"] in ADDITIVE_UNITS and isinstance(kind, str) and bool(kind)
 
 
 def rate_text(row: pd.Series) -> str:

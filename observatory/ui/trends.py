@@ -151,7 +151,7 @@ def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], 
 def _chart_footnotes(info: Indicator, view: str, measure: str, frame: pd.DataFrame, broken: bool) -> None:
     lines = [f"{t('footnote.source')} {info.source}"]
     years = frame["denominator_year"].dropna()
-    if measure == "rate" and info.denominator_kind and len(years):
+    if measure == "rate" and info.has_rate and len(years):
         kind = denominator_words(info.denominator_kind)
         lines.append(t("trends.denominator_years", kind=kind, first=int(years.min()), last=int(years.max())))
         if view != "year":
@@ -248,8 +248,6 @@ def change_table(info: Indicator, measure: str, districts: list[str], *, key: st
         }
     )
     st.dataframe(table, hide_index=True, key=key)
-    method = (
-        "trends.change_method_rate" if measure == "rate" and info.denominator_kind else "trends.change_method"
-    )
+    method = "trends.change_method_rate" if measure == "rate" and info.has_rate else "trends.change_method"
     st.caption(t(method))
     components.download(frame, f"{info.code}-changes-{measure}.csv", key=f"{key}-csv")
