@@ -30,6 +30,8 @@ CSV_COLUMNS = [
     "lower",
     "upper",
     "city",
+    "city_low",
+    "city_high",
     "district_min",
     "district_max",
     "benchmark",
@@ -95,7 +97,18 @@ def interval_text(row: pd.Series) -> str:
 
 
 def city_text(row: pd.Series) -> str:
-    """The city's value of the compared measure; a dash when the district cannot be set against it."""
+    """The city's value of the compared measure ("between … and …" when districts are withheld); a dash
+    when the district cannot be set against it."""
+    low, high = row.get("city_low"), row.get("city_high")
+    if _missing(row["city"]) and not _missing(low) and not _missing(high):
+        rate = has_denominator(row)
+        if math.isinf(float(high)):
+            return t("total.at_least", low=measure_text(low, row["unit"], rate=rate))
+        return t(
+            "total.between",
+            low=measure_text(low, row["unit"], rate=rate),
+            high=measure_text(high, row["unit"], rate=rate),
+        )
     return measure_text(row["city"], row["unit"], rate=has_denominator(row))
 
 

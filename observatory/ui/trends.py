@@ -16,7 +16,7 @@ import streamlit as st
 from observatory import charts
 from observatory.domain import Indicator
 from observatory.i18n import denominator_words, format_month, format_number, format_percent, t
-from observatory.services import trend_checks, trends, views
+from observatory.services import totals, trend_checks, trends, views
 from observatory.ui import components
 from observatory.ui.resources import cached, reader
 
@@ -163,6 +163,9 @@ def _chart_footnotes(info: Indicator, view: str, measure: str, frame: pd.DataFra
     hidden = int(frame["withheld"].astype(bool).sum())
     if hidden:
         lines.append(t("trends.withheld_note", count=hidden))
+    bases = set(frame["basis"].dropna()) & {"bounded", "at_least"} if "basis" in frame else set()
+    for basis in sorted(bases):
+        lines.append(t("overview.total_basis", basis=t(totals.describe(basis))))
     st.caption(" · ".join(lines))
 
 
