@@ -49,8 +49,9 @@ def place_choices(
     )
     if incidents.sheet is None:
         return []
+    unprojectable = incidents.mode.endswith("projected") and not incidents.crs
     try:
-        points, _ = located(store, incidents)
+        points = None if unprojectable else located(store, incidents)[0]
     except ValueError:  # an unknown coordinate system: the check says so; the columns can still be shown
         points = None
     has_point = ~np.isnan(incidents.longitude) if points is not None else np.zeros(len(incidents.month), bool)
