@@ -117,39 +117,6 @@ def _category_issue(opened: Opened, category_column: str | None) -> list[Issue]:
     return [Issue("missing-label", Severity.ERROR, message, row=0, column=category_column or "category")]
 
 
-def _named_mode(sheet: Sheet, area_from: str, coordinates: str | None) -> tuple[str, list[Issue]]:
-    """The way the uploader named: ``coordinates`` or an area column (which must be in the file)."""
-    if area_from == places.COORDINATES:
-        if coordinates is not None:
-            return coordinates, []
-        message = "coordinates were chosen, but the file has no longitude and latitude (or x and y) filled in"
-        return "none", [Issue("missing-label", Severity.ERROR, message, row=0, column="longitude")]
-    if sheet.has("area"):
-        return "code", []
-    message = f"the column {area_from!r} named as the area column is not in the file"
-    return "none", [Issue("missing-label", Severity.ERROR, message, row=0, column=area_from)]
-
-
-def _mode(sheet: Sheet, police: bool, lsoa_as_area: bool, area_from: str | None) -> tuple[str, list[Issue]]:
-    """How rows are placed (see :attr:`Incidents.mode`); ``none`` with an issue when they cannot be."""
-    if police:
-        return ("code" if lsoa_as_area and sheet.has("area") else "points"), []
-    points = places.usable_coordinates(sheet, ("longitude", "latitude"))
-    grid = places.usable_coordinates(sheet, ("x", "y"))
-    coordinates = "points" if points else "projected" if grid else None
-    if area_from:
-        return _named_mode(sheet, area_from, coordinates)
-    columns = places.area_columns(sheet)
-    if coordinates is None and not columns:
-        message = "an incident list needs an area column, longitude and latitude, or x and y with a crs"
-        return "none", [Issue("missing-label", Severity.ERROR, message, row=0, column="area")]
-    if not columns:
-        return str(coordinates), []
-    if coordinates is None and len(columns) == 1:
-        return "check", []
-    return f"choose-{coordinates or 'none'}", []
-
-
 def read_incidents(
     data: bytes,
     filename: str,
@@ -188,7 +155,7 @@ def read_incidents(
             issues = [i for i in issues if i.column != "category"] + _category_issue(opened, category_column)
         return Incidents(opened.report, None, empty, np.empty(0), np.empty(0), issues, source)
     sheet = opened.sheet
-    mode, issues = _mode(sheet, police, lsoa_as_area, area_from)
+    mode, issues = places.placing_mode(sheet, police=police, lsoa_as_area=lsoa_as_area, area_from=area_from)
     if mode == "none":
         return Incidents(opened.report, None, empty, np.empty(0), np.empty(0), opened.issues + issues, source)
     date_column = "month" if police else "date"

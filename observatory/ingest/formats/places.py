@@ -134,6 +134,41 @@ def choice_issue(found: list[Candidate], *, single_column_check: bool) -> Issue 
     return Issue("area-ambiguous", Severity.ERROR, message, row=0, column=columns)
 
 
+def _named_mode(sheet: Sheet, area_from: str, coordinates: str | None) -> tuple[str, list[Issue]]:
+    """The way the uploader named: ``coordinates`` or an area column (which must be in the file)."""
+    if area_from == COORDINATES:
+        if coordinates is not None:
+            return coordinates, []
+        message = "coordinates were chosen, but the file has no longitude and latitude (or x and y) filled in"
+        return "none", [Issue("missing-label", Severity.ERROR, message, row=0, column="longitude")]
+    if sheet.has("area"):
+        return "code", []
+    message = f"the column {area_from!r} named as the area column is not in the file"
+    return "none", [Issue("missing-label", Severity.ERROR, message, row=0, column=area_from)]
+
+
+def placing_mode(
+    sheet: Sheet, *, police: bool, lsoa_as_area: bool, area_from: str | None
+) -> tuple[str, list[Issue]]:
+    """How rows are placed (see ``Incidents.mode``); ``none`` with an issue when they cannot be."""
+    if police:
+        return ("code" if lsoa_as_area and sheet.has("area") else "points"), []
+    points = usable_coordinates(sheet, ("longitude", "latitude"))
+    grid = usable_coordinates(sheet, ("x", "y"))
+    coordinates = "points" if points else "projected" if grid else None
+    if area_from:
+        return _named_mode(sheet, area_from, coordinates)
+    columns = area_columns(sheet)
+    if coordinates is None and not columns:
+        message = "an incident list needs an area column, longitude and latitude, or x and y with a crs"
+        return "none", [Issue("missing-label", Severity.ERROR, message, row=0, column="area")]
+    if not columns:
+        return str(coordinates), []
+    if coordinates is None and len(columns) == 1:
+        return "check", []
+    return f"choose-{coordinates or 'none'}", []
+
+
 def degrees(sheet: Sheet, name: str) -> tuple[pd.Series, list[Issue]]:
     """Decimal degrees of one column; blank → NaN.
 
