@@ -1,4 +1,4 @@
-"""The upload report's words: exact error counts, the decimal mark, why nothing would be stored, per language."""
+"""The upload report in words: exact error counts, the decimal mark, why nothing would be stored."""
 
 from observatory import i18n
 from observatory.domain import ImportKind, Issue, Severity
