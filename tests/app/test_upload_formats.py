@@ -203,8 +203,8 @@ def test_incident_list_with_coordinates_and_district_asks_then_stores_the_chosen
     editor.selectbox(key="upload-incidents-category").select("Primary Type").run()
     place = editor.selectbox(key="upload-incidents-place")
     labels = place.options
-    assert "Coordinates: 2 rows placed in 2 areas (0 outside our districts)" in labels
-    assert "Column “District”: 2 rows match our area codes in 1 areas, 0 do not" in labels
+    assert "Coordinates: 2 rows placed in 2 area(s) (0 outside our districts)" in labels
+    assert "Column “District”: 2 rows match our area codes in 1 area(s), 0 do not" in labels
     issues = _frame(editor, "Code")
     assert issues["Code"].tolist() == ["area-ambiguous"]
     assert not [b for b in editor.button if b.key == "upload-commit"]

@@ -53,14 +53,18 @@ class Candidate:
         """The candidate in one phrase, for an issue's message."""
         if self.key == COORDINATES:
             return (
-                f"coordinates → {self.placed:,} rows placed in {self.areas:,} areas"
+                f"coordinates → {self.placed:,} rows placed in {_areas(self.areas)}"
                 f" ({self.unmatched:,} outside our districts)"
             )
         shown = f" (e.g. {', '.join(repr(e) for e in self.examples)})" if self.examples else ""
         return (
-            f"column {self.key!r} → {self.placed:,} rows matching our area codes in {self.areas:,} areas,"
+            f"column {self.key!r} → {self.placed:,} rows matching our area codes in {_areas(self.areas)},"
             f" {self.unmatched:,} not matching{shown}"
         )
+
+
+def _areas(n: int) -> str:
+    return f"{n:,} area" if n == 1 else f"{n:,} areas"
 
 
 def usable_coordinates(sheet: Sheet, names: tuple[str, str]) -> bool:

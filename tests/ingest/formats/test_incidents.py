@@ -83,7 +83,7 @@ def test_coordinates_and_a_district_column_are_not_guessed_between():
     (issue,) = parsed.report.errors
     assert (issue.code, issue.column) == ("area-ambiguous", "District")
     assert "coordinates → 2 rows placed in 2 areas (1 outside our districts)" in issue.message
-    assert "column 'District' → 2 rows matching our area codes in 1 areas, 1 not matching (e.g. '31')" in (
+    assert "column 'District' → 2 rows matching our area codes in 1 area, 1 not matching (e.g. '31')" in (
         issue.message
     )
     assert "area_from" in issue.message and parsed.observations is None
