@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from observatory.domain import SourceFormat, WideLayout
@@ -84,6 +85,19 @@ def _place_choices(
     return dict(stored[1])
 
 
+def _comparison(choices: dict[str, Any]) -> None:
+    """Rows each way would place, area by area, when the file offers more than one way."""
+    if len(choices) < 2:
+        return
+    areas = sorted({code for found in choices.values() for code, _ in found.by_area})
+    frame = pd.DataFrame({t("upload.place_col_area"): areas})
+    for key, found in choices.items():
+        name = t("upload.place_way_coordinates") if key == incident_places.COORDINATES else key
+        frame[name] = [format_number(found.count_in(code)) for code in areas]
+    st.caption(t("upload.place_compare"))
+    st.dataframe(frame, hide_index=True, key="upload-place-compare")
+
+
 def _incidents(file_key: str, content: bytes, filename: str) -> dict[str, Any]:
     crs = st.text_input(
         t("upload.incidents_crs"), value="", help=t("upload.incidents_crs_help"), key="upload-incidents-crs"
@@ -105,6 +119,7 @@ def _incidents(file_key: str, content: bytes, filename: str) -> dict[str, Any]:
         help=t("upload.place_help"),
         key="upload-incidents-place",
     )
+    _comparison(choices)
     order = st.selectbox(
         t("upload.date_order"),
         ["", *(str(o) for o in DateOrder)],

@@ -205,6 +205,9 @@ def test_incident_list_with_coordinates_and_district_asks_then_stores_the_chosen
     labels = place.options
     assert "Coordinates: 2 rows placed in 2 area(s) (0 outside our districts)" in labels
     assert "Column “District”: 2 rows match our area codes in 1 area(s), 0 do not" in labels
+    compared = _frame(editor, "Area")
+    assert compared.values.tolist() == [["01", "1", "0"], ["02", "1", "0"], ["07", "0", "2"]]
+    assert list(compared.columns) == ["Area", "Coordinates", "District"]
     issues = _frame(editor, "Code")
     assert issues["Code"].tolist() == ["area-ambiguous"]
     assert not [b for b in editor.button if b.key == "upload-commit"]

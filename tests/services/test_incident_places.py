@@ -63,8 +63,14 @@ def test_coordinates_and_district_are_refused_with_what_each_would_place(store):
     assert not report.ok and report.created == 0
     (issue,) = report.errors
     assert (issue.code, issue.column) == ("area-ambiguous", "District")
-    assert "coordinates → 194 rows placed in 7 areas (0 outside our districts)" in issue.message
-    assert "column 'District' → 194 rows matching our area codes in 1 area, 0 not matching" in issue.message
+    assert (
+        "coordinates → 194 rows placed in 7 areas [01: 32, 02: 32, 03: 32, 07: 4 …] (0 outside our districts)"
+        in issue.message
+    )
+    assert (
+        "column 'District' → 194 rows matching our area codes in 1 area [01: 0, 02: 0, 03: 0, 07: 194],"
+        " 0 not matching" in issue.message
+    )
     assert _stored(store, "07") == []
 
 

@@ -27,6 +27,7 @@ COORDINATES = "coordinates"
 #: Canonical names of the area-like columns of one file, in header order.
 AREA_NAMES = ("area", "area_2", "area_3")
 _EXAMPLES = 3
+_AREAS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Candidate:
         unmatched: Rows it cannot place (a point outside the districts; a value that is not one of
             our codes).
         examples: A column's first values that are not our codes.
+        by_area: Rows placed in each area, most first.
     """
 
     key: str
@@ -48,23 +50,54 @@ class Candidate:
     areas: int
     unmatched: int
     examples: tuple[str, ...] = ()
+    by_area: tuple[tuple[str, int], ...] = ()
 
-    def describe(self) -> str:
-        """The candidate in one phrase, for an issue's message."""
+    def count_in(self, area: str) -> int:
+        """Rows this way places in ``area``."""
+        return dict(self.by_area).get(area, 0)
+
+    def _where(self, shown: list[str]) -> str:
+        """Rows in the areas compared (``07: 4, 01: 32 …``), so that the ways can be set side by side."""
+        head = ", ".join(f"{code}: {self.count_in(code):,}" for code in shown)
+        more = " …" if {c for c, _ in self.by_area} - set(shown) else ""
+        return f" [{head}{more}]" if head else ""
+
+    def describe(self, shown: list[str] | None = None) -> str:
+        """The candidate in one phrase, for an issue's message.
+
+        Args:
+            shown: Areas whose counts to give (default: its own first few).
+        """
+        where = self._where(shown if shown is not None else [c for c, _ in self.by_area[:_AREAS_SHOWN]])
         if self.key == COORDINATES:
             return (
-                f"coordinates → {self.placed:,} rows placed in {_areas(self.areas)}"
+                f"coordinates → {self.placed:,} rows placed in {_areas(self.areas)}{where}"
                 f" ({self.unmatched:,} outside our districts)"
             )
-        shown = f" (e.g. {', '.join(repr(e) for e in self.examples)})" if self.examples else ""
+        examples = f" (e.g. {', '.join(repr(e) for e in self.examples)})" if self.examples else ""
         return (
-            f"column {self.key!r} → {self.placed:,} rows matching our area codes in {_areas(self.areas)},"
-            f" {self.unmatched:,} not matching{shown}"
+            f"column {self.key!r} → {self.placed:,} rows matching our area codes in {_areas(self.areas)}"
+            f"{where}, {self.unmatched:,} not matching{examples}"
         )
+
+
+def compared_areas(found: list[Candidate]) -> list[str]:
+    """The areas worth comparing between ways: each way's first few, in order, at most six."""
+    shown: list[str] = []
+    for candidate in found:
+        shown += [c for c, _ in candidate.by_area[:3] if c not in shown]
+    return shown[:6]
 
 
 def _areas(n: int) -> str:
     return f"{n:,} area" if n == 1 else f"{n:,} areas"
+
+
+def _by_area(codes: pd.Series) -> tuple[tuple[str, int], ...]:
+    """Rows per area code, most first (ties by code)."""
+    counts = codes.value_counts()
+    ordered = sorted(((str(c), int(n)) for c, n in counts.items()), key=lambda item: (-item[1], item[0]))
+    return tuple(ordered)
 
 
 def usable_coordinates(sheet: Sheet, names: tuple[str, str]) -> bool:
@@ -96,7 +129,8 @@ def candidates(
         codes = pd.Series(located, dtype=object)
         placed = codes.notna().to_numpy(dtype=bool)
         outside = int((has_point & ~placed).sum())
-        found.append(Candidate(COORDINATES, int(placed.sum()), int(codes[placed].nunique()), outside))
+        counts = _by_area(codes[placed])
+        found.append(Candidate(COORDINATES, int(placed.sum()), len(counts), outside, (), counts))
     for name in area_columns(sheet):
         values = sheet.text[name]
         filled = values != ""
@@ -104,7 +138,8 @@ def candidates(
         other = values[filled & ~ours]
         examples = tuple(str(v) for v in other.unique()[:_EXAMPLES])
         written = sheet.written.get(name, name)
-        found.append(Candidate(written, int(ours.sum()), int(values[ours].nunique()), len(other), examples))
+        counts = _by_area(values[ours])
+        found.append(Candidate(written, int(ours.sum()), len(counts), len(other), examples, counts))
     return found
 
 
@@ -128,7 +163,8 @@ def choice_issue(found: list[Candidate], *, single_column_check: bool) -> Issue 
             f" (area_from={column.key!r}); the others are then reported as unknown areas"
         )
         return Issue("area-ambiguous", Severity.ERROR, message, row=0, column=column.key)
-    ways = "; ".join(c.describe() for c in found)
+    shown = compared_areas(found)
+    ways = "; ".join(c.describe(shown) for c in found)
     keys = ", ".join(repr(c.key) for c in found)
     message = (
         f"the rows can be placed in more than one way and it is not guessed: {ways}. Choose one"

@@ -82,10 +82,14 @@ def test_coordinates_and_a_district_column_are_not_guessed_between():
     parsed = _aggregate(incidents, located)
     (issue,) = parsed.report.errors
     assert (issue.code, issue.column) == ("area-ambiguous", "District")
-    assert "coordinates → 2 rows placed in 2 areas (1 outside our districts)" in issue.message
-    assert "column 'District' → 2 rows matching our area codes in 1 area, 1 not matching (e.g. '31')" in (
+    assert "coordinates → 2 rows placed in 2 areas [01: 1, 02: 1, 07: 0] (1 outside our districts)" in (
         issue.message
     )
+    assert (
+        "column 'District' → 2 rows matching our area codes in 1 area [01: 0, 02: 0, 07: 2], 1 not matching"
+        in (issue.message)
+    )
+    assert "(e.g. '31')" in issue.message
     assert "area_from" in issue.message and parsed.observations is None
 
 
@@ -117,7 +121,10 @@ def test_an_only_area_column_matching_our_codes_in_part_asks_to_choose():
     rows = "".join(f"2024-07-01,Burglary,{code}\n" for code in ("01", "02", "15", "16", "17"))
     parsed = _aggregate(_read("date,category,District\n" + rows))
     (issue,) = parsed.report.errors
-    assert issue.code == "area-ambiguous" and "2 rows matching our area codes" in issue.message
+    assert (
+        issue.code == "area-ambiguous"
+        and "2 rows matching our area codes in 2 areas [01: 1, 02: 1]" in issue.message
+    )
     assert "3 not matching (e.g. '15', '16', '17')" in issue.message
 
 
