@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from observatory import cli_breaks, cli_import, cli_publish, cli_users
+from observatory import cli_breaks, cli_import, cli_open, cli_publish, cli_users
 from observatory.config import load_settings
 from observatory.domain import Actor, ObservatoryError, Role
 from observatory.services import demo, imports
-from observatory.store import Store, connect, queries
+from observatory.store import DatabaseInUse, Store, queries
 
 CLI_ACTOR = Actor("cli", Role.ADMIN)
 
@@ -45,11 +45,6 @@ def _parser() -> argparse.ArgumentParser:
     cli_breaks.add_parser(sub, parents=[common])
     cli_publish.add_parser(sub, parents=[common])
     return parser
-
-
-def _open(args: argparse.Namespace) -> Store:
-    settings = load_settings({"db_path": args.db})
-    return connect(settings.db_path, memory_limit=settings.memory_limit, threads=settings.threads)
 
 
 def _cmd_boundaries(store: Store, args: argparse.Namespace, out: TextIO) -> int:
@@ -116,7 +111,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     out = out or sys.stdout
     args = _parser().parse_args(argv)
     try:
-        store = _open(args)
+        store = cli_open.open_for(args)
+    except DatabaseInUse as exc:
+        out.write(cli_open.in_use_message(args, exc))
+        return 2
     except (ObservatoryError, OSError) as exc:
         out.write(f"error: {exc}\n")
         return 2

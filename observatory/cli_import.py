@@ -41,7 +41,22 @@ def add_parser(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
         help="map a category to an indicator (CATEGORY= : not followed); repeatable; remembered",
     )
     imp.add_argument("--all-communes", action="store_true", help="ssmsi: other communes are errors")
-    imp.add_argument("--create-missing-indicators", action="store_true", help="ssmsi: create them")
+    imp.add_argument(
+        "--create-missing-indicators",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="ssmsi: create an indicator for each class that has none (default: on)",
+    )
+    imp.add_argument(
+        "--area-from",
+        metavar="coordinates|COLUMN",
+        help="incidents: place rows by their coordinates, or by the named column of area codes",
+    )
+    imp.add_argument("--category-column", metavar="COLUMN", help="incidents: the column holding the category")
+    imp.add_argument(
+        "--date-order", choices=["dmy", "mdy"], help="incidents: day or month first in dates like 03/05/2024"
+    )
+    imp.add_argument("--crs", help="incidents: coordinate system of x and y columns, e.g. EPSG:3763")
     imp.add_argument("--layout", choices=[w.value for w in WideLayout], help="wide: what runs across")
     imp.add_argument("--lsoa-as-area", action="store_true", help="police_uk: place crimes by LSOA code")
 
@@ -66,7 +81,13 @@ def _options(source: SourceFormat, args: argparse.Namespace) -> dict[str, Any]:
     if source is SourceFormat.POLICE_UK:
         return {"mapping": _mapping(args.map), "lsoa_as_area": args.lsoa_as_area}
     if source is SourceFormat.INCIDENTS:
-        return {"mapping": _mapping(args.map)}
+        return {
+            "mapping": _mapping(args.map),
+            "crs": args.crs,
+            "area_from": args.area_from,
+            "category_column": args.category_column,
+            "date_order": args.date_order,
+        }
     return {"layout": WideLayout(args.layout) if args.layout else None}
 
 

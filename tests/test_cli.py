@@ -134,3 +134,51 @@ def test_breaks_add_list_remove(db, tmp_path):
 def test_breaks_bad_date_is_an_error(db):
     code, text = run("breaks", "add", "burglary", "July", "--db", db)
     assert code == 2 and "not a date" in text
+
+
+INCIDENTS_BOTH = (
+    b"Date,Primary Type,Latitude,Longitude,District\n"
+    b"03/05/2030 10:00:00 PM,Burglary,41.14033,-8.59019,07\n"
+    b"03/06/2030 11:00:00 AM,Burglary,41.13727,-8.57758,07\n"
+)
+
+
+@pytest.fixture
+def demo_db(demo_file, tmp_path):
+    import shutil
+
+    return str(shutil.copy(demo_file, tmp_path / "demo.duckdb"))
+
+
+def test_import_incidents_refuses_to_guess_then_takes_the_chosen_options(demo_db, tmp_path):
+    file = tmp_path / "chicago.csv"
+    file.write_bytes(INCIDENTS_BOTH)
+    code, text = run("import", "incidents", str(file), "--db", demo_db, "--category-column", "Primary Type")
+    assert code == 1
+    assert "area-ambiguous" in text and "'District'" in text and "coordinates → 2 rows" in text
+    code, text = run(
+        "import", "incidents", str(file), "--db", demo_db,
+        "--category-column", "Primary Type", "--area-from", "coordinates",
+    )  # fmt: skip
+    assert code == 0, text
+
+
+def test_import_incidents_date_order_option(demo_db, tmp_path):
+    file = tmp_path / "log.csv"
+    file.write_bytes(b"date,category,area\n03/05/2030,Burglary,01\n")
+    code, text = run("import", "incidents", str(file), "--db", demo_db, "--dry-run")
+    assert code == 1 and "date-ambiguous" in text and "row 1: '03/05/2030'" in text
+    code, text = run("import", "incidents", str(file), "--db", demo_db, "--dry-run", "--date-order", "dmy")
+    assert code == 0, text
+
+
+def test_import_ssmsi_without_creating_indicators_says_why_nothing_was_stored(demo_db, tmp_path):
+    from tests.services.test_formats import SSMSI
+
+    file = tmp_path / "ssmsi.csv"
+    file.write_bytes(SSMSI)
+    code, text = run("import", "ssmsi", str(file), "--db", demo_db, "--no-create-missing-indicators")
+    assert code == 0
+    assert "No row was stored: none of the 2 classes has an indicator" in text
+    code, text = run("import", "ssmsi", str(file), "--db", demo_db)
+    assert code == 0 and "created 3" in text

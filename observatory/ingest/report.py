@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from observatory.domain import ImportKind, Issue, Severity
@@ -17,22 +18,35 @@ ISSUE_CAP = 500
 _SUMMARY_PREFIX = "more rows with this problem"
 
 
-def summary_issue(code: str, severity: Severity, hidden: int) -> Issue:
+@dataclass(frozen=True, slots=True)
+class Summary(Issue):
+    """The one issue standing for further issues of one code, with the rows it stands for.
+
+    Attributes:
+        hidden_rows: Data rows of the issues left out, so that reports count rows exactly.
+    """
+
+    hidden_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64), compare=False, repr=False)
+
+
+def summary_issue(code: str, severity: Severity, hidden: int, rows: Iterable[int] = ()) -> Summary:
     """The one issue standing for ``hidden`` further issues of the same code.
 
     Args:
         code: Issue code being summarised.
         severity: Severity of the summarised issues.
         hidden: How many issues were left out.
+        rows: Their data rows (when known).
 
     Returns:
         An issue without row whose ``value`` holds the count (so caps can be merged).
     """
-    return Issue(code, severity, f"{hidden} {_SUMMARY_PREFIX} are not listed", value=str(hidden))
+    message = f"{hidden:,} {_SUMMARY_PREFIX} are not listed"
+    return Summary(code, severity, message, value=str(hidden), hidden_rows=np.fromiter(rows, np.int64))
 
 
 def _is_summary(issue: Issue) -> bool:
-    return issue.row is None and issue.message.endswith(f"{_SUMMARY_PREFIX} are not listed")
+    return isinstance(issue, Summary)
 
 
 def cap_issues(issues: Iterable[Issue], cap: int = ISSUE_CAP) -> list[Issue]:
@@ -47,19 +61,35 @@ def cap_issues(issues: Iterable[Issue], cap: int = ISSUE_CAP) -> list[Issue]:
     """
     kept: list[Issue] = []
     shown: dict[str, int] = {}
-    hidden: dict[str, tuple[Severity, int]] = {}
+    hidden: dict[str, tuple[Severity, int, list[np.ndarray]]] = {}
     for issue in issues:
-        if _is_summary(issue):
-            severity, count = hidden.get(issue.code, (issue.severity, 0))
-            hidden[issue.code] = (severity, count + int(issue.value or 0))
+        if isinstance(issue, Summary):
+            severity, count, rows = hidden.get(issue.code, (issue.severity, 0, []))
+            hidden[issue.code] = (severity, count + int(issue.value or 0), [*rows, issue.hidden_rows])
         elif shown.get(issue.code, 0) < cap:
             shown[issue.code] = shown.get(issue.code, 0) + 1
             kept.append(issue)
         else:
-            severity, count = hidden.get(issue.code, (issue.severity, 0))
-            hidden[issue.code] = (severity, count + 1)
-    kept.extend(summary_issue(code, sev, n) for code, (sev, n) in hidden.items() if n)
+            severity, count, rows = hidden.get(issue.code, (issue.severity, 0, []))
+            extra = np.array([issue.row], np.int64) if issue.row else np.empty(0, np.int64)
+            hidden[issue.code] = (severity, count + 1, [*rows, extra])
+    for code, (severity, n, rows) in hidden.items():
+        if n:
+            kept.append(summary_issue(code, severity, n, np.concatenate(rows) if rows else ()))
     return kept
+
+
+#: Why a valid file stores nothing, in English (the upload page words them from the catalogue:
+#: ``upload.empty_<key>``).
+NOTHING_STORED = {
+    "unchanged": "all {n} are already stored as they are",
+    "ignored": "all {n} rows were left out on purpose (most: {reason})",
+    "no_rows": "the file has no data rows",
+    "ssmsi_no_indicator": (
+        "none of the {classes} classes has an indicator and 'create missing indicators' is off"
+    ),
+}
+_DECIMALS = {".": "decimal point", ",": "decimal comma"}
 
 
 @dataclass
@@ -105,6 +135,8 @@ class ValidationReport:
     source_format: str | None = None
     ignored: int = 0
     ignored_reasons: dict[str, int] = field(default_factory=dict)
+    empty_hint: tuple[str, dict[str, Any]] | None = field(default=None, compare=False)
+    dry_run: bool = field(default=False, compare=False)
 
     def ignore(self, reason: str, rows: int) -> None:
         """Count ``rows`` rows left out for ``reason`` (nothing is counted for 0 rows)."""
@@ -123,6 +155,60 @@ class ValidationReport:
     def warnings(self) -> list[Issue]:
         """Issues reported without blocking the import."""
         return [i for i in self.issues if i.severity is Severity.WARNING]
+
+    @property
+    def error_rows(self) -> int:
+        """Data rows with at least one error, counted exactly (rows whose issues are not listed too)."""
+        rows = [np.array([i.row for i in self.errors if i.row], np.int64)]
+        rows += [i.hidden_rows for i in self.errors if isinstance(i, Summary)]
+        return int(np.unique(np.concatenate(rows)).size)
+
+    @property
+    def listed_error_rows(self) -> int:
+        """Data rows with an error that the report lists one by one."""
+        return len({i.row for i in self.errors if i.row})
+
+    @property
+    def file_errors(self) -> int:
+        """Errors about the file as a whole (no data row: header, encoding, a choice to make)."""
+        return sum(1 for i in self.errors if not i.row and not isinstance(i, Summary))
+
+    def nothing_stored(self) -> tuple[str, dict[str, Any]] | None:
+        """Why a valid file stores no row (key of :data:`NOTHING_STORED`, values); None otherwise."""
+        if not self.ok or self.created or self.updated:
+            return None
+        if self.unchanged:
+            return "unchanged", {"n": self.unchanged}
+        if self.empty_hint is not None:
+            return self.empty_hint
+        if self.ignored:
+            reason = max(self.ignored_reasons, key=lambda r: self.ignored_reasons[r])
+            return "ignored", {"n": self.ignored, "reason": reason}
+        return "no_rows", {}
+
+    def nothing_stored_text(self) -> str | None:
+        """:meth:`nothing_stored` in one English line, for the command line and logs."""
+        found = self.nothing_stored()
+        if found is None:
+            return None
+        key, values = found
+        shown = {k: f"{v:,}" if isinstance(v, int) else v for k, v in values.items()}
+        lead = "No row would be stored" if self.dry_run else "No row was stored"
+        return f"{lead}: {NOTHING_STORED[key].format(**shown)}."
+
+    def error_count_text(self) -> str:
+        """Errors counted exactly in words: ``3,214 rows with errors; first 500 listed``."""
+        parts = []
+        rows, listed = self.error_rows, self.listed_error_rows
+        if rows:
+            parts.append(f"{rows:,} row{'' if rows == 1 else 's'} with errors")
+            if listed < rows:
+                parts[-1] += f"; first {listed:,} listed"
+        if self.file_errors:
+            parts.append(
+                f"{self.file_errors:,} error{'' if self.file_errors == 1 else 's'} about the whole file"
+            )
+        return ", ".join(parts) or "no errors"
 
     @property
     def ok(self) -> bool:
@@ -160,6 +246,7 @@ class ValidationReport:
             "source_format": self.source_format,
             "ignored": self.ignored,
             "ignored_reasons": dict(self.ignored_reasons),
+            "error_rows": self.error_rows,
             "issues": [
                 {
                     "code": i.code,
@@ -177,16 +264,20 @@ class ValidationReport:
         """A plain-text report for the command line."""
         delimiter = {"\t": "tab"}.get(self.delimiter or "", self.delimiter)
         what = f"{self.kind}, {self.source_format}" if self.source_format else str(self.kind)
+        decimal = _DECIMALS.get(self.decimal or "", "decimal mark not detected")
         lines = [
             f"{self.filename} ({what}): {self.status.upper()}",
-            f"  encoding {self.encoding or '?'}, delimiter {delimiter or '?'}, decimal {self.decimal or '?'}",
-            f"  rows read {self.rows_read}, created {self.created}, updated {self.updated}, "
-            f"unchanged {self.unchanged}, rejected {self.rejected}",
-            f"  {len(self.errors)} error(s), {len(self.warnings)} warning(s)",
+            f"  encoding {self.encoding or '?'}, delimiter {delimiter or '?'}, {decimal}",
+            f"  rows read {self.rows_read:,}, created {self.created:,}, updated {self.updated:,}, "
+            f"unchanged {self.unchanged:,}, rejected {self.rejected:,}",
+            f"  {self.error_count_text()}; {len(self.warnings):,} warning(s)",
         ]
         if self.ignored:
-            lines.insert(3, f"  ignored {self.ignored}")
-            lines[4:4] = [f"    {n} {reason}" for reason, n in sorted(self.ignored_reasons.items())]
+            lines.insert(3, f"  ignored {self.ignored:,}")
+            lines[4:4] = [f"    {n:,} {reason}" for reason, n in sorted(self.ignored_reasons.items())]
+        empty = self.nothing_stored_text()
+        if empty:
+            lines.append(f"  {empty}")
         for issue in self.issues:
             where = "" if issue.row is None else f"row {issue.row}"
             if issue.column is not None:

@@ -71,7 +71,8 @@ def flag(
         text = message.format(value=value, detail=extra)
         issues.append(Issue(code, severity, text, int(sheet.rows[position]), written, value))
     if len(positions) > ISSUE_CAP:
-        issues.append(summary_issue(code, severity, len(positions) - ISSUE_CAP))
+        hidden = sheet.rows[positions[ISSUE_CAP:]]
+        issues.append(summary_issue(code, severity, len(positions) - ISSUE_CAP, hidden))
     return issues
 
 
@@ -102,9 +103,22 @@ def bad_choices(sheet: Sheet, column: str, bad: pd.Series, allowed: Collection[s
 
 
 def _restored(unknown: Collection[str], known: Collection[str]) -> dict[str, str]:
-    """Unknown numeric codes that equal a known code once its leading zeros are dropped."""
-    by_digits = {k.lstrip("0"): k for k in known if k.isdigit() and k.startswith("0")}
-    return {u: by_digits[u.lstrip("0")] for u in unknown if u.isdigit() and u.lstrip("0") in by_digits}
+    """Unknown numeric codes that are a known code with some of its leading zeros dropped.
+
+    Only plausible losses are named: the value has a digit other than 0 (a lone ``0`` is more
+    likely a placeholder than the city's ``000``) and is shorter than the known code it becomes
+    once padded with zeros (``7`` → ``07``, ``1004`` → ``01004``).
+    """
+    by_digits: dict[str, str] = {}
+    for k in sorted(known):
+        if k.isdigit() and k.startswith("0") and k.lstrip("0"):
+            by_digits.setdefault(k.lstrip("0"), k)
+    found = {}
+    for u in unknown:
+        code = by_digits.get(u.lstrip("0")) if u.isdigit() else None
+        if code is not None and len(u) < len(code):
+            found[u] = code
+    return found
 
 
 def unknown_codes(sheet: Sheet, column: str, known: Collection[str], code: str, what: str) -> list[Issue]:
@@ -128,7 +142,10 @@ def unknown_codes(sheet: Sheet, column: str, known: Collection[str], code: str, 
     lost = text.isin(restored) & unknown
     likely = text.map(restored) if restored else None
     issues = flag(sheet, unknown & ~lost, code, column, f"unknown {what} {{value!r}}")
-    message = f"{what} {{value!r}} is unknown; it looks like {{detail!r}} with its leading zero lost"
+    message = (
+        f"{what} {{value!r}} is unknown; it looks like {{detail!r}} with its leading zero lost"
+        " (a spreadsheet may have dropped it): write {detail!r}"
+    )
     return issues + flag(sheet, lost, "code-lost-leading-zero", column, message, detail=likely)
 
 

@@ -15,16 +15,16 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
-
-from observatory import auth, geo
+from observatory import auth
 from observatory.domain import Actor, Issue, Severity, SourceFormat, WideLayout
+from observatory.ingest.dates import DateOrder
 from observatory.ingest.formats.common import FormatParsed
 from observatory.ingest.formats.detect import Recognised, recognise
 from observatory.ingest.formats.incidents import Incidents, aggregate, read_incidents
 from observatory.ingest.formats.ssmsi import parse_ssmsi
 from observatory.ingest.formats.wide import parse_wide
 from observatory.ingest.report import ValidationReport
+from observatory.services import incident_places
 from observatory.services.imports import build_reference, finish, import_table
 from observatory.services.mappings import (
     anti_social_issues,
@@ -32,7 +32,7 @@ from observatory.services.mappings import (
     remembered_mapping,
     suggested_mapping,
 )
-from observatory.store import Store, queries
+from observatory.store import Store
 
 __all__ = [
     "OPTIONS",
@@ -89,7 +89,7 @@ def import_ssmsi(
     dry_run: bool = False,
     preview_rows: int = 0,
     keep_only_our_communes: bool = True,
-    create_missing_indicators: bool = False,
+    create_missing_indicators: bool = True,
     mapping: Mapping_ | None = None,
 ) -> ValidationReport:
     """Import an SSMSI communal file (France) as yearly counts per commune.
@@ -97,8 +97,8 @@ def import_ssmsi(
     Args:
         keep_only_our_communes: Ignore (and count) the rows of communes that are not our areas; when
             False they are errors.
-        create_missing_indicators: Create an indicator for each class that has none (else its rows
-            are ignored and counted).
+        create_missing_indicators: Create an indicator for each class that has none (the default:
+            a first import stores the file); False ignores those classes' rows and counts them.
         mapping: SSMSI class → indicator code (None: not followed); merged over the remembered one
             and remembered in turn.
 
@@ -118,19 +118,6 @@ def import_ssmsi(
     return _store(store, parsed, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows)
 
 
-def _located(store: Store, incidents: Incidents) -> tuple[np.ndarray | None, list[str]]:
-    """District code of each incident (None when it has no place or falls outside), and the districts."""
-    shapes = queries.area_shapes(store, level=1, display=False)
-    codes = [str(c) for c in shapes["code"]]
-    if incidents.by_code or incidents.sheet is None:
-        return None, codes
-    polygons = [geo.geometry_from_text(text) for text in shapes["geometry"]]
-    longitude, latitude = incidents.longitude, incidents.latitude
-    if incidents.crs:
-        longitude, latitude = geo.to_degrees(longitude, latitude, incidents.crs)
-    return geo.locate_points(longitude, latitude, codes, polygons), codes
-
-
 def _import_incidents(
     store: Store,
     incidents: Incidents,
@@ -143,7 +130,7 @@ def _import_incidents(
     started = _now()
     source = incidents.source
     try:
-        located, districts = _located(store, incidents)
+        located, districts = incident_places.located(store, incidents)
     except ValueError as exc:  # a coordinate system pyproj does not know: nothing can be placed
         incidents.issues.append(Issue("crs-invalid", Severity.ERROR, str(exc), row=0, column="crs"))
         incidents.sheet = None
@@ -199,6 +186,9 @@ def import_incidents(
     preview_rows: int = 0,
     mapping: Mapping_ | None = None,
     crs: str | None = None,
+    area_from: str | None = None,
+    category_column: str | None = None,
+    date_order: DateOrder | str | None = None,
 ) -> ValidationReport:
     """Import a local incident list (date, category, and an area code or coordinates) as monthly counts.
 
@@ -207,12 +197,26 @@ def import_incidents(
             mapping and remembered in turn.
         crs: The coordinate system of ``x``/``y`` columns (EPSG:3763 …) when the file has no ``crs``
             column; longitude/latitude need none.
+        area_from: ``coordinates``, or the header of the column that holds our area codes. None:
+            the file's only way of placing rows; a file with several (coordinates and a ``District``
+            column …) is refused with what each would place, until one is chosen.
+        category_column: The header of the column holding each incident's category (Chicago's
+            ``Primary Type``); None: a column named category, type, nature …
+        date_order: ``dmy`` or ``mdy`` for slashed dates the column does not decide (every day ≤ 12).
 
     Raises:
         PermissionDenied: If the actor may not import.
     """
     auth.require(actor, "import")
-    incidents = read_incidents(data, filename, SourceFormat.INCIDENTS, crs=crs)
+    incidents = read_incidents(
+        data,
+        filename,
+        SourceFormat.INCIDENTS,
+        crs=crs,
+        area_from=area_from or None,
+        category_column=category_column or None,
+        date_order=DateOrder(date_order) if date_order else None,
+    )
     return _import_incidents(
         store, incidents, actor=actor, dry_run=dry_run, preview_rows=preview_rows, mapping=mapping
     )
@@ -302,6 +306,6 @@ _ENTRIES: dict[SourceFormat, Callable[..., ValidationReport]] = {
 OPTIONS: dict[SourceFormat, frozenset[str]] = {
     SourceFormat.SSMSI: frozenset({"mapping", "keep_only_our_communes", "create_missing_indicators"}),
     SourceFormat.POLICE_UK: frozenset({"mapping", "lsoa_as_area"}),
-    SourceFormat.INCIDENTS: frozenset({"mapping", "crs"}),
+    SourceFormat.INCIDENTS: frozenset({"mapping", "crs", "area_from", "category_column", "date_order"}),
     SourceFormat.WIDE: frozenset({"layout"}),
 }

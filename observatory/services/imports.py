@@ -83,10 +83,10 @@ def build_reference(store: Store) -> Reference:
 
 
 def _rejected_rows(report: ValidationReport) -> int:
-    rows = {i.row for i in report.issues if i.severity is Severity.ERROR}
-    if None in rows:
+    """Rows refused: every row when the file as a whole is refused, else those with an error."""
+    if report.file_errors:
         return report.rows_read
-    return len(rows)
+    return report.error_rows
 
 
 def finish(
@@ -108,6 +108,7 @@ def finish(
         PermissionDenied: If the actor may not import (checked here too: this function writes).
     """
     auth.require(actor, "import")
+    report.dry_run = dry_run
     record = writes.BatchRecord(
         kind=str(report.kind),
         filename=report.filename,

@@ -13,6 +13,7 @@ import pandas as pd
 from observatory.domain import IndicatorKind, Issue, Severity, SourceFormat, Unit
 from observatory.ingest.formats import ssmsi
 from observatory.ingest.formats.common import open_table, slug
+from observatory.ingest.formats.detect import read_header
 from observatory.ingest.formats.incidents import ANTI_SOCIAL, read_incidents
 from observatory.services.profile_panel import is_anti_social
 from observatory.store import Store, queries
@@ -21,6 +22,7 @@ __all__ = [
     "ANTI_SOCIAL",
     "anti_social_issues",
     "file_categories",
+    "file_columns",
     "mapping_targets",
     "remembered_mapping",
     "suggested_mapping",
@@ -43,15 +45,20 @@ def mapping_targets(store: Store) -> dict[str, str]:
     return {str(code): str(name) for code, name in zip(counts["code"], counts["name"], strict=True)}
 
 
-def file_categories(data: bytes, filename: str, source: SourceFormat) -> dict[str, int]:
+def file_categories(
+    data: bytes, filename: str, source: SourceFormat, *, category_column: str | None = None
+) -> dict[str, int]:
     """Categories (SSMSI classes, crime types, incident categories) in a file, with their row counts.
 
     For the upload form to offer a mapping before the import; empty when the file cannot be read.
+
+    Args:
+        category_column: Incident lists: the column chosen as category (None: the one recognised).
     """
     if source is SourceFormat.SSMSI:
         sheet = open_table(data, filename, source, ssmsi.COLUMNS, ssmsi.REQUIRED).sheet
     elif source in (SourceFormat.POLICE_UK, SourceFormat.INCIDENTS):
-        sheet = read_incidents(data, filename, source).sheet
+        sheet = read_incidents(data, filename, source, category_column=category_column).sheet
     else:
         return {}
     if sheet is None:
@@ -60,7 +67,7 @@ def file_categories(data: bytes, filename: str, source: SourceFormat) -> dict[st
 
 
 def suggested_mapping(
-    store: Store, data: bytes, filename: str, source: SourceFormat
+    store: Store, data: bytes, filename: str, source: SourceFormat, *, category_column: str | None = None
 ) -> dict[str, str | None]:
     """A starting mapping for the categories of a file, for the upload form to show and let staff edit.
 
@@ -70,12 +77,17 @@ def suggested_mapping(
     remembered = remembered_mapping(store, source)
     known = set(queries.indicators(store)["code"].astype(str))
     suggested: dict[str, str | None] = {}
-    for category in file_categories(data, filename, source):
+    for category in file_categories(data, filename, source, category_column=category_column):
         if category in remembered:
             suggested[category] = remembered[category]
         else:
             suggested[category] = slug(category) if slug(category) in known else None
     return suggested
+
+
+def file_columns(data: bytes) -> list[str]:
+    """The columns of a CSV file as written, for the form to offer as category or area column."""
+    return list(read_header(data))
 
 
 def anti_social_issues(store: Store, categories: pd.Series, mapping: Mapping[str, str | None]) -> list[Issue]:

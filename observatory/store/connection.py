@@ -14,6 +14,7 @@ takes a few milliseconds (the rows are written before it), so readers wait that 
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
@@ -31,6 +32,26 @@ _LOG = logging.getLogger(__name__)
 
 class StoreError(ObservatoryError):
     """The database could not be opened or a statement failed."""
+
+
+class DatabaseInUse(StoreError):
+    """Another process holds the database file: DuckDB lets only one process open a file that one
+    of them writes, so not even a read-only open succeeds meanwhile.
+
+    Attributes:
+        path: The database file.
+        holder: The process id DuckDB names as holding it, when it does.
+    """
+
+    def __init__(self, path: str, holder: int | None) -> None:
+        self.path, self.holder = path, holder
+        held = f" (process {holder})" if holder else ""
+        super().__init__(f"another program{held} is using {path}")
+
+
+def _holder(message: str) -> int | None:
+    found = re.search(r"\(PID (\d+)\)", message)
+    return int(found.group(1)) if found else None
 
 
 class CommitGate:
@@ -112,6 +133,8 @@ class Store:
             else:
                 self._con = duckdb.connect(self.path, read_only=read_only, config=config)
         except duckdb.Error as exc:
+            if "Could not set lock" in str(exc):
+                raise DatabaseInUse(self.path, _holder(str(exc))) from exc
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         self._write_lock = threading.RLock()
         self._gate = CommitGate()

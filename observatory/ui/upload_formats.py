@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from observatory.domain import SourceFormat, WideLayout
 from observatory.i18n import format_number, t
-from observatory.services import formats, mappings
+from observatory.services import formats, incident_places, mappings
+from observatory.services.incident_places import DateOrder
 from observatory.services.uploads import UploadKind
 from observatory.ui.resources import store
 
 NOT_FOLLOWED = ""
 _SUGGESTED = "upload-suggested"  # (file key, categories with row counts, suggested mapping)
+_PLACES = "upload-places"  # (file key and choices, ways of placing the rows with their counts)
 _MAPPED = (SourceFormat.POLICE_UK, SourceFormat.INCIDENTS)
 
 
@@ -29,7 +32,7 @@ def _ssmsi() -> dict[str, Any]:
         t("upload.ssmsi_ours"), value=True, help=t("upload.ssmsi_ours_help"), key="upload-ssmsi-ours"
     )
     create = st.toggle(
-        t("upload.ssmsi_create"), value=False, help=t("upload.ssmsi_create_help"), key="upload-ssmsi-create"
+        t("upload.ssmsi_create"), value=True, help=t("upload.ssmsi_create_help"), key="upload-ssmsi-create"
     )
     return {"keep_only_our_communes": ours, "create_missing_indicators": create}
 
@@ -56,34 +59,109 @@ def _police_uk() -> dict[str, Any]:
     return {"lsoa_as_area": lsoa}
 
 
-def _incidents() -> dict[str, Any]:
+def _place_label(key: str, choices: dict[str, Any]) -> str:
+    """A way of placing the rows, with what it would place (the uploader compares before choosing)."""
+    if not key:
+        return t("upload.place_auto")
+    found = choices.get(key)
+    if found is None:
+        return t("upload.place_other_column", column=key)
+    counts = {"rows": format_number(found.placed), "areas": format_number(found.areas)}
+    if key == incident_places.COORDINATES:
+        return t("upload.place_coordinates", outside=format_number(found.unmatched), **counts)
+    return t("upload.place_column", column=key, other=format_number(found.unmatched), **counts)
+
+
+def _place_choices(
+    file_key: str, content: bytes, filename: str, crs: str | None, category: str | None
+) -> dict:
+    """The ways the file's rows can be placed, counted once per file and choice (not once per rerun)."""
+    key = f"{file_key}|{crs}|{category}"
+    stored = st.session_state.get(_PLACES)
+    if stored is None or stored[0] != key:
+        found = incident_places.place_choices(store(), content, filename, crs=crs, category_column=category)
+        stored = (key, {c.key: c for c in found})
+        st.session_state[_PLACES] = stored
+    return dict(stored[1])
+
+
+def _comparison(choices: dict[str, Any]) -> None:
+    """Rows each way would place, area by area, when the file offers more than one way."""
+    if len(choices) < 2:
+        return
+    areas = sorted({code for found in choices.values() for code, _ in found.by_area})
+    frame = pd.DataFrame({t("upload.place_col_area"): areas})
+    for key, found in choices.items():
+        name = t("upload.place_way_coordinates") if key == incident_places.COORDINATES else key
+        frame[name] = [format_number(found.count_in(code)) for code in areas]
+    st.caption(t("upload.place_compare"))
+    st.dataframe(frame, hide_index=True, key="upload-place-compare")
+
+
+def _incidents(file_key: str, content: bytes, filename: str) -> dict[str, Any]:
     crs = st.text_input(
         t("upload.incidents_crs"), value="", help=t("upload.incidents_crs_help"), key="upload-incidents-crs"
     )
-    return {"crs": crs.strip() or None}
+    columns = mappings.file_columns(content)
+    category = st.selectbox(
+        t("upload.incidents_category"),
+        ["", *columns],
+        format_func=lambda c: c or t("upload.incidents_category_auto"),
+        help=t("upload.incidents_category_help"),
+        key="upload-incidents-category",
+    )
+    choices = _place_choices(file_key, content, filename, crs.strip() or None, category or None)
+    keys = ["", *choices, *(c for c in columns if c not in choices and c != category)]
+    area_from = st.selectbox(
+        t("upload.place"),
+        keys,
+        format_func=lambda k: _place_label(k, choices),
+        help=t("upload.place_help"),
+        key="upload-incidents-place",
+    )
+    _comparison(choices)
+    order = st.selectbox(
+        t("upload.date_order"),
+        ["", *(str(o) for o in DateOrder)],
+        format_func=lambda o: t(f"upload.date_order_{o or 'auto'}"),
+        help=t("upload.date_order_help"),
+        key="upload-incidents-date-order",
+    )
+    return {
+        "crs": crs.strip() or None,
+        "category_column": category or None,
+        "area_from": area_from or None,
+        "date_order": order or None,
+    }
 
 
-def _suggestion(file_key: str, content: bytes, filename: str, source: SourceFormat) -> tuple[dict, dict]:
+def _suggestion(
+    file_key: str, content: bytes, filename: str, source: SourceFormat, category: str | None
+) -> tuple[dict, dict]:
     """The file's categories and suggested mapping, read once per uploaded file (not once per rerun)."""
-    key = f"{file_key}|{source}"  # the same file read as another format has other categories
+    # The same file read as another format, or with another category column, has other categories.
+    key = f"{file_key}|{source}|{category}"
     stored = st.session_state.get(_SUGGESTED)
     if stored is not None and stored[0] == key:
         return stored[1], stored[2]
-    categories = mappings.file_categories(content, filename, source)
-    suggested = mappings.suggested_mapping(store(), content, filename, source)
+    categories = mappings.file_categories(content, filename, source, category_column=category)
+    suggested = mappings.suggested_mapping(store(), content, filename, source, category_column=category)
     st.session_state[_SUGGESTED] = (key, categories, suggested)
     return categories, suggested
 
 
 def mapping_editor(
-    file_key: str, content: bytes, filename: str, source: SourceFormat
+    file_key: str, content: bytes, filename: str, source: SourceFormat, category: str | None = None
 ) -> dict[str, str | None]:
     """One choice per category of the file: an indicator, or not followed.
+
+    Args:
+        category: Incident lists: the column chosen as category (None: the one recognised).
 
     Returns:
         Category → indicator code, None where the category is not followed.
     """
-    categories, suggested = _suggestion(file_key, content, filename, source)
+    categories, suggested = _suggestion(file_key, content, filename, source, category)
     st.subheader(t("upload.mapping_heading"))
     if not categories:
         st.caption(t("upload.mapping_none"))
@@ -122,7 +200,8 @@ def options(kind: UploadKind, file_key: str, content: bytes, filename: str) -> d
     elif source is SourceFormat.POLICE_UK:
         found = _police_uk()
     elif source is SourceFormat.INCIDENTS:
-        found = _incidents()
+        found = _incidents(file_key, content, filename)
     if source in _MAPPED:
-        found["mapping"] = mapping_editor(file_key, content, filename, source)
+        category = found.get("category_column")
+        found["mapping"] = mapping_editor(file_key, content, filename, source, category)
     return found

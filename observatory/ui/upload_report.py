@@ -59,28 +59,60 @@ def issues_view(frame: pd.DataFrame, *, key: str, filename: str) -> None:
     download(shown, f"{filename}-issues.csv", key=f"{key}-csv")
 
 
+_DECIMAL_KEYS = {".": "upload.decimal_point", ",": "upload.decimal_comma"}
+
+
 def detected_text(encoding: str | None, delimiter: str | None, decimal: str | None) -> str:
-    """What was detected in a CSV file, in words (a tab delimiter named, not drawn)."""
+    """What was detected in a CSV file, in words (a tab delimiter named, not drawn; the decimal
+    mark as "decimal comma" or "decimal point")."""
     shown = t("upload.tab") if delimiter == "\t" else delimiter
     unknown = t("upload.unknown")
     return t(
         "upload.detected",
         encoding=encoding or unknown,
         delimiter=f"“{shown}”" if shown else unknown,
-        decimal=f"“{decimal}”" if decimal else unknown,
+        decimal=t(_DECIMAL_KEYS.get(decimal or "", "upload.decimal_unknown")),
     )
+
+
+def error_count_text(report: ValidationReport) -> str:
+    """The errors counted exactly: rows with errors (and how many are listed), errors about the file."""
+    parts = []
+    rows, listed = report.error_rows, report.listed_error_rows
+    if rows and listed < rows:
+        parts.append(t("upload.error_rows_listed", rows=format_number(rows), listed=format_number(listed)))
+    elif rows:
+        parts.append(t("upload.error_rows", rows=format_number(rows)))
+    if report.file_errors:
+        parts.append(t("upload.file_errors", n=format_number(report.file_errors)))
+    return "; ".join(parts)
+
+
+def nothing_stored_text(report: ValidationReport) -> str | None:
+    """Why a valid file would store no row, in one line of the reader's language (None otherwise)."""
+    found = report.nothing_stored()
+    if found is None:
+        return None
+    key, values = found
+    shown = {k: format_number(v) if isinstance(v, int) else v for k, v in values.items()}
+    if "reason" in shown:
+        shown["reason"] = ignored_reason(str(shown["reason"]))
+    return t("upload.nothing_stored", file=report.filename, reason=t(f"upload.empty_{key}", **shown))
 
 
 def _status(report: ValidationReport) -> None:
     if report.ok:
         st.success(t("upload.valid", file=report.filename))
+        empty = nothing_stored_text(report)
+        if empty:
+            st.warning(empty)
         return
     first = report.errors[0]
     st.error(
         t(
             "upload.invalid",
             file=report.filename,
-            errors=format_number(len(report.errors)),
+            errors=error_count_text(report),
             row="–" if first.row is None else format_number(first.row),
             column=first.column or "–",
             message=first.message,

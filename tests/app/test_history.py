@@ -72,7 +72,7 @@ def test_detail_shows_the_full_digest(demo_app, role):
     at = start(PAGE, role=role)
     assert at.selectbox(key="history-batch").value == report.batch_id
     assert at.code[0].value == report.sha256
-    assert any(c.value == "Detected: encoding utf-8, delimiter “,”, decimal mark “.”." for c in at.caption)
+    assert any(c.value == "Detected: encoding utf-8, delimiter “,”, decimal point." for c in at.caption)
 
 
 def test_detail_names_a_tab_delimiter_in_words(demo_app, role):

@@ -105,6 +105,7 @@ def test_ssmsi_options_are_shown_only_for_ssmsi(editor):
 
 def test_ssmsi_other_communes_are_errors_when_keep_only_ours_is_off(editor, demo_app):
     _upload(editor, "delinquance.csv", SSMSI)
+    editor.toggle(key="upload-ssmsi-create").set_value(False)  # no rate checks: the classes are not followed
     editor.toggle(key="upload-ssmsi-ours").set_value(False).run()
     issues = _frame(editor, "Code")
     assert sorted(zip(issues["Code"], issues["Value"], strict=True)) == [
@@ -185,3 +186,48 @@ def test_page_names_the_formats_in_french(demo_app, buttons):
     _upload(at, "delinquance.csv", SSMSI)
     assert any("Base communale du SSMSI" in i.value for i in at.info)
     assert at.toggle(key="upload-ssmsi-ours").label == "Ne garder que nos communes"
+
+
+# A police export: coordinates inside our districts 01 and 02, and the police's own District 07 on
+# every row (which happens to be one of our codes); Chicago's column names and US dates.
+CHICAGO = (
+    "Date,Primary Type,Latitude,Longitude,District\n"
+    f"01/05/2031 10:00:00 PM,BURGLARY,{IN_01.split(',')[1]},{IN_01.split(',')[0]},07\n"
+    f"01/06/2031 11:00:00 AM,BURGLARY,{IN_02.split(',')[1]},{IN_02.split(',')[0]},07\n"
+).encode()
+
+
+def test_incident_list_with_coordinates_and_district_asks_then_stores_the_chosen_way(editor, demo_app):
+    _upload(editor, "chicago.csv", CHICAGO, kind="incidents")
+    assert not editor.exception
+    editor.selectbox(key="upload-incidents-category").select("Primary Type").run()
+    place = editor.selectbox(key="upload-incidents-place")
+    labels = place.options
+    assert "Coordinates: 2 rows placed in 2 area(s) (0 outside our districts)" in labels
+    assert "Column “District”: 2 rows match our area codes in 1 area(s), 0 do not" in labels
+    compared = _frame(editor, "Area")
+    assert compared.values.tolist() == [["01", "1", "0"], ["02", "1", "0"], ["07", "0", "2"]]
+    assert list(compared.columns) == ["Area", "Coordinates", "District"]
+    issues = _frame(editor, "Code")
+    assert issues["Code"].tolist() == ["area-ambiguous"]
+    assert not [b for b in editor.button if b.key == "upload-commit"]
+    editor.selectbox(key="upload-map-BURGLARY").select("burglary").run()
+    editor.selectbox(key="upload-incidents-place").select("coordinates").run()
+    assert not editor.error, [e.value for e in editor.error]
+    editor.button(key="upload-commit").click().run()
+    assert not editor.exception
+    stored = _stored(demo_app, "burglary")
+    january = stored[stored["period_start"] == pd.Timestamp("2031-01-01")].set_index("area_code")["value"]
+    assert (january["01"], january["02"], january["07"]) == (1.0, 1.0, 0.0)
+
+
+def test_ssmsi_creates_missing_indicators_by_default_and_says_why_nothing_is_stored_without(editor):
+    _upload(editor, "delinquance.csv", SSMSI)
+    assert editor.toggle(key="upload-ssmsi-create").value is True
+    assert [b for b in editor.button if b.key == "upload-commit"]
+    assert not editor.warning
+    editor.toggle(key="upload-ssmsi-create").set_value(False).run()
+    assert [w.value for w in editor.warning] == [
+        "delinquance.csv: no row would be stored: none of the 1 classes has an indicator and "
+        "“Create missing indicators” is off."
+    ]

@@ -201,7 +201,8 @@ def _other_kinds() -> list[tuple[K, Spec]]:
         ("year_as_date", cell("year", "01/01/2016"), "type-error", ROW, "year"),
         ("residents_negative", cell("residents", "-5"), "constraint-error", ROW, "residents"),
         ("area_unknown", cell("area", "999"), "unknown-area", ROW, "area"),
-        ("area_lost_zeros", cell("area", "0"), "code-lost-leading-zero", ROW, "area"),
+        ("area_zero", cell("area", "0"), "unknown-area", ROW, "area"),
+        ("area_lost_zeros", cell("area", "3"), "code-lost-leading-zero", ROW, "area"),
         ("dwellings_text", cell("dwellings", "many"), "type-error", ROW, "dwellings"),
     ]
     ind: list[Spec] = [

@@ -38,6 +38,26 @@ def test_unknown_code_reported() -> None:
     ]
 
 
+def test_a_lone_zero_is_an_unknown_code_not_the_city_code_without_its_zeros() -> None:
+    sheet = _sheet(area=["0"])
+    issues = rules.unknown_codes(sheet, "area", {"000", "01"}, "unknown-area", "area")
+    assert _where(issues) == [("unknown-area", 1, "Area")]
+
+
+def test_a_code_longer_than_the_known_one_is_not_a_lost_zero() -> None:
+    sheet = _sheet(area=["007"])
+    assert _where(rules.unknown_codes(sheet, "area", {"07"}, "unknown-area", "area")) == [
+        ("unknown-area", 1, "Area")
+    ]
+
+
+def test_a_lost_zero_is_named_for_its_row_with_the_code_to_write() -> None:
+    sheet = _sheet(area=["01", "1004"])
+    (issue,) = rules.unknown_codes(sheet, "area", {"01", "01004"}, "unknown-area", "area")
+    assert (issue.code, issue.row) == ("code-lost-leading-zero", 2)
+    assert "'01004'" in issue.message and "write '01004'" in issue.message
+
+
 def test_code_that_lost_its_leading_zero_names_likely_code() -> None:
     sheet = _sheet(area=["7"])
     issues = rules.unknown_codes(sheet, "area", {"07", "17"}, "unknown-area", "area")

@@ -83,11 +83,13 @@ class Opened:
         report: The report begun for the file.
         sheet: Cells under canonical names (None when a required column is missing).
         issues: Reading and header issues.
+        header: The file's column names as written (to name them when one must be chosen).
     """
 
     report: ValidationReport
     sheet: Sheet | None
     issues: list[Issue] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
 
 
 def _accepts(name: str, aliases: tuple[str, ...]) -> bool:
@@ -138,9 +140,9 @@ def open_table(
             message = f"required column {name!r} of a {source} file is missing"
             issues.append(Issue("missing-label", Severity.ERROR, message, row=0, column=name))
     if any(i.severity is Severity.ERROR for i in issues):
-        return Opened(report, None, issues)
+        return Opened(report, None, issues, raw.header)
     text = pd.DataFrame({n: raw.frame[str(p)] for n, p in positions.items()}, index=raw.frame.index)
-    return Opened(report, Sheet(text.astype("str"), raw.rows, written), issues)
+    return Opened(report, Sheet(text.astype("str"), raw.rows, written), issues, raw.header)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ class Recognised:
     layout: WideLayout | None = None
 
 
-def _header(data: bytes) -> list[str]:
+def read_header(data: bytes) -> list[str]:
+    """The column names of a CSV file as written (empty when it cannot be read)."""
     encoding, body, _ = decode(data)
     text = body[:65536].decode("utf-8", errors="ignore")
     if encoding is None or not text.strip():
@@ -58,7 +59,8 @@ def _source(labels: set[str]) -> SourceFormat | None:
         return SourceFormat.SSMSI
     has = {name: bool(labels & set(aliases)) for name, aliases in INCIDENT_COLUMNS.items()}
     placed = has["area"] or (has["longitude"] and has["latitude"])
-    if has["category"] and placed and labels & {"date", "data", "datetime", "date_time", "occurred_at"}:
+    # The category column may have a name of its own (Chicago's "Primary Type"): chosen at import.
+    if placed and labels & {"date", "data", "datetime", "date_time", "occurred_at"}:
         return SourceFormat.INCIDENTS
     return None
 
@@ -72,7 +74,7 @@ def recognise(data: bytes, filename: str = "") -> Recognised | None:
     Returns:
         What it is, or None when nothing fits (or the file cannot be read).
     """
-    header = _header(data)
+    header = read_header(data)
     if not header:
         return None
     source = _source({label(h) for h in header})

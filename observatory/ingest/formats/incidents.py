@@ -14,16 +14,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from observatory.domain import Issue, ObservationStatus, Severity, SourceFormat
 from observatory.ingest import rules
-from observatory.ingest.cells import to_number, to_period
+from observatory.ingest.dates import DateOrder, date_issues, read_months
+from observatory.ingest.formats import places
 from observatory.ingest.formats.common import (
     FormatParsed,
+    Opened,
     empty_observations,
     finish_report,
+    label,
     mapped_to_unknown,
     open_table,
     resolve_categories,
@@ -70,6 +71,10 @@ class Incidents:
         by_code: True when places are area codes (an ``area`` column, or police.uk's LSOA when asked).
         crs: The named coordinate system of ``x``/``y`` columns (then ``longitude``/``latitude`` hold
             x and y, to be projected to degrees before the points are placed); None for degrees.
+        mode: How rows are placed: ``code``, ``points``, ``projected``, ``check`` (the only area
+            column, used when its values are all our codes), ``choose-points`` /
+            ``choose-projected`` / ``choose-none`` (several ways: the uploader must choose; the
+            coordinates, if any, are read so that the check can count what they would place).
     """
 
     report: ValidationReport
@@ -81,80 +86,47 @@ class Incidents:
     source: SourceFormat
     by_code: bool = False
     crs: str | None = None
+    mode: str = "points"
+
+    @property
+    def points(self) -> bool:
+        """The rows carry coordinates to locate in the districts (also when a choice is pending)."""
+        return self.sheet is not None and self.mode.endswith(("points", "projected"))
 
 
-def _projected(sheet: Sheet, crs: str | None) -> tuple[np.ndarray, np.ndarray, str | None, list[Issue]]:
-    """x and y in a named coordinate system: the ``crs`` option, else one value of a ``crs`` column."""
-    issues: list[Issue] = []
-    named = crs or None
-    if named is None and sheet.has("crs"):
-        values = sorted({v for v in sheet.text["crs"] if v})
-        if len(values) == 1:
-            named = values[0] if ":" in values[0] else f"EPSG:{values[0]}"
-        message = "x and y need one coordinate system: name it (EPSG:3763 …) in a crs column or option"
-        if len(values) != 1:
-            issues.append(Issue("crs-missing", Severity.ERROR, message, row=0, column="crs"))
-    elif named is None:
-        message = "x and y need a coordinate system: add a crs column or name one (EPSG:3763 …)"
-        issues.append(Issue("crs-missing", Severity.ERROR, message, row=0, column="x"))
-    found = []
-    for name in ("x", "y"):
-        values, bad = _degrees(sheet, name)
-        issues += bad
-        found.append(values.to_numpy(dtype=float))
-    return found[0], found[1], named, issues
+def _columns(area_from: str | None, category_column: str | None) -> dict[str, tuple[str, ...]]:
+    """The incident list's columns: a named area or category column replaces the recognised ones."""
+    columns = dict(INCIDENT_COLUMNS)
+    if category_column:
+        columns["category"] = (label(category_column),)
+    if area_from and area_from != places.COORDINATES:
+        columns["area"] = (label(area_from),)
+    else:
+        columns.update(dict.fromkeys(places.AREA_NAMES[1:], INCIDENT_COLUMNS["area"]))
+    return columns
 
 
-def _degrees(sheet: Sheet, name: str) -> tuple[pd.Series, list[Issue]]:
-    """Decimal degrees of one column; blank → NaN.
-
-    Coordinates are plain dot decimals in every format read here, so the whole column goes through
-    Arrow's cast at once; only a column that cast refuses is read cell by cell to name the bad cells.
-    """
-    text = sheet.text[name]
-    cells = pa.array(text.to_numpy(dtype=object), type=pa.string())
-    try:
-        cast = pc.cast(pc.if_else(pc.equal(cells, ""), None, cells), pa.float64())
-    except pa.ArrowInvalid:
-        numbers = to_number(text, ".")
-        return numbers.values, rules.type_errors(sheet, name, numbers.bad, "a decimal degree (like -1.5461)")
-    return pd.Series(cast.to_numpy(zero_copy_only=False), index=text.index, dtype="float64"), []
-
-
-def _coordinates(sheet: Sheet) -> tuple[np.ndarray, np.ndarray, list[Issue]]:
-    found, issues = [], []
-    for name, limit in (("longitude", 180), ("latitude", 90)):
-        if not sheet.has(name):
-            found.append(np.full(len(sheet.text), np.nan))
-            continue
-        values, bad = _degrees(sheet, name)
-        outside = values.abs() > limit
-        issues += bad + flag(sheet, outside, "constraint-error", name, f"{{value!r}} is beyond ±{limit}°")
-        found.append(values.where(~outside).to_numpy(dtype=float))
-    return found[0], found[1], issues
-
-
-def _month_of(text: str) -> pd.Timestamp:
-    """First day of the month of ``2024-07``, ``2024-07-31`` or ``2024-07-31 22:15`` (NaT otherwise)."""
-    head = text[:10]
-    if len(head) == 10:
-        day = pd.to_datetime(head, format="%Y-%m-%d", errors="coerce")
-        return pd.NaT if pd.isna(day) else pd.Timestamp(day.year, day.month, 1)
-    periods = to_period(pd.Series([head]))
-    return pd.Timestamp(periods.start.iloc[0]) if periods.granularity.iloc[0] == "month" else pd.NaT
-
-
-def _months(sheet: Sheet, column: str) -> tuple[pd.Series, list[Issue]]:
-    """Month of each row, read once per distinct cell text (a file has few distinct dates)."""
-    codes, uniques = pd.factorize(sheet.text[column])
-    starts = pd.DatetimeIndex([_month_of(str(u)) for u in uniques] + [pd.NaT]).to_numpy("datetime64[ns]")
-    month = pd.Series(starts[np.where(codes < 0, len(uniques), codes)], index=sheet.text.index)
-    message = "{value!r} is not a month (2024-07) or a date (2024-07-31)"
-    return month, flag(sheet, month.isna(), "type-error", column, message)
+def _category_issue(opened: Opened, category_column: str | None) -> list[Issue]:
+    """The missing category column named with the file's columns and the option that picks one."""
+    found = ", ".join(repr(h) for h in opened.header)
+    wanted = f"the column {category_column!r} named as category" if category_column else "a category column"
+    message = (
+        f"{wanted} is not in the file; choose the column that holds each incident's kind with the"
+        f" option 'category column' (category_column); the file's columns: {found}"
+    )
+    return [Issue("missing-label", Severity.ERROR, message, row=0, column=category_column or "category")]
 
 
 def read_incidents(
-    data: bytes, filename: str, source: SourceFormat, *, lsoa_as_area: bool = False, crs: str | None = None
+    data: bytes,
+    filename: str,
+    source: SourceFormat,
+    *,
+    lsoa_as_area: bool = False,
+    crs: str | None = None,
+    area_from: str | None = None,
+    category_column: str | None = None,
+    date_order: DateOrder | None = None,
 ) -> Incidents:
     """Read a police.uk street-level crime file or a local incident list.
 
@@ -166,32 +138,40 @@ def read_incidents(
             (for an observatory whose areas are LSOAs).
         crs: Incident lists with ``x``/``y`` columns: their coordinate system (EPSG:3763 …), unless
             the file has a ``crs`` column.
+        area_from: Incident lists: ``coordinates``, or the header of the column holding our area
+            codes. None: the file's only way of placing its rows, else an ``area-ambiguous`` error.
+        category_column: Incident lists: the header of the column holding each incident's category
+            (None: a column named category, type, nature …).
+        date_order: Incident lists: how slashed dates are written, when the column does not say.
     """
     police = source is SourceFormat.POLICE_UK
-    columns = POLICE_UK_COLUMNS if police else INCIDENT_COLUMNS
+    columns = POLICE_UK_COLUMNS if police else _columns(area_from, category_column)
     required = ("month", "longitude", "latitude", "category") if police else ("date", "category")
     opened = open_table(data, filename, source, columns, required)
     empty = pd.Series(dtype="datetime64[ns]")
     if opened.sheet is None:
-        return Incidents(opened.report, None, empty, np.empty(0), np.empty(0), opened.issues, source)
-    sheet = opened.sheet
-    by_code = (lsoa_as_area and police and sheet.has("area")) or (not police and sheet.has("area"))
-    issues = list(opened.issues)
-    projected = not police and not by_code and sheet.has("x") and sheet.has("y")
-    if not (by_code or projected or (sheet.has("longitude") and sheet.has("latitude"))):
-        message = "an incident list needs an area column, longitude and latitude, or x and y with a crs"
-        issues.append(Issue("missing-label", Severity.ERROR, message, row=0, column="area"))
+        issues = opened.issues
+        if not police and opened.header and any(i.column == "category" for i in issues):
+            issues = [i for i in issues if i.column != "category"] + _category_issue(opened, category_column)
         return Incidents(opened.report, None, empty, np.empty(0), np.empty(0), issues, source)
-    month, month_issues = _months(sheet, "month" if police else "date")
+    sheet = opened.sheet
+    mode, issues = places.placing_mode(sheet, police=police, lsoa_as_area=lsoa_as_area, area_from=area_from)
+    if mode == "none":
+        return Incidents(opened.report, None, empty, np.empty(0), np.empty(0), opened.issues + issues, source)
+    date_column = "month" if police else "date"
+    months = read_months(sheet.text[date_column], None if police else date_order)
+    issues = opened.issues + date_issues(sheet, date_column, months)
     named = None
-    if projected:
-        longitude, latitude, named, place_issues = _projected(sheet, crs)
-    elif by_code:
-        longitude, latitude, place_issues = np.empty(0), np.empty(0), []
+    if mode.endswith("projected"):
+        longitude, latitude, named, place_issues = places.projected(sheet, crs)
+    elif mode.endswith("points"):
+        longitude, latitude, place_issues = places.coordinates(sheet)
     else:
-        longitude, latitude, place_issues = _coordinates(sheet)
-    issues += month_issues + place_issues + rules.missing_cells(sheet, ["category"])
-    return Incidents(opened.report, sheet, month, longitude, latitude, issues, source, by_code, named)
+        longitude, latitude, place_issues = np.empty(0), np.empty(0), []
+    issues += place_issues + rules.missing_cells(sheet, ["category"])
+    found = Incidents(opened.report, sheet, months.month, longitude, latitude, issues, source)
+    found.by_code, found.crs, found.mode = mode in ("code", "check"), named, mode
+    return found
 
 
 def _anti_social_mixed(sheet: Sheet, indicator: pd.Series, source: SourceFormat) -> list[Issue]:
@@ -214,6 +194,18 @@ def _place(
         issues = rules.unknown_codes(sheet, "area", reference.area_codes, "unknown-area", "area")
         return codes.where(codes != "", None), issues
     return pd.Series(located, index=sheet.text.index, dtype=object), []
+
+
+def _choice(
+    incidents: Incidents, sheet: Sheet, located: np.ndarray | None, reference: Reference
+) -> Issue | None:
+    """An ``area-ambiguous`` error when the rows could be placed more than one way (or the only area
+    column partly matches our codes); None when the way is settled."""
+    if not incidents.mode.startswith(("choose", "check")):
+        return None
+    has_point = ~np.isnan(incidents.longitude) if incidents.points else np.zeros(len(sheet.text), bool)
+    found = places.candidates(sheet, located if incidents.points else None, has_point, reference)
+    return places.choice_issue(found, single_column_check=incidents.mode == "check")
 
 
 def _count(rows: pd.DataFrame, areas: Sequence[str], months: pd.Series) -> pd.DataFrame:
@@ -256,6 +248,9 @@ def aggregate(
     report, sheet = incidents.report, incidents.sheet
     if sheet is None:
         return FormatParsed(finish_report(report, incidents.issues))
+    choice = _choice(incidents, sheet, located, reference)
+    if choice is not None:
+        return FormatParsed(finish_report(report, [*incidents.issues, choice]))
     source = incidents.source
     resolved = resolve_categories(sheet.text["category"], source, mapping, reference)
     for category, n in resolved.unmapped.items():

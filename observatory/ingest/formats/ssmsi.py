@@ -155,7 +155,7 @@ def parse_ssmsi(
     *,
     mapping: Mapping[str, str | None],
     keep_only_our_communes: bool = True,
-    create_missing_indicators: bool = False,
+    create_missing_indicators: bool = True,
 ) -> FormatParsed:
     """Read an SSMSI communal file into yearly observations.
 
@@ -168,7 +168,8 @@ def parse_ssmsi(
         keep_only_our_communes: Rows of communes that are not our areas are ignored (counted in the
             report); when False they are unknown-area errors.
         create_missing_indicators: Classes with no indicator get one (code = slug of the class,
-            count, result, lower is better, per 1,000 residents or dwellings); otherwise they are ignored.
+            count, result, lower is better, per 1,000 residents or dwellings), as a first import
+            expects; when False they are ignored, and a file left with no class followed says so.
 
     Returns:
         Observations, indicators to create, mappings to remember, and the report.
@@ -187,6 +188,8 @@ def parse_ssmsi(
     for category, n in resolved.unmapped.items():
         report.ignore(f"class not followed: {category}", n)
     followed = resolved.indicator.notna()
+    if resolved.unmapped and not followed.any() and not create_missing_indicators:
+        report.empty_hint = ("ssmsi_no_indicator", {"classes": len(resolved.unmapped)})
     sheet, indicator = subset(sheet, followed), resolved.indicator[followed]
     years, year_issues = _years(sheet)
     status, status_issues = _published(sheet)

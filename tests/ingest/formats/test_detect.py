@@ -45,3 +45,13 @@ def test_unknown_header_is_not_recognised():
 
 def test_empty_file_is_not_recognised():
     assert recognise(b"") is None
+
+
+def test_chicago_export_is_an_incident_list_whose_category_column_is_chosen_at_import():
+    header = (
+        b"ID,Case Number,Date,Block,IUCR,Primary Type,Description,Location Description,Arrest,Domestic,"
+        b"Beat,District,Ward,Community Area,FBI Code,X Coordinate,Y Coordinate,Year,Updated On,"
+        b"Latitude,Longitude,Location\n"
+    )
+    found = recognise(header)
+    assert found is not None and found.source is SourceFormat.INCIDENTS
