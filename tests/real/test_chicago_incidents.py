@@ -55,12 +55,8 @@ def _polygons() -> list[tuple[str, shapely.Geometry]]:
 
 
 def _as_uploaded(*, without_district: bool = False) -> bytes:
-    """The export with its category column named as the incident-list format asks (``category``).
-
-    Chicago calls it ``primary_type``; the format reads ``category`` (or its French and Portuguese
-    names), so the user renames that one header. Everything else is the file as published.
-    """
-    raw = _raw().rename(columns={"primary_type": "category"})
+    """The export as published (optionally without its police ``district`` column)."""
+    raw = _raw()
     if without_district:
         raw = raw.drop(columns=["district"])
     out = io.StringIO()
@@ -74,8 +70,14 @@ def _indicators_csv() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _load(store: Store, *, without_district: bool = False) -> ValidationReport:
-    """Community areas, indicators, then the incident list; returns the incident import's report."""
+def _load(
+    store: Store, *, without_district: bool = False, area_from: str | None = "coordinates"
+) -> ValidationReport:
+    """Community areas, indicators, then the incident list; returns the incident import's report.
+
+    The uploader names the category column (Chicago's ``primary_type``) and says where an incident's
+    area comes from: its coordinates, since ``district`` is a police district, not a community area.
+    """
     city_code, city_name = CITY
     done = imports.import_boundaries(
         store,
@@ -93,7 +95,8 @@ def _load(store: Store, *, without_district: bool = False) -> ValidationReport:
     )
     assert done.ok, done.to_text()
     data = _as_uploaded(without_district=without_district)
-    return formats.import_as(SourceFormat.INCIDENTS, store, data, INCIDENTS.name, actor=ADMIN)
+    options = {"category_column": "primary_type", **({"area_from": area_from} if area_from else {})}
+    return formats.import_as(SourceFormat.INCIDENTS, store, data, INCIDENTS.name, actor=ADMIN, **options)
 
 
 @pytest.fixture(scope="module")
@@ -135,8 +138,22 @@ def _stored(path) -> pd.Series:
 
 
 def test_counts_per_community_area_follow_the_coordinates(built):
-    """The export as published (after the header rename): its ``district`` column must not be the area."""
+    """The export as published, placed by coordinates: its ``district`` column is not the area."""
     assert_same_counts(_stored(built.db), _expected())
+
+
+def test_a_file_with_coordinates_and_area_columns_is_refused_until_the_user_chooses(tmp_path):
+    store = connect(tmp_path / "db.duckdb")
+    try:
+        report = _load(store, area_from=None)
+        stored = store.scalar("SELECT count(*) FROM observations")
+    finally:
+        store.close()
+    assert not report.ok
+    assert stored == 0
+    ambiguous = [issue for issue in report.errors if issue.code == "area-ambiguous"]
+    assert ambiguous, report.to_text()
+    assert "coordinates" in ambiguous[0].message and "district" in ambiguous[0].message.lower()
 
 
 def test_counts_per_community_area_without_the_district_column(tmp_path):
@@ -163,9 +180,6 @@ def test_every_page_opens_on_chicago_incidents(site, built, audience):
     assert page_errors(audience) == {}
 
 
-def test_the_upload_page_recognises_the_export_once_its_category_column_is_named():
-    assert (
-        formats.recognise_file(INCIDENTS.read_bytes(), INCIDENTS.name) is None
-    )  # primary_type is not a known name
-    found = formats.recognise_file(_as_uploaded(), INCIDENTS.name)
+def test_the_upload_page_recognises_the_export_as_published():
+    found = formats.recognise_file(INCIDENTS.read_bytes(), INCIDENTS.name)
     assert found is not None and found.source is SourceFormat.INCIDENTS
