@@ -42,6 +42,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     **extra.COLUMNS,
 }
 REQUIRED = ("commune", "year", "category", "published", "count")
+#: Counts below this are withheld by SSMSI itself (5 or fewer facts are "ndiff").
+SSMSI_THRESHOLD = 6
+
 SOURCE = "SSMSI, base communale de la délinquance enregistrée par la police et la gendarmerie nationales"
 NOT_OURS = "commune not one of our areas"
 
@@ -91,7 +94,9 @@ def _new_indicators(categories: pd.Series, units: pd.Series, create: set[str]) -
             # Burglaries are rated per dwelling, as SSMSI does; every other class per resident.
             "denominator_kind": ["dwellings" if "cambriol" in c else "residents" for c in codes],
             "multiplier": 1000.0,
-            "disclosure_threshold": pd.array([5] * len(first), dtype="Int64"),
+            # SSMSI withholds ("ndiff") a commune's class with 5 or fewer facts: a withheld year hides at most
+            # 5, so counts 1…5 are the small ones (threshold 6), and a bounded total adds 5 per ndiff cell.
+            "disclosure_threshold": pd.array([SSMSI_THRESHOLD] * len(first), dtype="Int64"),
             "description": [
                 f"SSMSI class «{c}», counted per {(u or 'fact').lower()}."
                 for c, u in zip(first["category"], first["unit"], strict=True)
