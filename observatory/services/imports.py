@@ -17,6 +17,7 @@ from observatory import auth, geo
 from observatory.domain import Actor, BatchState, ImportKind, IndicatorKind, Issue, Severity, Unit
 from observatory.ingest import IndicatorRef, Reference, detect_kind, parse, template
 from observatory.ingest.report import ValidationReport
+from observatory.services import derived
 from observatory.store import Store, queries, writes
 from observatory.store.writes import RollbackRefused
 
@@ -93,12 +94,35 @@ def finish(
     """Log the attempt; classify and (unless dry run) write the tables; fill the report's counts.
 
     Shared by every import path (CSV contracts, boundaries, published formats): the report decides
-    whether anything is written, and ``tables`` are merged in one batch, all or nothing.
+    whether anything is written, and ``tables`` are merged in one batch, all or nothing. The figures
+    of derived indicators that the batch's observations change are recomputed into the same batch
+    (:mod:`observatory.services.derived`).
 
     Raises:
         PermissionDenied: If the actor may not import (checked here too: this function writes).
     """
     auth.require(actor, "import")
+    # The derived figures are read from the store and written with the batch: no commit in between.
+    with store.writes_held():
+        if tables is not None and report.ok:
+            tables, issues = derived.with_derived(store, tables)
+            report.issues.extend(issues)
+        return _write(
+            store, report, tables, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows
+        )
+
+
+def _write(
+    store: Store,
+    report: ValidationReport,
+    tables: dict[str, pd.DataFrame] | None,
+    *,
+    actor: Actor,
+    started: datetime,
+    dry_run: bool,
+    preview_rows: int,
+) -> ValidationReport:
+    """Log an invalid attempt, or classify and (unless dry run) write the batch; fill the counts."""
     record = writes.BatchRecord(
         kind=str(report.kind),
         filename=report.filename,
