@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from observatory import cli_breaks, cli_import, cli_publish, cli_users
+from observatory import cli_breaks, cli_catalogue, cli_import, cli_publish, cli_users
 from observatory.config import load_settings
 from observatory.domain import Actor, ObservatoryError, Role
 from observatory.services import demo, imports
@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     rol.add_argument("--user", default=CLI_ACTOR.name)
     cli_users.add_parser(sub, parents=[common])
     cli_breaks.add_parser(sub, parents=[common])
+    cli_catalogue.add_parser(sub, parents=[common])
     cli_publish.add_parser(sub, parents=[common])
     return parser
 
@@ -103,6 +104,7 @@ COMMANDS = {
     "demo": _cmd_demo,
     "import": cli_import.run,
     "breaks": cli_breaks.run,
+    "catalogue": cli_catalogue.run,
     "boundaries": _cmd_boundaries,
     "batches": _cmd_batches,
     "rollback": _cmd_rollback,
