@@ -23,7 +23,7 @@ from observatory.services import derived, imports
 from observatory.services.starter_data import CATALOGUES, LOCALES, NOTES, THEMES, Starter, StarterCatalogue
 from observatory.store import Store, queries
 
-__all__ = ["CATALOGUES", "StarterResult", "add", "preview_rows"]
+__all__ = ["CATALOGUES", "StarterResult", "add", "plan", "preview_rows"]
 
 _HEADER = ("code", "name", "theme", "kind", "unit", "polarity", "denominator", "multiplier", "threshold")
 _THRESHOLD = 5
@@ -82,6 +82,16 @@ def preview_rows(name: str, locale: str = "en") -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=[*_HEADER, "description", "source"])
+
+
+def plan(store: Store, name: str, locale: str = "en") -> pd.DataFrame:
+    """A starter's indicators in one language, with ``exists`` True for codes already in the catalogue
+    (those are left as they are) and ``derived`` naming the components of a derived total ("" else)."""
+    rows = preview_rows(name, locale)
+    rows["exists"] = rows["code"].isin(set(queries.indicators(store)["code"].astype(str)))
+    parts = CATALOGUES[name].derived
+    rows["derived"] = [", ".join(parts.get(code, ())) for code in rows["code"]]
+    return rows
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
