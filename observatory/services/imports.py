@@ -17,7 +17,7 @@ from observatory import auth, geo
 from observatory.domain import Actor, BatchState, ImportKind, IndicatorKind, Issue, Severity, Unit
 from observatory.ingest import IndicatorRef, Reference, detect_kind, parse, template
 from observatory.ingest.report import ValidationReport
-from observatory.services import derived
+from observatory.services import boundary_areas, derived
 from observatory.store import Store, queries, writes
 from observatory.store.writes import RollbackRefused
 
@@ -187,39 +187,6 @@ def import_table(
     )
 
 
-def _area_rows(bounds: geo.Boundaries, *, level: int, city_code: str, city_name: str) -> pd.DataFrame:
-    frame = bounds.frame
-    display = geo.display_geometries(frame)
-    rows = pd.DataFrame(
-        {
-            "code": frame["code"].astype(str).to_numpy(),
-            "name": frame["name"].astype(str).to_numpy(),
-            "level": level,
-            "parent_code": city_code if level == 1 else None,
-            "geometry": [geo.geometry_to_text(g) for g in frame.geometry],
-            "display_geometry": [geo.geometry_to_text(g) for g in display.geometry],
-            "area_km2": frame["area_km2"].to_numpy(dtype=float),
-        }
-    )
-    if level != 1:
-        return rows
-    outline = geo.union_outline(frame)
-    city = pd.DataFrame(
-        [
-            {
-                "code": city_code,
-                "name": city_name,
-                "level": 0,
-                "parent_code": None,
-                "geometry": geo.geometry_to_text(outline),
-                "display_geometry": None,
-                "area_km2": float(frame["area_km2"].sum()),
-            }
-        ]
-    )
-    return pd.concat([city, rows], ignore_index=True)
-
-
 def import_boundaries(
     store: Store,
     data: bytes,
@@ -234,26 +201,33 @@ def import_boundaries(
     city_name: str = "City",
     dry_run: bool = False,
     preview_rows: int = 0,
+    keep: geo.AreaFilter | None = None,
 ) -> ValidationReport:
     """Read a boundary file (GeoJSON, GeoPackage, zipped Shapefile) and import its areas as one batch.
 
     Districts (level 1) also (re)define the city as a whole (level 0) as their union. A preview
-    (``preview_rows``) leaves the geometry texts out: a map shows them better.
+    (``preview_rows``) leaves the geometry texts out: a map shows them better. With ``keep``, only
+    the areas inside the stored city outline, or matching an attribute, are read and imported; the
+    report counts the others as ignored and names some (:mod:`observatory.services.boundary_areas`).
 
     Raises:
         PermissionDenied: If the actor may not import.
     """
     auth.require(actor, "import")
     started = _now()
-    bounds = geo.read_boundaries(data, filename, code_field=code_field, name_field=name_field, crs=crs)
+    select, select_issues = boundary_areas.selection(store, keep)
+    bounds = geo.read_boundaries(
+        data, filename, code_field=code_field, name_field=name_field, crs=crs, select=select
+    )
     report = ValidationReport(
         kind=ImportKind.AREAS,
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
-        rows_read=len(bounds.frame),
-        issues=list(bounds.issues),
+        rows_read=len(bounds.frame) + len(bounds.dropped),
+        issues=[*select_issues, *bounds.issues],
     )
     report.encoding = None
+    boundary_areas.note_dropped(report, bounds.dropped)
     if bounds.ok and city_code in set(bounds.frame["code"].astype(str)):
         report.issues.append(
             Issue(
@@ -267,7 +241,9 @@ def import_boundaries(
         )
     tables = None
     if report.ok:
-        tables = {"areas": _area_rows(bounds, level=level, city_code=city_code, city_name=city_name)}
+        tables = {
+            "areas": boundary_areas.area_rows(bounds, level=level, city_code=city_code, city_name=city_name)
+        }
     report = finish(
         store, report, tables, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows
     )
@@ -297,12 +273,23 @@ def describe_boundaries(data: bytes, filename: str) -> geo.LayerInfo:
 
 
 def boundary_shapes(
-    data: bytes, filename: str, *, code_field: str, name_field: str, crs: str | None = None
+    data: bytes,
+    filename: str,
+    *,
+    code_field: str,
+    name_field: str,
+    crs: str | None = None,
+    store: Store | None = None,
+    keep: geo.AreaFilter | None = None,
 ) -> dict:
     """The boundaries of a file as a GeoJSON FeatureCollection for a map (display geometries).
 
-    Features whose geometry could not be read are left out; an unreadable file gives no features.
+    Features whose geometry could not be read are left out, and so are those a filter (``keep``,
+    with the ``store`` holding the city's outline) leaves out; an unreadable file gives no features.
     """
-    bounds = geo.read_boundaries(data, filename, code_field=code_field, name_field=name_field, crs=crs)
+    select = boundary_areas.selection(store, keep)[0] if store is not None else None
+    bounds = geo.read_boundaries(
+        data, filename, code_field=code_field, name_field=name_field, crs=crs, select=select
+    )
     drawable = bounds.frame[bounds.frame.geometry.notna()]
     return geo.to_geojson(geo.display_geometries(drawable))
