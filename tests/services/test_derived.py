@@ -224,3 +224,31 @@ def test_sums_is_pure_and_follows_the_rules():
     assert list(found.index) == ["01", "02"]  # 03 lacks b: no total
     assert (found.loc["01", "value"], found.loc["01", "status"]) == (3.0, "provisional")
     assert np.isnan(found.loc["02", "value"]) and found.loc["02", "status"] == "not_published"
+
+
+def test_a_police_uk_file_without_a_mapping_feeds_the_crime_types_and_the_total(store):
+    from observatory import geo
+    from observatory.services import formats
+    from tests.services.test_starters import POLICE_UK_TYPES
+
+    shapes = queries.area_shapes(store, level=1, display=False).set_index("code")
+    point = geo.geometry_from_text(shapes.loc["01", "geometry"]).representative_point()
+    header = (
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+        "Crime type,Last outcome category,Context\n"
+    )
+    lines = [
+        f"x{i},2031-03,Force,Force,{point.x},{point.y},On or near,E01,Somewhere,{kind},Under investigation,"
+        for i, kind in enumerate([*POLICE_UK_TYPES, *POLICE_UK_TYPES[1:4], "Anti-social behaviour"])
+    ]
+    report = formats.import_police_uk(
+        store, (header + "\n".join(lines) + "\n").encode(), "street.csv", actor=EDITOR
+    )
+    assert report.ok, report.to_text()
+    found = store.frame(
+        "SELECT area_code, value FROM observations WHERE indicator_code = 'all_crime' "
+        "AND period_start = DATE '2031-03-01' ORDER BY area_code"
+    ).set_index("area_code")["value"]
+    assert found["01"] == 13 + 3  # every crime type once, three of them twice; anti-social behaviour left out
+    assert set(found.drop("01")) == {0.0}  # every district has a zero count of every crime type
+    assert len(found) == len(shapes)
