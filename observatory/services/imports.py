@@ -187,6 +187,11 @@ def import_table(
     )
 
 
+def _city_code_taken(city_code: str, code_field: str, filename: str) -> Issue:
+    message = f"area code {city_code} is the city's own code"
+    return Issue("primary-key", Severity.ERROR, message, column=code_field, value=city_code, file=filename)
+
+
 def import_boundaries(
     store: Store,
     data: bytes,
@@ -229,16 +234,7 @@ def import_boundaries(
     report.encoding = None
     boundary_areas.note_dropped(report, bounds.dropped)
     if bounds.ok and city_code in set(bounds.frame["code"].astype(str)):
-        report.issues.append(
-            Issue(
-                "primary-key",
-                Severity.ERROR,
-                f"area code {city_code} is the city's own code",
-                column=code_field,
-                value=city_code,
-                file=filename,
-            )
-        )
+        report.issues.append(_city_code_taken(city_code, code_field, filename))
     tables = None
     if report.ok:
         tables = {

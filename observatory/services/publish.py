@@ -248,18 +248,26 @@ def disclose_observations(
     work["reason"] = np.where(not_published, disclosure.NOT_PUBLISHED, "")
     work["display"] = work["display"].where(~not_published, disclosure.CONFIDENTIAL_MARK)
     counts = indicators[indicators["unit"] == Unit.COUNT.value]
+    parts = [work[~work["indicator_code"].isin(counts["code"])], *_suppress_counts(work, counts, together)]
+    done = pd.concat(parts).sort_index()
+    return done[snapshot.columns("observations")], done["reason"]
+
+
+def _suppress_counts(
+    work: pd.DataFrame, counts: pd.DataFrame, together: Sequence[tuple[str, ...]]
+) -> list[pd.DataFrame]:
+    """Each count indicator's rows suppressed, a derived total with its components as one table."""
     thresholds = dict(zip(counts["code"], counts["disclosure_threshold"].astype(int), strict=True))
-    parts = [work[~work["indicator_code"].isin(counts["code"])]]
     units = [group for group in together if set(group) <= set(thresholds)]
     grouped = {code for group in units for code in group}
     units += [(code,) for code in thresholds if code not in grouped]
+    parts = []
     for unit in units:
         rows = work[work["indicator_code"].isin(unit)]
         margins = publish_derived.margins(MARGINS) if len(unit) > 1 else None
         if len(rows):
             parts.append(_suppress_indicator(rows, max(thresholds[c] for c in unit), margins))
-    done = pd.concat(parts).sort_index()
-    return done[snapshot.columns("observations")], done["reason"]
+    return parts
 
 
 #: Staff observations processed at once when publishing (whole indicators, see :func:`_batches`).

@@ -124,6 +124,14 @@ def _derived_plan(
     return plan, left, issues
 
 
+def _declarations(plan: dict[str, tuple[str, ...]]) -> dict[str, pd.DataFrame]:
+    """The ``derived_components`` rows declaring the planned totals (no table when there are none)."""
+    if not plan:
+        return {}
+    rows = [(code, part) for code, parts in plan.items() for part in parts]
+    return {"derived_components": pd.DataFrame(rows, columns=["indicator_code", "component_code"])}
+
+
 def add(store: Store, name: str, *, actor: Actor, locale: str = "en", dry_run: bool = False) -> StarterResult:
     """Create a starter catalogue's indicators (those not yet there) as one indicators batch.
 
@@ -159,12 +167,7 @@ def add(store: Store, name: str, *, actor: Actor, locale: str = "en", dry_run: b
     report.issues.extend(plan_issues)
     if parsed.frame is None:
         return StarterResult(name, report, (), unchanged, {}, tuple(left))
-    tables = {"indicators": parsed.frame}
-    if plan:
-        tables["derived_components"] = pd.DataFrame(
-            [(code, part) for code, parts in plan.items() for part in parts],
-            columns=["indicator_code", "component_code"],
-        )
+    tables = {"indicators": parsed.frame, **_declarations(plan)}
     report = imports.finish(store, report, tables, actor=actor, started=started, dry_run=dry_run)
     report.unchanged = len(unchanged)
     created = tuple(new["code"]) if report.ok else ()
