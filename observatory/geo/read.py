@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry.base import BaseGeometry
 
@@ -194,28 +195,53 @@ def _read_layer(source: Source, wanted: tuple[str, ...]) -> tuple[gpd.GeoDataFra
     return raw, issues
 
 
-def _reproject(raw: gpd.GeoDataFrame, choice: CrsChoice, issues: list[Issue]) -> gpd.GeoSeries:
+def _reproject(
+    raw: gpd.GeoDataFrame, choice: CrsChoice, issues: list[Issue], wanted: np.ndarray
+) -> gpd.GeoSeries:
+    """The wanted features' geometries in EPSG:4326 (None for the others, which are not converted)."""
+    out = gpd.GeoSeries([None] * len(raw), index=raw.index, crs=WGS84)
     try:
-        return raw.geometry.set_crs(choice.crs, allow_override=True).to_crs(WGS84)
+        out[wanted] = raw.geometry[wanted].set_crs(choice.crs, allow_override=True).to_crs(WGS84)
     except (CRSError, ProjError) as exc:
         message = f"The boundaries cannot be converted from {choice.label} to {WGS84} ({exc})."
         issues.append(Issue("crs-invalid", Severity.ERROR, message, value=choice.label))
-        return gpd.GeoSeries([None] * len(raw), crs=WGS84)
+    return out
+
+
+def _near(raw: gpd.GeoDataFrame, choice: CrsChoice, outline: BaseGeometry) -> np.ndarray:
+    """Features whose box meets the outline's box, compared in the file's CRS before any conversion.
+
+    A national file is mostly far away: only the features near the city are converted and measured.
+    A feature without a geometry, or a CRS the outline cannot be converted to, counts as near.
+    """
+    try:
+        box = gpd.GeoSeries([outline], crs=WGS84).to_crs(choice.crs).total_bounds
+    except (CRSError, ProjError, ValueError):
+        return np.ones(len(raw), dtype=bool)
+    pad_x, pad_y = 0.01 * (box[2] - box[0]), 0.01 * (box[3] - box[1])  # edges bow when projected
+    bounds = shapely.bounds(np.asarray(raw.geometry, dtype=object))
+    apart = (bounds[:, 2] < box[0] - pad_x) | (bounds[:, 0] > box[2] + pad_x)
+    apart |= (bounds[:, 3] < box[1] - pad_y) | (bounds[:, 1] > box[3] + pad_y)
+    return np.isnan(bounds[:, 0]) | ~apart
 
 
 def _selected(
-    raw: gpd.GeoDataFrame, geometry: gpd.GeoSeries, select: Selection | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Which features match the attribute filter, and which of those lie inside the outline."""
+    raw: gpd.GeoDataFrame, choice: CrsChoice, select: Selection | None, issues: list[Issue]
+) -> tuple[np.ndarray, np.ndarray, gpd.GeoSeries]:
+    """Which features match the attribute filter, which of those lie inside the outline, and the
+    geometries in EPSG:4326 of the features that were measured (None for those left out early)."""
     everything = np.ones(len(raw), dtype=bool)
     if select is None:
-        return everything, everything
+        return everything, everything, _reproject(raw, choice, issues, everything)
     keep = select.keep
     matched = matching(raw[keep.field], keep) if keep.field and keep.values else everything
-    within = everything.copy()
-    if keep.inside and select.outline is not None:
-        within[matched] = inside(list(geometry[matched]), select.outline)
-    return matched, within
+    if not (keep.inside and select.outline is not None):
+        return matched, everything, _reproject(raw, choice, issues, matched)
+    near = matched & _near(raw, choice, select.outline)
+    geometry = _reproject(raw, choice, issues, near)
+    within = ~matched | near
+    within[near] = inside(list(geometry[near]), select.outline)
+    return matched, within, geometry
 
 
 def _dropped(codes: list[str], names: pd.Series, matched: np.ndarray, within: np.ndarray) -> pd.DataFrame:
@@ -245,8 +271,7 @@ def _build(
     code_field, name_field = fields
     codes, code_issues = codes_as_text(raw[code_field], code_field)
     issues += code_issues
-    reprojected = _reproject(raw, choice, issues)
-    matched, within = _selected(raw, reprojected, select)
+    matched, within, reprojected = _selected(raw, choice, select, issues)
     kept = np.flatnonzero(matched & within)
     dropped = _dropped(codes, raw[name_field], matched, within)
     if len(kept) == 0:
