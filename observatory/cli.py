@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from observatory import cli_breaks, cli_import, cli_open, cli_publish, cli_users
+from observatory import cli_breaks, cli_catalogue, cli_import, cli_open, cli_publish, cli_users
 from observatory.config import load_settings
 from observatory.domain import Actor, ObservatoryError, Role
-from observatory.services import demo, imports
+from observatory.services import boundary_areas, demo, imports
 from observatory.store import DatabaseInUse, Store, queries
 
 CLI_ACTOR = Actor("cli", Role.ADMIN)
@@ -36,6 +36,14 @@ def _parser() -> argparse.ArgumentParser:
     bnd.add_argument("--level", type=int, default=1, help="1 districts (default), 2 neighbourhoods")
     bnd.add_argument("--dry-run", action="store_true")
     bnd.add_argument("--user", default=CLI_ACTOR.name)
+    bnd.add_argument(
+        "--inside-city", action="store_true", help="keep only areas at least half inside the stored city"
+    )
+    bnd.add_argument(
+        "--keep-field", default="", help="keep only areas whose FIELD holds one of --keep-values"
+    )
+    bnd.add_argument("--keep-values", default="", help="values of --keep-field, separated by commas")
+    bnd.add_argument("--prefix", action="store_true", help="--keep-values are prefixes (69 keeps 69123)")
     bat = sub.add_parser("batches", parents=[common], help="list the import history")
     bat.add_argument("--limit", type=int, default=50)
     rol = sub.add_parser("rollback", parents=[common], help="undo a committed batch")
@@ -43,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     rol.add_argument("--user", default=CLI_ACTOR.name)
     cli_users.add_parser(sub, parents=[common])
     cli_breaks.add_parser(sub, parents=[common])
+    cli_catalogue.add_parser(sub, parents=[common])
     cli_publish.add_parser(sub, parents=[common])
     return parser
 
@@ -61,6 +70,12 @@ def _cmd_boundaries(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         city_code=settings.city_code,
         city_name=settings.city_name,
         dry_run=args.dry_run,
+        keep=boundary_areas.AreaFilter(
+            inside=args.inside_city,
+            field=args.keep_field,
+            values=boundary_areas.parse_values(args.keep_values),
+            prefix=args.prefix,
+        ),
     )
     out.write(report.to_text() + "\n")
     return 0 if report.ok else 1
@@ -98,6 +113,7 @@ COMMANDS = {
     "demo": _cmd_demo,
     "import": cli_import.run,
     "breaks": cli_breaks.run,
+    "catalogue": cli_catalogue.run,
     "boundaries": _cmd_boundaries,
     "batches": _cmd_batches,
     "rollback": _cmd_rollback,

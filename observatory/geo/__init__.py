@@ -15,13 +15,17 @@ from observatory.geo.display import (
 )
 from observatory.geo.errors import BoundarySourceError
 from observatory.geo.points import locate_points, to_degrees
-from observatory.geo.read import Boundaries, LayerInfo, describe, list_fields, read_boundaries
+from observatory.geo.read import Boundaries, LayerInfo, Selection, describe, list_fields, read_boundaries
+from observatory.geo.select import INSIDE_SHARE, AreaFilter, outline, parse_values
 from observatory.geo.template import template
 
 __all__ = [
+    "INSIDE_SHARE",
+    "AreaFilter",
     "Boundaries",
     "BoundarySourceError",
     "LayerInfo",
+    "Selection",
     "describe",
     "display_geometries",
     "display_tolerance",
@@ -29,6 +33,8 @@ __all__ = [
     "geometry_to_text",
     "list_fields",
     "locate_points",
+    "outline",
+    "parse_values",
     "read_boundaries",
     "template",
     "to_degrees",

@@ -50,11 +50,19 @@ def _number_text(value: object) -> str:
     return str(value)
 
 
-def check_codes(codes: Sequence[str], column: str) -> list[Issue]:
-    """Every feature needs a code (``missing-cell``), and no two the same one (``primary-key``)."""
+def _numbers(count: int, rows: Sequence[int] | None) -> Sequence[int]:
+    """Feature numbers in the file: 1…n, or those given (the features kept by a filter)."""
+    return range(1, count + 1) if rows is None else rows
+
+
+def check_codes(codes: Sequence[str], column: str, rows: Sequence[int] | None = None) -> list[Issue]:
+    """Every feature needs a code (``missing-cell``), and no two the same one (``primary-key``).
+
+    ``rows`` numbers the features as in the file when only some of them are checked.
+    """
     issues: list[Issue] = []
     first_row: dict[str, int] = {}
-    for row, code in enumerate(codes, start=1):
+    for row, code in zip(_numbers(len(codes), rows), codes, strict=True):
         if not code:
             issues.append(
                 Issue("missing-cell", Severity.ERROR, f"Feature {row} has no code.", row=row, column=column)
@@ -67,11 +75,13 @@ def check_codes(codes: Sequence[str], column: str) -> list[Issue]:
     return issues
 
 
-def names_as_text(values: pd.Series, codes: Sequence[str], column: str) -> tuple[list[str], list[Issue]]:
+def names_as_text(
+    values: pd.Series, codes: Sequence[str], column: str, rows: Sequence[int] | None = None
+) -> tuple[list[str], list[Issue]]:
     """Names as text; a blank name falls back to the code, with a warning."""
     names: list[str] = []
     issues: list[Issue] = []
-    for row, (value, code) in enumerate(zip(values, codes, strict=True), start=1):
+    for row, value, code in zip(_numbers(len(codes), rows), values, codes, strict=True):
         name = "" if pd.isna(value) else str(value).strip()
         if not name:
             message = f'Feature {row} has no name; its code "{code}" is shown instead.'
@@ -82,13 +92,14 @@ def names_as_text(values: pd.Series, codes: Sequence[str], column: str) -> tuple
 
 
 def check_geometries(
-    geometries: Sequence[BaseGeometry | None], source_crs: str
+    geometries: Sequence[BaseGeometry | None], source_crs: str, rows: Sequence[int] | None = None
 ) -> tuple[list[BaseGeometry | None], list[Issue]]:
     """Keep polygons in range, repair invalid ones; ``None`` stands for a refused feature.
 
     Args:
         geometries: The features' geometries, already in EPSG:4326.
         source_crs: The CRS they came from, named in messages about coordinates out of range.
+        rows: The features' numbers in the file (default 1…n).
     """
     types = [None if geom is None else geom.geom_type for geom in geometries]
     if geometries and not any(kind in POLYGONAL for kind in types):
@@ -98,7 +109,7 @@ def check_geometries(
         return [None] * len(geometries), [refusal]
     kept: list[BaseGeometry | None] = []
     issues: list[Issue] = []
-    for row, geom in enumerate(geometries, start=1):
+    for row, geom in zip(_numbers(len(geometries), rows), geometries, strict=True):
         checked, issue = _check_one(row, geom, source_crs)
         kept.append(checked)
         if issue is not None:

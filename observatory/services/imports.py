@@ -26,6 +26,7 @@ from observatory.domain import (
 )
 from observatory.ingest import IndicatorRef, Reference, detect_kind, parse, template
 from observatory.ingest.report import ValidationReport
+from observatory.services import boundary_areas, derived
 from observatory.store import Store, queries, writes
 from observatory.store.writes import RollbackRefused
 
@@ -102,13 +103,36 @@ def finish(
     """Log the attempt; classify and (unless dry run) write the tables; fill the report's counts.
 
     Shared by every import path (CSV contracts, boundaries, published formats): the report decides
-    whether anything is written, and ``tables`` are merged in one batch, all or nothing.
+    whether anything is written, and ``tables`` are merged in one batch, all or nothing. The figures
+    of derived indicators that the batch's observations change are recomputed into the same batch
+    (:mod:`observatory.services.derived`).
 
     Raises:
         PermissionDenied: If the actor may not import (checked here too: this function writes).
     """
     auth.require(actor, "import")
     report.dry_run = dry_run
+    # The derived figures are read from the store and written with the batch: no commit in between.
+    with store.writes_held():
+        if tables is not None and report.ok:
+            tables, issues = derived.with_derived(store, tables)
+            report.issues.extend(issues)
+        return _write(
+            store, report, tables, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows
+        )
+
+
+def _write(
+    store: Store,
+    report: ValidationReport,
+    tables: dict[str, pd.DataFrame] | None,
+    *,
+    actor: Actor,
+    started: datetime,
+    dry_run: bool,
+    preview_rows: int,
+) -> ValidationReport:
+    """Log an invalid attempt, or classify and (unless dry run) write the batch; fill the counts."""
     record = writes.BatchRecord(
         kind=str(report.kind),
         filename=report.filename,
@@ -173,37 +197,9 @@ def import_table(
     )
 
 
-def _area_rows(bounds: geo.Boundaries, *, level: int, city_code: str, city_name: str) -> pd.DataFrame:
-    frame = bounds.frame
-    display = geo.display_geometries(frame)
-    rows = pd.DataFrame(
-        {
-            "code": frame["code"].astype(str).to_numpy(),
-            "name": frame["name"].astype(str).to_numpy(),
-            "level": level,
-            "parent_code": city_code if level == 1 else None,
-            "geometry": [geo.geometry_to_text(g) for g in frame.geometry],
-            "display_geometry": [geo.geometry_to_text(g) for g in display.geometry],
-            "area_km2": frame["area_km2"].to_numpy(dtype=float),
-        }
-    )
-    if level != 1:
-        return rows
-    outline = geo.union_outline(frame)
-    city = pd.DataFrame(
-        [
-            {
-                "code": city_code,
-                "name": city_name,
-                "level": 0,
-                "parent_code": None,
-                "geometry": geo.geometry_to_text(outline),
-                "display_geometry": None,
-                "area_km2": float(frame["area_km2"].sum()),
-            }
-        ]
-    )
-    return pd.concat([city, rows], ignore_index=True)
+def _city_code_taken(city_code: str, code_field: str, filename: str) -> Issue:
+    message = f"area code {city_code} is the city's own code"
+    return Issue("primary-key", Severity.ERROR, message, column=code_field, value=city_code, file=filename)
 
 
 def import_boundaries(
@@ -220,40 +216,40 @@ def import_boundaries(
     city_name: str = "City",
     dry_run: bool = False,
     preview_rows: int = 0,
+    keep: geo.AreaFilter | None = None,
 ) -> ValidationReport:
     """Read a boundary file (GeoJSON, GeoPackage, zipped Shapefile) and import its areas as one batch.
 
     Districts (level 1) also (re)define the city as a whole (level 0) as their union. A preview
-    (``preview_rows``) leaves the geometry texts out: a map shows them better.
+    (``preview_rows``) leaves the geometry texts out: a map shows them better. With ``keep``, only
+    the areas inside the stored city outline, or matching an attribute, are read and imported; the
+    report counts the others as ignored and names some (:mod:`observatory.services.boundary_areas`).
 
     Raises:
         PermissionDenied: If the actor may not import.
     """
     auth.require(actor, "import")
     started = _now()
-    bounds = geo.read_boundaries(data, filename, code_field=code_field, name_field=name_field, crs=crs)
+    select, select_issues = boundary_areas.selection(store, keep)
+    bounds = geo.read_boundaries(
+        data, filename, code_field=code_field, name_field=name_field, crs=crs, select=select
+    )
     report = ValidationReport(
         kind=ImportKind.AREAS,
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
-        rows_read=len(bounds.frame),
-        issues=list(bounds.issues),
+        rows_read=len(bounds.frame) + len(bounds.dropped),
+        issues=[*select_issues, *bounds.issues],
     )
     report.encoding = None
+    boundary_areas.note_dropped(report, bounds.dropped)
     if bounds.ok and city_code in set(bounds.frame["code"].astype(str)):
-        report.issues.append(
-            Issue(
-                "primary-key",
-                Severity.ERROR,
-                f"area code {city_code} is the city's own code",
-                column=code_field,
-                value=city_code,
-                file=filename,
-            )
-        )
+        report.issues.append(_city_code_taken(city_code, code_field, filename))
     tables = None
     if report.ok:
-        tables = {"areas": _area_rows(bounds, level=level, city_code=city_code, city_name=city_name)}
+        tables = {
+            "areas": boundary_areas.area_rows(bounds, level=level, city_code=city_code, city_name=city_name)
+        }
     report = finish(
         store, report, tables, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows
     )
@@ -283,12 +279,23 @@ def describe_boundaries(data: bytes, filename: str) -> geo.LayerInfo:
 
 
 def boundary_shapes(
-    data: bytes, filename: str, *, code_field: str, name_field: str, crs: str | None = None
+    data: bytes,
+    filename: str,
+    *,
+    code_field: str,
+    name_field: str,
+    crs: str | None = None,
+    store: Store | None = None,
+    keep: geo.AreaFilter | None = None,
 ) -> dict:
     """The boundaries of a file as a GeoJSON FeatureCollection for a map (display geometries).
 
-    Features whose geometry could not be read are left out; an unreadable file gives no features.
+    Features whose geometry could not be read are left out, and so are those a filter (``keep``,
+    with the ``store`` holding the city's outline) leaves out; an unreadable file gives no features.
     """
-    bounds = geo.read_boundaries(data, filename, code_field=code_field, name_field=name_field, crs=crs)
+    select = boundary_areas.selection(store, keep)[0] if store is not None else None
+    bounds = geo.read_boundaries(
+        data, filename, code_field=code_field, name_field=name_field, crs=crs, select=select
+    )
     drawable = bounds.frame[bounds.frame.geometry.notna()]
     return geo.to_geojson(geo.display_geometries(drawable))

@@ -14,7 +14,7 @@ so what the dry run announces is what the release holds.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -25,9 +25,10 @@ import pandas as pd
 
 from observatory import auth, domain
 from observatory.domain import Actor, ObservationStatus, TotalBasis, Unit
+from observatory.services import publish_derived
 from observatory.stats import disclosure
 from observatory.stats import totals as stats_totals
-from observatory.store import Store, snapshot, writes
+from observatory.store import Store, derived, snapshot, writes
 
 #: Status of an observation withheld by disclosure control in a snapshot.
 SUPPRESSED = "suppressed"
@@ -116,9 +117,13 @@ class Release:
         return self.figures.not_published
 
 
-def _suppress_indicator(rows: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Primary and secondary suppression of one count indicator's rows (both margins at once)."""
-    done = disclosure.suppress_table(rows, value_col="value", group_cols=MARGINS, threshold=threshold)
+def _suppress_indicator(
+    rows: pd.DataFrame, threshold: int, margins: list[list[str]] | None = None
+) -> pd.DataFrame:
+    """Primary and secondary suppression of one count indicator's rows (both margins at once), or of
+    a derived total with its components (``margins`` from :mod:`observatory.services.publish_derived`)."""
+    group_cols = MARGINS if margins is None else margins
+    done = disclosure.suppress_table(rows, value_col="value", group_cols=group_cols, threshold=threshold)
     withheld = done["reason"].isin([disclosure.PRIMARY, disclosure.SECONDARY])
     done["value"] = done["value_published"]
     done["status"] = done["status"].where(~withheld, SUPPRESSED)
@@ -224,17 +229,23 @@ def district_years(observations: pd.DataFrame, indicators: pd.DataFrame, areas: 
 
 
 def disclose_observations(
-    observations: pd.DataFrame, indicators: pd.DataFrame, areas: pd.DataFrame
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    areas: pd.DataFrame,
+    together: Sequence[tuple[str, ...]] = (),
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Apply disclosure control to the observations of the staff store.
 
     Method: threshold rule and least-cell secondary suppression over the district (city total) and
-    period (yearly total) margins, :func:`observatory.stats.disclosure.suppress_table`.
+    period (yearly total) margins, :func:`observatory.stats.disclosure.suppress_table`; a derived
+    total and its components also over the margin across them (:mod:`publish_derived`), with the
+    largest threshold of the group.
 
     Args:
         observations: Rows with the snapshot's observation columns (no ``display``).
         indicators: code, unit, disclosure_threshold.
         areas: code, parent_code.
+        together: Sets of count indicators suppressed together (a derived total and its components).
 
     Returns:
         The observations with ``display`` added, withheld values NULL; and the reason of each row
@@ -251,13 +262,26 @@ def disclose_observations(
     work["reason"] = np.where(not_published, disclosure.NOT_PUBLISHED, "")
     work["display"] = work["display"].where(~not_published, disclosure.CONFIDENTIAL_MARK)
     counts = indicators[indicators["unit"] == Unit.COUNT.value]
-    parts = [work[~work["indicator_code"].isin(counts["code"])]]
-    for code, threshold in zip(counts["code"], counts["disclosure_threshold"], strict=True):
-        rows = work[work["indicator_code"] == code]
-        if len(rows):
-            parts.append(_suppress_indicator(rows, int(threshold)))
+    parts = [work[~work["indicator_code"].isin(counts["code"])], *_suppress_counts(work, counts, together)]
     done = pd.concat(parts).sort_index()
     return done[snapshot.columns("observations")], done["reason"]
+
+
+def _suppress_counts(
+    work: pd.DataFrame, counts: pd.DataFrame, together: Sequence[tuple[str, ...]]
+) -> list[pd.DataFrame]:
+    """Each count indicator's rows suppressed, a derived total with its components as one table."""
+    thresholds = dict(zip(counts["code"], counts["disclosure_threshold"].astype(int), strict=True))
+    units = [group for group in together if set(group) <= set(thresholds)]
+    grouped = {code for group in units for code in group}
+    units += [(code,) for code in thresholds if code not in grouped]
+    parts = []
+    for unit in units:
+        rows = work[work["indicator_code"].isin(unit)]
+        margins = publish_derived.margins(MARGINS) if len(unit) > 1 else None
+        if len(rows):
+            parts.append(_suppress_indicator(rows, max(thresholds[c] for c in unit), margins))
+    return parts
 
 
 #: Staff observations processed at once when publishing (whole indicators, see :func:`_batches`).
@@ -292,11 +316,15 @@ def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], Figures]:
     with store.writes_held():
         tables = snapshot.read_public_sources(store)
         indicators, areas = tables["indicators"], tables["areas"]
-        for codes in _batches(snapshot.source_observation_counts(store)):
+        counted = set(indicators.loc[indicators["unit"] == Unit.COUNT.value, "code"].astype(str))
+        together = publish_derived.groups(derived.components(store), counted)
+        units = publish_derived.units(snapshot.source_observation_counts(store), together)
+        for keys in _batches(units):
+            codes = [code for key in keys for code in key.split("|")]
             staff = snapshot.read_source_observations(store, codes)
             with_city = pd.concat([staff, city_totals(staff, indicators, areas)], ignore_index=True)
             done, reason = disclose_observations(
-                district_years(with_city, indicators, areas), indicators, areas
+                district_years(with_city, indicators, areas), indicators, areas, together
             )
             chunks.append(done.reset_index(drop=True))
             why.append(reason.reset_index(drop=True))

@@ -55,6 +55,7 @@ class Upload:
         city_name: Boundary files: the name of the city as a whole.
         options: Published formats: keyword options of the format's import (``mapping``,
             ``layout``, ``keep_only_our_communes`` …); those the format does not take are ignored.
+            Boundary files: ``keep``, the areas to keep (a ``boundary_areas.AreaFilter``).
     """
 
     data: bytes
@@ -132,6 +133,7 @@ def _boundaries(store: Store, upload: Upload) -> ValidationReport:
         city_name=upload.city_name,
         dry_run=upload.dry_run,
         preview_rows=upload.preview_rows,
+        keep=upload.options.get("keep"),
     )
 
 

@@ -97,6 +97,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("category_mappings", ("source", "category"), ("indicator_code",), since=6),
         # A new version of an assessment is a new row: the time it was written is part of its key.
         TableSpec("assessments", ("objective_code", "year", "created_at"), ("text", "author"), since=5),
+        # A derived indicator's components (its figures are their sum), replaced as a set per indicator.
+        TableSpec("derived_components", ("indicator_code", "component_code"), (), since=7),
     )
 }
 

@@ -19,7 +19,10 @@ from observatory.store.preview import staged_changes
 from observatory.store.schema import TABLES, TableSpec
 
 # Child tables whose rows are replaced as a set for each parent present in the file.
-SCOPES: dict[str, tuple[str, ...]] = {"action_partners": ("action_code",)}
+SCOPES: dict[str, tuple[str, ...]] = {
+    "action_partners": ("action_code",),
+    "derived_components": ("indicator_code",),
+}
 
 
 @dataclass(frozen=True, slots=True)

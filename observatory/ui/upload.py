@@ -149,7 +149,10 @@ def _boundary_upload(
     choice = upload_boundaries.field_choice(content, filename)
     if choice is None:
         return None
-    upload = replace(base, code_field=choice.code_field, name_field=choice.name_field, crs=choice.crs)
+    options = {"keep": choice.keep} if choice.keep is not None else {}
+    upload = replace(
+        base, code_field=choice.code_field, name_field=choice.name_field, crs=choice.crs, options=options
+    )
     return upload, st.button(t("upload.check"), key="upload-check")
 
 
@@ -163,6 +166,8 @@ def _shapes(key: str, upload: uploads.Upload) -> dict:
         code_field=upload.code_field,
         name_field=upload.name_field,
         crs=upload.crs,
+        store=store(),
+        keep=upload.options.get("keep"),
     )
     st.session_state[_SHAPES] = (key, shapes)
     return shapes
@@ -270,6 +275,7 @@ def workspace(actor: Actor, chosen: str, file: UploadedFile) -> None:
         return
     upload_report.report_view(report)
     if kind.boundary:
+        upload_boundaries.dropped_view(report)
         upload_boundaries.boundary_map(_shapes(key, upload))
     upload_report.changes_view(report)
     _commit_button(key, kind, upload, report)

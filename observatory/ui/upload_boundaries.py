@@ -10,7 +10,8 @@ import streamlit as st
 from observatory import charts
 from observatory.domain import ImportRejected
 from observatory.i18n import format_number, t
-from observatory.services import imports
+from observatory.services import boundary_areas, imports
+from observatory.services.uploads import ValidationReport
 
 # Field names that usually hold a district's code or name, tried in order for the first choice offered.
 _CODE_GUESSES = ("code", "codigo", "cod", "insee_com", "dicofre", "id")
@@ -25,6 +26,7 @@ class FieldChoice:
     code_field: str
     name_field: str
     crs: str | None
+    keep: boundary_areas.AreaFilter | None = None
 
 
 def _guess(fields: list[str], guesses: tuple[str, ...], fallback: int) -> int:
@@ -62,7 +64,44 @@ def field_choice(data: bytes, filename: str) -> FieldChoice | None:
         crs = st.text_input(t("upload.crs"), key="upload-crs").strip() or None
     else:
         st.caption(t("upload.crs_found", crs=info.crs))
-    return FieldChoice(str(code), str(name), crs)
+    return FieldChoice(str(code), str(name), crs, _keep(fields))
+
+
+def _keep(fields: list[str]) -> boundary_areas.AreaFilter | None:
+    """Options for a file bigger than the city: keep the areas inside it, or those matching a field."""
+    with st.expander(t("upload.keep_heading")):
+        st.caption(t("upload.keep_intro"))
+        inside = st.checkbox(
+            t("upload.keep_inside"),
+            key="upload-keep-inside",
+            help=t("upload.keep_inside_help", share=format_number(100 * boundary_areas.INSIDE_SHARE)),
+        )
+        none = t("upload.keep_field_none")  # words now: Streamlit may format outside the run
+        field = st.selectbox(
+            t("upload.keep_field"),
+            ["", *fields],
+            format_func=lambda f: f or none,
+            key="upload-keep-field",
+        )
+        values = st.text_input(
+            t("upload.keep_values"), key="upload-keep-values", help=t("upload.keep_values_help")
+        )
+        prefix = st.checkbox(t("upload.keep_prefix"), key="upload-keep-prefix")
+    keep = boundary_areas.AreaFilter(
+        inside=bool(inside),
+        field=str(field or ""),
+        values=boundary_areas.parse_values(values),
+        prefix=bool(prefix),
+    )
+    return keep if keep.active else None
+
+
+def dropped_view(report: ValidationReport) -> None:
+    """How many areas of the file a filter kept and left out (the names are in the issues)."""
+    if not report.ignored:
+        return
+    kept = report.rows_read - report.ignored
+    st.info(t("upload.keep_outcome", kept=format_number(kept), dropped=format_number(report.ignored)))
 
 
 def boundary_map(shapes: dict) -> None:

@@ -22,6 +22,8 @@ _IGNORED = {
     "no location": "upload.ignored_no_place",
     "outside our districts": "upload.ignored_outside",
     "blank cell (no data)": "upload.ignored_blank",
+    "outside the city": "upload.ignored_outside_city",
+    "not matching the filter": "upload.ignored_not_matching",
 }
 _IGNORED_CATEGORY = {
     "category not followed": "upload.ignored_category",
@@ -152,11 +154,12 @@ def report_view(report: ValidationReport) -> None:
     _status(report)
     if report.encoding or report.delimiter:
         st.caption(detected_text(report.encoding, report.delimiter, report.decimal))
-    counts = (*_COUNTS, "ignored") if report.source_format else _COUNTS
+    shows_ignored = bool(report.source_format or report.ignored)  # boundary files: areas left out
+    counts = (*_COUNTS, "ignored") if shows_ignored else _COUNTS
     for column, name in zip(st.columns(len(counts)), counts, strict=True):
         label = t(_COUNT_KEYS.get(name, f"upload.count_{name}"))
         column.metric(label, format_number(getattr(report, name)))
-    if report.source_format:
+    if shows_ignored:
         ignored_view(report)
     issues_view(report.issues_frame(), key="upload-issues", filename=report.filename)
 

@@ -65,3 +65,27 @@ def test_new_indicator_is_added_and_chosen(demo_app):
 def test_the_page_is_not_routable_below_editor(demo_app, role):
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         start(PAGE, role=role)
+
+
+def test_starter_catalogue_is_created_in_one_click(demo_app, buttons):
+    at = start(PAGE, role="editor")
+    assert at.selectbox(key="starter-choice").value == "police_uk"
+    table = at.dataframe[-1].value
+    assert len(table) == 15
+    assert (table["In the catalogue"] == "already there (left as it is)").sum() == 2  # burglary, robbery
+    assert at.button(key="starter-add").label == "Create the 13 missing indicators"
+    at.button(key="starter-add").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("13 indicators created, 2 already in the catalogue")
+    assert "all_crime is now the sum of 13 indicators" in at.success[0].value
+    assert _stored(demo_app, "shoplifting")["name"] == "Shoplifting"
+    assert at.button(key="starter-add").disabled
+
+
+def test_starter_names_follow_the_page_language(demo_app, buttons):
+    at = start(PAGE, role="editor", query={"lang": "pt"})
+    at.selectbox(key="starter-choice").set_value("ssmsi").run()
+    at.button(key="starter-add").click().run()
+    assert not at.exception
+    assert _stored(demo_app, "vols_de_vehicules")["name"] == "Furto de veículos"
+    assert _stored(demo_app, "cambriolages_de_logement")["denominator_kind"] == "dwellings"

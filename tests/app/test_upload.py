@@ -1,6 +1,7 @@
 """AppTest of the upload page: check (dry run), preview, commit, refusals, boundaries, templates, roles."""
 
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,6 +13,7 @@ from tests.app.helpers import figures, start
 from tests.geo.builders import file_bytes, squares_3763
 
 PAGE = "pages/upload.py"
+ROOT_DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 GOOD = (
     b"indicator,area,period,value\n"
     b"burglary,01,2016-01,99\n"  # the demo stores 7: an update
@@ -262,3 +264,62 @@ def test_chosen_kind_that_does_not_fit_the_file_is_warned_about_and_refused(staf
 def test_chosen_kind_that_fits_gives_no_warning(staff):
     _upload(staff, "obs.csv", GOOD, kind="observations")
     assert len(staff.warning) == 0
+
+
+def _national_around_demo(tmp_path):
+    """A grid of squares over the demo city and beyond it, in longitude/latitude."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    city = gpd.read_file(ROOT_DEMO / "districts.geojson").to_crs("EPSG:4326")
+    west, south, east, north = city.total_bounds
+    step_x, step_y = (east - west) / 6, (north - south) / 6
+    cells = [(r, c) for r in range(-3, 9) for c in range(-3, 9)]
+    frame = gpd.GeoDataFrame(
+        {"CODE": [f"L{r + 3:02d}{c + 3:02d}" for r, c in cells], "NAME": [f"Cell {r} {c}" for r, c in cells]},
+        geometry=[
+            box(west + c * step_x, south + r * step_y, west + (c + 1) * step_x, south + (r + 1) * step_y)
+            for r, c in cells
+        ],
+        crs="EPSG:4326",
+    )
+    return file_bytes(frame, "geojson", tmp_path)[0], len(frame)
+
+
+def test_boundary_upload_keeps_only_the_areas_inside_the_city(staff, demo_app, tmp_path):
+    data, total = _national_around_demo(tmp_path)
+    _upload(staff, "national.geojson", data)
+    staff.checkbox(key="upload-keep-inside").check().run()
+    staff.button(key="upload-check").click().run()
+    assert not staff.exception
+    outcome = next(i.value for i in staff.info if "areas of the file are kept" in i.value)
+    kept, dropped = (int(word) for word in outcome.split() if word.isdigit())
+    assert kept + dropped == total and 0 < kept < 36 and dropped > 100
+    drawn = figures(staff)[0]
+    assert len([loc for trace in drawn["data"] for loc in trace["locations"]]) == kept
+    assert any("Area outside the city" in table.value.to_string() for table in staff.dataframe)
+
+
+def test_boundary_upload_keeps_the_areas_matching_a_field(staff, demo_app, tmp_path):
+    frame = squares_3763(["01", "02", "03", "04"]).to_crs("EPSG:4326")
+    frame["grp"] = ["A", "A", "B", "B"]
+    data = file_bytes(frame, "geojson", tmp_path)[0]
+    before = _stored_names(demo_app)
+    _upload(staff, "districts.geojson", data)
+    staff.selectbox(key="upload-keep-field").set_value("grp").run()
+    staff.text_input(key="upload-keep-values").input("a").run()
+    staff.button(key="upload-check").click().run()
+    assert not staff.exception
+    assert any("2 areas of the file are kept, 2 left out" in i.value for i in staff.info)
+    staff.button(key="upload-commit").click().run()
+    after = _stored_names(demo_app)
+    assert (after["01"], after["02"]) == ("District 1", "District 2")
+    assert after["03"] == before["03"]
+
+
+def _stored_names(path):
+    store = connect(path)
+    try:
+        return queries.areas(store, level=1).set_index("code")["name"].to_dict()
+    finally:
+        store.close()

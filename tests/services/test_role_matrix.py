@@ -14,7 +14,7 @@ import pytest
 
 from observatory.domain import Actor, ImportKind, PermissionDenied, Role, SourceFormat
 from observatory.ingest.report import ValidationReport
-from observatory.services import accounts, audit, breaks, editing, formats, imports, publish
+from observatory.services import accounts, audit, breaks, editing, formats, imports, publish, starters
 from observatory.store import Store, connect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +62,7 @@ WRITES: dict[str, tuple[Call, Role]] = {
         lambda s, a, p: breaks.remove_break(s, "violence", date(2025, 7, 1), actor=a),
         Role.EDITOR,
     ),
+    "starters.add": (lambda s, a, p: starters.add(s, "police_uk", actor=a), Role.EDITOR),
     "editing.save": (
         lambda s, a, p: editing.save(
             s,
