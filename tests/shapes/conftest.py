@@ -110,6 +110,8 @@ class Visitor:
             if not found:
                 return f"no {kind} {key!r} on the page"
             widget = found[0]
+            if widget.value == value:
+                return None
             try:
                 (widget.select(value) if kind == "selectbox" else widget.set_value(value)).run()
                 return None
@@ -149,7 +151,19 @@ def _tour_map(visitor: Visitor, city: City) -> list[Seen]:
             # A label shared by two measures (a "rate" without a denominator reads "count") selects the other.
             if problem or visit.widgets.get("measure") == measure:
                 seen.append(visit)
-    return seen
+    return seen + _tour_rolling(visitor, city)
+
+
+def _tour_rolling(visitor: Visitor, city: City) -> list[Seen]:
+    """The main indicator's count over the latest 12 months, where the map offers rolling years."""
+    if visitor.choose("selectbox", "indicator", city.main) or not visitor.offers(
+        "window", "rolling", "radio"
+    ):
+        return []
+    problems = [visitor.choose("radio", "window", "rolling"), visitor.choose("selectbox", "measure", "count")]
+    visit = visitor.seen(f"{city.main}:count:rolling", problems)
+    visitor.choose("radio", "window", "year")
+    return [visit]
 
 
 def _tour_trends(visitor: Visitor, city: City) -> list[Seen]:

@@ -186,3 +186,20 @@ def close(shown: float | None, wanted: float | None, *, decimals: int | None = N
     if decimals is None:
         return math.isclose(shown, wanted, rel_tol=1e-9, abs_tol=1e-9)
     return abs(shown - wanted) <= 0.5 * 10**-decimals + 1e-9
+
+
+def latest_month(city: City, code: str) -> str | None:
+    """The latest month the districts have rows for; None when the indicator is not stored by month."""
+    part = rows(city, code)
+    part = part[(part["area"] != CITY) & (part["granularity"] == "month")]
+    return str(part["period"].max()) if len(part) else None
+
+
+def rolling(city: City, code: str, area: str, end: str) -> float | None:
+    """An area's sum over the 12 months ending at ``end``; None unless all 12 are there and known."""
+    months = [str(p) for p in pd.period_range(end=pd.Period(end, freq="M"), periods=12, freq="M")]
+    part = rows(city, code, area)
+    part = part[part["period"].isin(months)]
+    if len(part) != 12 or not _known(part["value"], part["status"]):
+        return None
+    return float(part["value"].sum())

@@ -31,7 +31,11 @@ from tests.shapes.generator import CITY_NAME, SHAPES, City
 ROLES = ("viewer", "public")
 #: Heavy shapes, run with ``-m slow``.
 SLOW = {"thousands"}
-SHAPE_PARAMS = [pytest.param(s, marks=pytest.mark.slow) if s in SLOW else s for s in SHAPES]
+#: One xdist group per shape (``--dist loadgroup``), so a shape is built and toured by one worker only.
+SHAPE_PARAMS = [
+    pytest.param(s, marks=[pytest.mark.xdist_group(s), *([pytest.mark.slow] if s in SLOW else [])])
+    for s in SHAPES
+]
 NOT_SHOWN = {"–", "not published", ""}
 
 
@@ -86,7 +90,28 @@ def _map_figure(seen: Seen) -> dict | None:
     return maps[0] if maps else None
 
 
+def _rolling_problems(city: City, visit: Seen) -> list[str]:
+    """The districts' counts over the latest 12 months ending at the latest month."""
+    code = visit.step.split(":")[0]
+    end = expected.latest_month(city, code)
+    figure = _map_figure(visit)
+    if figure is None or end is None:
+        return [f"{visit.step}: no map (expected the 12 months to {end})"]
+    if str(visit.widgets.get("period")) != end:
+        return [f"{visit.step}: period {visit.widgets.get('period')} shown, latest month {end}"]
+    shown = _map_values(figure)
+    wanted = {a: expected.rolling(city, code, a, end) for a in city.codes}
+    wrong = [f"{a}: {shown.get(a)} != {w}" for a, w in wanted.items() if not expected.close(shown.get(a), w)]
+    return (
+        [f"{visit.step} to {end}: {len(wrong)} districts wrong, e.g. " + "; ".join(wrong[:3])]
+        if wrong
+        else []
+    )
+
+
 def _map_problems(city: City, visit: Seen) -> list[str]:
+    if visit.step.endswith(":rolling"):
+        return _rolling_problems(city, visit)
     code, _, measure = visit.step.partition(":")
     info = city.indicator(code)
     year = expected.latest_district_year(city, code)
