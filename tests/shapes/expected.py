@@ -110,25 +110,39 @@ def years(city: City, code: str) -> list[int]:
     return sorted(set(rows(city, code)["year"]))
 
 
-def latest_city(city: City, code: str) -> float | None:
-    """The city's latest figure: the latest 12 months (4 quarters, 1 year) with every period known;
-    with less than a year of data, the latest period."""
+def latest_window(city: City, code: str) -> tuple[float, str] | None:
+    """The city's latest figure and the last period it covers: the latest 12 months (4 quarters,
+    1 year) with every period known; with less than a year of data, the latest period."""
     periods = city_periods(city, code)
     if not periods:
         return None
     ordered = sorted(periods)
-    if not city.indicator(code).additive:
-        return periods[ordered[-1]]
     grain = stored(city, code)
     n = PERIODS_PER_YEAR[grain]
-    if len(set(rows(city, code)["period"])) < n:
-        return periods[ordered[-1]]
     every = sorted(set(rows(city, code)["period"]))
+    if not city.indicator(code).additive or len(every) < n:
+        return periods[ordered[-1]], ordered[-1]
     for end in range(len(every) - 1, n - 2, -1):
         window = every[end - n + 1 : end + 1]
         if _consecutive(window, grain) and all(p in periods for p in window):
-            return sum(periods[p] for p in window)
+            return sum(periods[p] for p in window), window[-1]
     return None
+
+
+def latest_city(city: City, code: str) -> float | None:
+    """The city's latest figure (see :func:`latest_window`)."""
+    found = latest_window(city, code)
+    return None if found is None else found[0]
+
+
+def latest_city_rate(city: City, code: str) -> float | None:
+    """The city's latest count per its denominator of the window's last year × the multiplier."""
+    info = city.indicator(code)
+    found = latest_window(city, code)
+    if found is None or not info.denominator or info.multiplier is None:
+        return None
+    base = denominator(city, info.denominator, CITY, int(found[1][:4]))
+    return None if base is None else found[0] / base * info.multiplier
 
 
 def _consecutive(window: list[str], grain: str) -> bool:

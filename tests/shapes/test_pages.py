@@ -56,20 +56,45 @@ def _errors(seen: list[Seen]) -> list[str]:
 # --- key figures, one function per page; each returns the problems found, in words ---------------
 
 
+def _cards(markdown: list[str], captions: list[str]) -> dict[str, tuple[str, str]]:
+    """Headline name → (value text, rate line): each card is a bold name, its value, one caption."""
+    names = [i for i, text in enumerate(markdown) if re.fullmatch(r"\*\*[^*]+\*\*", text)]
+    # The first caption is the period note; then one caption per card, in order.
+    return {
+        markdown[i].strip("*"): (markdown[i + 1].removeprefix("### "), (captions[1 + k : 2 + k] or [""])[0])
+        for k, i in enumerate(names)
+    }
+
+
+def _rate_line(city: City, code: str, line: str) -> list[str]:
+    """A count's rate line: the rate per its multiplier of the city's denominator."""
+    info = city.indicator(code)
+    wanted = expected.latest_city_rate(city, code)
+    if info.unit != "count" or wanted is None:
+        return [f"{code}: broken interval in {line!r}"] if "– – –" in line else []
+    problems = []
+    per = f"per {format_number(info.multiplier)} "
+    if per not in line:
+        problems.append(f"{code}: rate line {line!r} does not say {per.strip()}")
+    if not expected.close(number(line), wanted, decimals=2):
+        problems.append(f"{code}: rate {number(line)} != expected {wanted:.2f}")
+    return problems
+
+
 def overview_figures(city: City, seen: list[Seen]) -> list[str]:
     problems = []
-    markdown = seen[0].markdown
+    cards = _cards(seen[0].markdown, seen[0].captions)
     for info in city.indicators:
         wanted = expected.latest_city(city, info.code)
         if info.kind != "result" or wanted is None:
             continue
-        heading = f"**{info.name}**"
-        if heading not in markdown:
+        if info.name not in cards:
             problems.append(f"{info.code}: no headline card (expected {wanted:g})")
             continue
-        shown = number(markdown[markdown.index(heading) + 1].removeprefix("### "))
-        if not expected.close(shown, wanted, decimals=decimals(city, info.code)):
-            problems.append(f"{info.code}: headline {shown} != expected {wanted:g}")
+        text, line = cards[info.name]
+        if not expected.close(number(text), wanted, decimals=decimals(city, info.code)):
+            problems.append(f"{info.code}: headline {text} != expected {wanted:g}")
+        problems += _rate_line(city, info.code, line)
     return problems
 
 
