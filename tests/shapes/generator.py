@@ -100,6 +100,12 @@ class City:
     denominators: pd.DataFrame
     side: float = 0.01
     main: str = "burglary"
+    #: Objectives as (code, indicator, area), each with a baseline in the first year.
+    objectives: list[tuple[str, str, str]] | None = None
+
+    @property
+    def goals(self) -> list[tuple[str, str, str]]:
+        return self.objectives or [("OB1", self.main, CITY)]
 
     @property
     def codes(self) -> list[str]:
@@ -352,7 +358,16 @@ def every_unit() -> City:
             )
         )
     parts.append(_percent(rng, "feel_unsafe", [CITY, *codes], years))
-    return _city("every_unit", 10, EVERY_UNIT, parts, range(2021, 2026))
+    city = _city("every_unit", 10, EVERY_UNIT, parts, range(2021, 2026))
+    city.objectives = [
+        ("OB1", "burglary", CITY),
+        ("OB2", "violence", "01"),
+        ("OB3", "crime_rate", CITY),
+        ("OB4", "feel_unsafe", CITY),
+        ("OB5", "deprivation", "02"),
+        ("OB6", "damage_cost", CITY),
+    ]
+    return city
 
 
 def one_district() -> City:
@@ -437,10 +452,13 @@ def _observations_csv(frame: pd.DataFrame) -> bytes:
 
 
 def strategy_files(city: City) -> list[tuple[ImportKind, bytes]]:
-    """One axis, partner, objective (the main indicator across the city) and action."""
+    """One axis and partner, the objectives (by default the main indicator across the city), an action."""
     first = min(str(p)[:4] for p in city.observations["period"])
     objective = pd.DataFrame(
-        [["OB1", "AX1", "Cut burglary by 10 %", city.main, CITY, first, 1000, 900, "2027"]],
+        [
+            [code, "AX1", f"Improve {indicator} in {area}", indicator, area, first, 1000, 900, "2027"]
+            for code, indicator, area in city.goals
+        ],
         columns=[
             "code",
             "axis",

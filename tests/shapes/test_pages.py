@@ -11,7 +11,7 @@ here from the generator's own numbers (tests/shapes/expected.py):
   districts drawn as not published.
 - Trends: the city's series at the stored granularity.
 - Profile: the district's value of every indicator in the year shown.
-- Strategy: the objective's latest value, the city's latest complete year.
+- Strategy: each objective's latest value, its area's latest complete year.
 - Methodology: every indicator of the catalogue listed.
 
 The staff pages that need no input open without an exception as an admin.
@@ -26,7 +26,7 @@ import pytest
 from observatory.i18n import format_number
 from tests.shapes import expected
 from tests.shapes.conftest import DASHBOARD, STAFF, Seen
-from tests.shapes.generator import CITY_NAME, SHAPES, City
+from tests.shapes.generator import CITY, CITY_NAME, SHAPES, City
 
 ROLES = ("viewer", "public")
 #: Heavy shapes, run with ``-m slow``.
@@ -240,18 +240,51 @@ def profile_figures(city: City, seen: list[Seen]) -> list[str]:
     return problems
 
 
+def _objective_metrics(metrics: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """The metrics of each objective block, in order: each block opens with its baseline."""
+    blocks: list[list[tuple[str, str]]] = []
+    for label, value in metrics:
+        if label.startswith("Baseline"):
+            blocks.append([])
+        if blocks:
+            blocks[-1].append((label, value))
+    return blocks
+
+
+def _latest_value(city: City, code: str, area: str) -> tuple[int, float] | None:
+    """The latest calendar year with a known value of the area (the city or a district), and the value."""
+    found = []
+    for year in expected.years(city, code):
+        value = (
+            expected.city_year(city, code, year)
+            if area == CITY
+            else expected.area_year(city, code, area, year)
+        )
+        if value is not None:
+            found.append((year, value))
+    return found[-1] if found else None
+
+
 def strategy_figures(city: City, seen: list[Seen]) -> list[str]:
-    year = expected.latest_city_year(city, city.main)
-    latest = [(label, value) for label, value in seen[0].metrics if label.startswith("Latest")]
-    if year is None:
-        return [] if all(v == "–" for _, v in latest) else [f"latest {latest} though no year is complete"]
-    wanted = expected.city_year(city, city.main, year)
-    if not latest:
-        return [f"no latest value (expected {year}: {wanted:g})"]
-    label, value = latest[0]
-    if str(year) not in label or not expected.close(number(value), wanted, decimals=0):
-        return [f"{label} {value} != expected {year}: {wanted:g}"]
-    return []
+    blocks = _objective_metrics(seen[0].metrics)
+    if len(blocks) != len(city.goals):
+        return [f"{len(blocks)} objectives shown, {len(city.goals)} imported"]
+    problems = []
+    for (objective, code, area), block in zip(sorted(city.goals), blocks, strict=True):
+        latest = [(label, value) for label, value in block if label.startswith("Latest")]
+        wanted = _latest_value(city, code, area)
+        if wanted is None:
+            if any(value != "–" for _, value in latest):
+                problems.append(f"{objective} ({code}, {area}): latest {latest} though no year is complete")
+            continue
+        year, value = wanted
+        if not latest:
+            problems.append(f"{objective} ({code}, {area}): no latest value (expected {year}: {value:g})")
+            continue
+        label, text = latest[0]
+        if str(year) not in label or not expected.close(number(text), value, decimals=decimals(city, code)):
+            problems.append(f"{objective} ({code}, {area}): {label} {text} != expected {year}: {value:g}")
+    return problems
 
 
 def methodology_figures(city: City, seen: list[Seen]) -> list[str]:
