@@ -10,7 +10,8 @@ here from the generator's own numbers (tests/shapes/expected.py):
   its rate value / denominator × multiplier, with the multiplier in the legend; withheld or incomplete
   districts drawn as not published.
 - Trends: the city's series at the stored granularity.
-- Profile: the district's value of every indicator in the year shown.
+- Profile: the district's value of every indicator in the year shown, and the city's figure it is
+  set against (the city's rate for counts with a denominator, else the city's own value).
 - Strategy: each objective's latest value, its area's latest complete year.
 - Methodology: every indicator of the catalogue listed.
 
@@ -207,13 +208,44 @@ def trends_figures(city: City, seen: list[Seen]) -> list[str]:
     return problems
 
 
-def _profile_rows(seen: Seen) -> dict[str, str]:
-    """Indicator name → the Value cell of the profile tables."""
+def _profile_rows(seen: Seen) -> dict[str, tuple[str, str]]:
+    """Indicator name → the Value and City cells of the profile tables."""
     found = {}
     for frame in seen.frames:
-        if "Indicator" in frame.columns and "Value" in frame.columns:
-            found.update(zip(frame["Indicator"].astype(str), frame["Value"].astype(str), strict=True))
+        if {"Indicator", "Value", "City"} <= set(frame.columns):
+            cells = zip(frame["Value"].astype(str), frame["City"].astype(str), strict=True)
+            found.update(zip(frame["Indicator"].astype(str), cells, strict=True))
     return found
+
+
+def _city_compared(city: City, code: str, year: int) -> float | None:
+    """What the profile sets a district against: the city's rate for a count with a denominator,
+    the city's own value for anything that is not a count or amount."""
+    info = city.indicator(code)
+    value = expected.city_year(city, code, year)
+    if not info.additive or value is None:
+        return value
+    base = expected.denominator(city, info.denominator, CITY, year) if info.denominator else None
+    return None if base is None or info.multiplier is None else value / base * info.multiplier
+
+
+def _profile_row(city: City, code: str, district: str, year: int, cells: tuple[str, str]) -> list[str]:
+    problems = []
+    info = city.indicator(code)
+    value, city_text = cells
+    wanted = expected.area_year(city, code, district, year)
+    shown = None if value in NOT_SHOWN else number(value)
+    if not expected.close(shown, wanted, decimals=decimals(city, code)):
+        problems.append(f"{code} {district} {year}: {value!r} != expected {wanted}")
+    # Counts and amounts without a denominator are not set against the city (sizes, not risks).
+    if info.additive and not info.denominator:
+        return problems
+    reference = _city_compared(city, code, year)
+    shown = None if city_text in NOT_SHOWN else number(city_text)
+    places = 2 if info.unit == "count" else 1
+    if not expected.close(shown, reference, decimals=places):
+        problems.append(f"{code} {year}: city {city_text!r} != expected {reference}")
+    return problems
 
 
 def profile_figures(city: City, seen: list[Seen]) -> list[str]:
@@ -225,17 +257,11 @@ def profile_figures(city: City, seen: list[Seen]) -> list[str]:
     cells = _profile_rows(visit)
     problems = []
     for info in city.indicators:
-        wanted = expected.area_year(city, info.code, district, year)
-        if info.name not in cells:
-            if wanted is not None:
-                problems.append(f"{info.code}: not in the profile of {district} {year} (expected {wanted:g})")
-            continue
-        text = cells[info.name]
-        shown = None if text in NOT_SHOWN else number(text)
-        if not expected.close(shown, wanted, decimals=decimals(city, info.code)):
-            problems.append(f"{info.code} {district} {year}: {text!r} != expected {wanted}")
-    main = expected.area_year(city, city.main, district, year)
-    if main is None:
+        if info.name in cells:
+            problems += _profile_row(city, info.code, district, year, cells[info.name])
+        elif (wanted := expected.area_year(city, info.code, district, year)) is not None:
+            problems.append(f"{info.code}: not in the profile of {district} {year} (expected {wanted:g})")
+    if expected.area_year(city, city.main, district, year) is None:
         problems.append(f"opens on {district} {year}, where {city.main} has no complete value")
     return problems
 
