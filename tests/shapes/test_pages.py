@@ -9,7 +9,8 @@ here from the generator's own numbers (tests/shapes/expected.py):
 - Map: each district's plotted value for the latest year with data: the district's yearly value, or
   its rate value / denominator × multiplier, with the multiplier in the legend; withheld or incomplete
   districts drawn as not published.
-- Trends: the city's series at the stored granularity.
+- Trends: the city's series at the stored granularity; the main indicator by calendar year for the
+  city and a few districts.
 - Profile: the district's value of every indicator in the year shown, and the city's figure it is
   set against (the city's rate for counts with a denominator, else the city's own value).
 - Strategy: each objective's latest value, its area's latest complete year.
@@ -179,9 +180,10 @@ def _label(x: str, grain: str) -> str:
     return f"{year}-Q{(month - 1) // 3 + 1}" if grain == "quarter" else f"{year}-{month:02d}"
 
 
-def _city_series(figure: dict, grain: str) -> dict[str, float]:
+def _city_series(figure: dict, grain: str, name: str = CITY_NAME) -> dict[str, float]:
+    """The points of the line named ``name`` (the city's by default), by period label."""
     for trace in figure["data"]:
-        if trace.get("name") == CITY_NAME and "lines" in str(trace.get("mode", "")):
+        if trace.get("name") == name and "lines" in str(trace.get("mode", "")):
             return {
                 _label(str(x), grain): float(y)
                 for x, y in zip(trace.get("x") or [], trace.get("y") or [], strict=True)
@@ -190,10 +192,42 @@ def _city_series(figure: dict, grain: str) -> dict[str, float]:
     return {}
 
 
+def _series_problems(label: str, shown: dict[str, float], wanted: dict[str, float]) -> list[str]:
+    wrong = sorted(p for p in set(wanted) | set(shown) if not expected.close(shown.get(p), wanted.get(p)))
+    if not wrong:
+        return []
+    sample = "; ".join(f"{p}: {shown.get(p)} != {wanted.get(p)}" for p in wrong[:3])
+    return [f"{label}: {len(wrong)} periods wrong, e.g. {sample}"]
+
+
+def _yearly_problems(city: City, visit: Seen) -> list[str]:
+    """The main indicator by calendar year for the city and the districts chosen."""
+    code = city.main
+    figure = visit.figures[0] if visit.figures else {"data": []}
+    problems = []
+    wanted = {
+        str(y): v for y in expected.years(city, code) if (v := expected.city_year(city, code, y)) is not None
+    }
+    problems += _series_problems(f"{code} city by year", _city_series(figure, "year"), wanted)
+    names = dict(city.districts)
+    for area in visit.widgets.get("districts") or []:
+        wanted = {
+            str(y): v
+            for y in expected.years(city, code)
+            if (v := expected.area_year(city, code, area, y)) is not None
+        }
+        shown = _city_series(figure, "year", names[area])
+        problems += _series_problems(f"{code} {area} by year", shown, wanted)
+    return problems
+
+
 def trends_figures(city: City, seen: list[Seen]) -> list[str]:
     problems = []
     for visit in seen:
         if visit.exceptions:
+            continue
+        if visit.step.endswith(":year"):
+            problems += _yearly_problems(city, visit)
             continue
         unit = city.indicator(visit.step).unit
         if unit != "count" and "count" in visit.options.get("measure", []):
@@ -201,10 +235,7 @@ def trends_figures(city: City, seen: list[Seen]) -> list[str]:
         grain = expected.stored(city, visit.step)
         wanted = expected.city_periods(city, visit.step)
         shown = _city_series(visit.figures[0], grain) if visit.figures else {}
-        wrong = sorted(p for p in set(wanted) | set(shown) if not expected.close(shown.get(p), wanted.get(p)))
-        if wrong:
-            sample = "; ".join(f"{p}: {shown.get(p)} != {wanted.get(p)}" for p in wrong[:3])
-            problems.append(f"{visit.step} city by {grain}: {len(wrong)} periods wrong, e.g. {sample}")
+        problems += _series_problems(f"{visit.step} city by {grain}", shown, wanted)
     return problems
 
 
