@@ -260,7 +260,8 @@ def partial_year() -> City:
 
 
 def gaps() -> City:
-    """District 03 has no burglary rows in 2023; district 05 has no burglary row for March 2024."""
+    """District 03 has no burglary rows in 2023, district 05 none for March 2024; no district has
+    outreach for November 2025 (a month the source never sent)."""
     rng = np.random.default_rng(SEED)
     codes = [c for c, _ in _districts(10)]
     months = _months("2023-01", "2025-12")
@@ -268,7 +269,8 @@ def gaps() -> City:
     missing = ((burglary["area"] == "03") & burglary["period"].str.startswith("2023")) | (
         (burglary["area"] == "05") & (burglary["period"] == "2024-03")
     )
-    parts = [burglary[~missing], _monthly(rng, "outreach", codes, months)]
+    outreach = _monthly(rng, "outreach", codes, months)
+    parts = [burglary[~missing], outreach[outreach["period"] != "2025-11"]]
     return _city("gaps", 10, [BURGLARY, OUTREACH], parts, range(2023, 2026))
 
 
