@@ -1,15 +1,15 @@
 # One command for every check: `make test` (what CI runs). `make quick` skips the slow and browser tests.
-# Tests run on every core (pytest-xdist); JOBS=1 runs them in one process.
+# Tests run on every core (pytest-xdist; the tests of one xdist_group share a worker); JOBS=1 runs them in one process.
 PYTHON ?= python
 JOBS ?= auto
 
 .PHONY: test quick lint format demo run bench reliability
 
 test: lint
-	$(PYTHON) -m pytest -q -n $(JOBS)
+	$(PYTHON) -m pytest -q -n $(JOBS) --dist loadgroup
 
 quick: lint
-	$(PYTHON) -m pytest -q -n $(JOBS) -m "not slow and not browser"
+	$(PYTHON) -m pytest -q -n $(JOBS) --dist loadgroup -m "not slow and not browser"
 
 lint:
 	$(PYTHON) -m ruff format --check .

@@ -110,6 +110,8 @@ class Visitor:
             if not found:
                 return f"no {kind} {key!r} on the page"
             widget = found[0]
+            if widget.value == value:
+                return None
             try:
                 (widget.select(value) if kind == "selectbox" else widget.set_value(value)).run()
                 return None
@@ -149,7 +151,19 @@ def _tour_map(visitor: Visitor, city: City) -> list[Seen]:
             # A label shared by two measures (a "rate" without a denominator reads "count") selects the other.
             if problem or visit.widgets.get("measure") == measure:
                 seen.append(visit)
-    return seen
+    return seen + _tour_rolling(visitor, city)
+
+
+def _tour_rolling(visitor: Visitor, city: City) -> list[Seen]:
+    """The main indicator's count over the latest 12 months, where the map offers rolling years."""
+    if visitor.choose("selectbox", "indicator", city.main) or not visitor.offers(
+        "window", "rolling", "radio"
+    ):
+        return []
+    problems = [visitor.choose("radio", "window", "rolling"), visitor.choose("selectbox", "measure", "count")]
+    visit = visitor.seen(f"{city.main}:count:rolling", problems)
+    visitor.choose("radio", "window", "year")
+    return [visit]
 
 
 def _tour_trends(visitor: Visitor, city: City) -> list[Seen]:
@@ -162,13 +176,32 @@ def _tour_trends(visitor: Visitor, city: City) -> list[Seen]:
             problems.append(f"no {view} view")
         else:
             problems.append(visitor.choose("radio", "view", view))
-        # The value as stored: a count (or amount) summed, anything else as given.
-        for measure in ("count", "value"):
-            if visitor.offers("measure", measure, "radio"):
-                problems.append(visitor.choose("radio", "measure", measure))
-                break
+        problems.append(_as_stored(visitor))
         seen.append(visitor.seen(info.code, problems))
-    return seen
+    return seen + _tour_trend_years(visitor, city)
+
+
+def _as_stored(visitor: Visitor) -> str | None:
+    """Choose the measure that draws the value as stored: a count (or amount) summed, else as given."""
+    for measure in ("count", "value"):
+        if visitor.offers("measure", measure, "radio"):
+            return visitor.choose("radio", "measure", measure)
+    return None
+
+
+def _tour_trend_years(visitor: Visitor, city: City) -> list[Seen]:
+    """The main indicator by calendar year for the city and a few districts: the first, and 03 and 05
+    (the districts the gaps shape leaves without a year and without a month)."""
+    districts = sorted({city.codes[0], *(c for c in ("03", "05") if c in city.codes)})
+    problems = [
+        visitor.choose("selectbox", "indicator", city.main),
+        visitor.choose("multiselect", "districts", districts),
+        visitor.choose("radio", "view", "year")
+        if visitor.offers("view", "year", "radio")
+        else "no year view",
+        _as_stored(visitor),
+    ]
+    return [visitor.seen(f"{city.main}:year", problems)]
 
 
 def tour(built: Built, role: str | None, pages: tuple[str, ...]) -> dict[str, list[Seen]]:

@@ -110,25 +110,39 @@ def years(city: City, code: str) -> list[int]:
     return sorted(set(rows(city, code)["year"]))
 
 
-def latest_city(city: City, code: str) -> float | None:
-    """The city's latest figure: the latest 12 months (4 quarters, 1 year) with every period known;
-    with less than a year of data, the latest period."""
+def latest_window(city: City, code: str) -> tuple[float, str] | None:
+    """The city's latest figure and the last period it covers: the latest 12 months (4 quarters,
+    1 year) with every period known; with less than a year of data, the latest period."""
     periods = city_periods(city, code)
     if not periods:
         return None
     ordered = sorted(periods)
-    if not city.indicator(code).additive:
-        return periods[ordered[-1]]
     grain = stored(city, code)
     n = PERIODS_PER_YEAR[grain]
-    if len(set(rows(city, code)["period"])) < n:
-        return periods[ordered[-1]]
     every = sorted(set(rows(city, code)["period"]))
+    if not city.indicator(code).additive or len(every) < n:
+        return periods[ordered[-1]], ordered[-1]
     for end in range(len(every) - 1, n - 2, -1):
         window = every[end - n + 1 : end + 1]
         if _consecutive(window, grain) and all(p in periods for p in window):
-            return sum(periods[p] for p in window)
+            return sum(periods[p] for p in window), window[-1]
     return None
+
+
+def latest_city(city: City, code: str) -> float | None:
+    """The city's latest figure (see :func:`latest_window`)."""
+    found = latest_window(city, code)
+    return None if found is None else found[0]
+
+
+def latest_city_rate(city: City, code: str) -> float | None:
+    """The city's latest count per its denominator of the window's last year × the multiplier."""
+    info = city.indicator(code)
+    found = latest_window(city, code)
+    if found is None or not info.denominator or info.multiplier is None:
+        return None
+    base = denominator(city, info.denominator, CITY, int(found[1][:4]))
+    return None if base is None else found[0] / base * info.multiplier
 
 
 def _consecutive(window: list[str], grain: str) -> bool:
@@ -186,3 +200,20 @@ def close(shown: float | None, wanted: float | None, *, decimals: int | None = N
     if decimals is None:
         return math.isclose(shown, wanted, rel_tol=1e-9, abs_tol=1e-9)
     return abs(shown - wanted) <= 0.5 * 10**-decimals + 1e-9
+
+
+def latest_month(city: City, code: str) -> str | None:
+    """The latest month the districts have rows for; None when the indicator is not stored by month."""
+    part = rows(city, code)
+    part = part[(part["area"] != CITY) & (part["granularity"] == "month")]
+    return str(part["period"].max()) if len(part) else None
+
+
+def rolling(city: City, code: str, area: str, end: str) -> float | None:
+    """An area's sum over the 12 months ending at ``end``; None unless all 12 are there and known."""
+    months = [str(p) for p in pd.period_range(end=pd.Period(end, freq="M"), periods=12, freq="M")]
+    part = rows(city, code, area)
+    part = part[part["period"].isin(months)]
+    if len(part) != 12 or not _known(part["value"], part["status"]):
+        return None
+    return float(part["value"].sum())

@@ -100,6 +100,12 @@ class City:
     denominators: pd.DataFrame
     side: float = 0.01
     main: str = "burglary"
+    #: Objectives as (code, indicator, area), each with a baseline in the first year.
+    objectives: list[tuple[str, str, str]] | None = None
+
+    @property
+    def goals(self) -> list[tuple[str, str, str]]:
+        return self.objectives or [("OB1", self.main, CITY)]
 
     @property
     def codes(self) -> list[str]:
@@ -254,7 +260,8 @@ def partial_year() -> City:
 
 
 def gaps() -> City:
-    """District 03 has no burglary rows in 2023; district 05 has no burglary row for March 2024."""
+    """District 03 has no burglary rows in 2023, district 05 none for March 2024; no district has
+    outreach for November 2025 (a month the source never sent)."""
     rng = np.random.default_rng(SEED)
     codes = [c for c, _ in _districts(10)]
     months = _months("2023-01", "2025-12")
@@ -262,7 +269,8 @@ def gaps() -> City:
     missing = ((burglary["area"] == "03") & burglary["period"].str.startswith("2023")) | (
         (burglary["area"] == "05") & (burglary["period"] == "2024-03")
     )
-    parts = [burglary[~missing], _monthly(rng, "outreach", codes, months)]
+    outreach = _monthly(rng, "outreach", codes, months)
+    parts = [burglary[~missing], outreach[outreach["period"] != "2025-11"]]
     return _city("gaps", 10, [BURGLARY, OUTREACH], parts, range(2023, 2026))
 
 
@@ -352,7 +360,16 @@ def every_unit() -> City:
             )
         )
     parts.append(_percent(rng, "feel_unsafe", [CITY, *codes], years))
-    return _city("every_unit", 10, EVERY_UNIT, parts, range(2021, 2026))
+    city = _city("every_unit", 10, EVERY_UNIT, parts, range(2021, 2026))
+    city.objectives = [
+        ("OB1", "burglary", CITY),
+        ("OB2", "violence", "01"),
+        ("OB3", "crime_rate", CITY),
+        ("OB4", "feel_unsafe", CITY),
+        ("OB5", "deprivation", "02"),
+        ("OB6", "damage_cost", CITY),
+    ]
+    return city
 
 
 def one_district() -> City:
@@ -437,10 +454,13 @@ def _observations_csv(frame: pd.DataFrame) -> bytes:
 
 
 def strategy_files(city: City) -> list[tuple[ImportKind, bytes]]:
-    """One axis, partner, objective (the main indicator across the city) and action."""
+    """One axis and partner, the objectives (by default the main indicator across the city), an action."""
     first = min(str(p)[:4] for p in city.observations["period"])
     objective = pd.DataFrame(
-        [["OB1", "AX1", "Cut burglary by 10 %", city.main, CITY, first, 1000, 900, "2027"]],
+        [
+            [code, "AX1", f"Improve {indicator} in {area}", indicator, area, first, 1000, 900, "2027"]
+            for code, indicator, area in city.goals
+        ],
         columns=[
             "code",
             "axis",

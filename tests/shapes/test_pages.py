@@ -9,9 +9,11 @@ here from the generator's own numbers (tests/shapes/expected.py):
 - Map: each district's plotted value for the latest year with data: the district's yearly value, or
   its rate value / denominator × multiplier, with the multiplier in the legend; withheld or incomplete
   districts drawn as not published.
-- Trends: the city's series at the stored granularity.
-- Profile: the district's value of every indicator in the year shown.
-- Strategy: the objective's latest value, the city's latest complete year.
+- Trends: the city's series at the stored granularity; the main indicator by calendar year for the
+  city and a few districts.
+- Profile: the district's value of every indicator in the year shown, and the city's figure it is
+  set against (the city's rate for counts with a denominator, else the city's own value).
+- Strategy: each objective's latest value, its area's latest complete year.
 - Methodology: every indicator of the catalogue listed.
 
 The staff pages that need no input open without an exception as an admin.
@@ -26,12 +28,16 @@ import pytest
 from observatory.i18n import format_number
 from tests.shapes import expected
 from tests.shapes.conftest import DASHBOARD, STAFF, Seen
-from tests.shapes.generator import CITY_NAME, SHAPES, City
+from tests.shapes.generator import CITY, CITY_NAME, SHAPES, City
 
 ROLES = ("viewer", "public")
 #: Heavy shapes, run with ``-m slow``.
 SLOW = {"thousands"}
-SHAPE_PARAMS = [pytest.param(s, marks=pytest.mark.slow) if s in SLOW else s for s in SHAPES]
+#: One xdist group per shape (``--dist loadgroup``), so a shape is built and toured by one worker only.
+SHAPE_PARAMS = [
+    pytest.param(s, marks=[pytest.mark.xdist_group(s), *([pytest.mark.slow] if s in SLOW else [])])
+    for s in SHAPES
+]
 NOT_SHOWN = {"–", "not published", ""}
 
 
@@ -52,20 +58,45 @@ def _errors(seen: list[Seen]) -> list[str]:
 # --- key figures, one function per page; each returns the problems found, in words ---------------
 
 
+def _cards(markdown: list[str], captions: list[str]) -> dict[str, tuple[str, str]]:
+    """Headline name → (value text, rate line): each card is a bold name, its value, one caption."""
+    names = [i for i, text in enumerate(markdown) if re.fullmatch(r"\*\*[^*]+\*\*", text)]
+    # The first caption is the period note; then one caption per card, in order.
+    return {
+        markdown[i].strip("*"): (markdown[i + 1].removeprefix("### "), (captions[1 + k : 2 + k] or [""])[0])
+        for k, i in enumerate(names)
+    }
+
+
+def _rate_line(city: City, code: str, line: str) -> list[str]:
+    """A count's rate line: the rate per its multiplier of the city's denominator."""
+    info = city.indicator(code)
+    wanted = expected.latest_city_rate(city, code)
+    if info.unit != "count" or wanted is None:
+        return [f"{code}: broken interval in {line!r}"] if "– – –" in line else []
+    problems = []
+    per = f"per {format_number(info.multiplier)} "
+    if per not in line:
+        problems.append(f"{code}: rate line {line!r} does not say {per.strip()}")
+    if not expected.close(number(line), wanted, decimals=2):
+        problems.append(f"{code}: rate {number(line)} != expected {wanted:.2f}")
+    return problems
+
+
 def overview_figures(city: City, seen: list[Seen]) -> list[str]:
     problems = []
-    markdown = seen[0].markdown
+    cards = _cards(seen[0].markdown, seen[0].captions)
     for info in city.indicators:
         wanted = expected.latest_city(city, info.code)
         if info.kind != "result" or wanted is None:
             continue
-        heading = f"**{info.name}**"
-        if heading not in markdown:
+        if info.name not in cards:
             problems.append(f"{info.code}: no headline card (expected {wanted:g})")
             continue
-        shown = number(markdown[markdown.index(heading) + 1].removeprefix("### "))
-        if not expected.close(shown, wanted, decimals=decimals(city, info.code)):
-            problems.append(f"{info.code}: headline {shown} != expected {wanted:g}")
+        text, line = cards[info.name]
+        if not expected.close(number(text), wanted, decimals=decimals(city, info.code)):
+            problems.append(f"{info.code}: headline {text} != expected {wanted:g}")
+        problems += _rate_line(city, info.code, line)
     return problems
 
 
@@ -86,7 +117,28 @@ def _map_figure(seen: Seen) -> dict | None:
     return maps[0] if maps else None
 
 
+def _rolling_problems(city: City, visit: Seen) -> list[str]:
+    """The districts' counts over the latest 12 months ending at the latest month."""
+    code = visit.step.split(":")[0]
+    end = expected.latest_month(city, code)
+    figure = _map_figure(visit)
+    if figure is None or end is None:
+        return [f"{visit.step}: no map (expected the 12 months to {end})"]
+    if str(visit.widgets.get("period")) != end:
+        return [f"{visit.step}: period {visit.widgets.get('period')} shown, latest month {end}"]
+    shown = _map_values(figure)
+    wanted = {a: expected.rolling(city, code, a, end) for a in city.codes}
+    wrong = [f"{a}: {shown.get(a)} != {w}" for a, w in wanted.items() if not expected.close(shown.get(a), w)]
+    return (
+        [f"{visit.step} to {end}: {len(wrong)} districts wrong, e.g. " + "; ".join(wrong[:3])]
+        if wrong
+        else []
+    )
+
+
 def _map_problems(city: City, visit: Seen) -> list[str]:
+    if visit.step.endswith(":rolling"):
+        return _rolling_problems(city, visit)
     code, _, measure = visit.step.partition(":")
     info = city.indicator(code)
     year = expected.latest_district_year(city, code)
@@ -128,9 +180,10 @@ def _label(x: str, grain: str) -> str:
     return f"{year}-Q{(month - 1) // 3 + 1}" if grain == "quarter" else f"{year}-{month:02d}"
 
 
-def _city_series(figure: dict, grain: str) -> dict[str, float]:
+def _city_series(figure: dict, grain: str, name: str = CITY_NAME) -> dict[str, float]:
+    """The points of the line named ``name`` (the city's by default), by period label."""
     for trace in figure["data"]:
-        if trace.get("name") == CITY_NAME and "lines" in str(trace.get("mode", "")):
+        if trace.get("name") == name and "lines" in str(trace.get("mode", "")):
             return {
                 _label(str(x), grain): float(y)
                 for x, y in zip(trace.get("x") or [], trace.get("y") or [], strict=True)
@@ -139,10 +192,42 @@ def _city_series(figure: dict, grain: str) -> dict[str, float]:
     return {}
 
 
+def _series_problems(label: str, shown: dict[str, float], wanted: dict[str, float]) -> list[str]:
+    wrong = sorted(p for p in set(wanted) | set(shown) if not expected.close(shown.get(p), wanted.get(p)))
+    if not wrong:
+        return []
+    sample = "; ".join(f"{p}: {shown.get(p)} != {wanted.get(p)}" for p in wrong[:3])
+    return [f"{label}: {len(wrong)} periods wrong, e.g. {sample}"]
+
+
+def _yearly_problems(city: City, visit: Seen) -> list[str]:
+    """The main indicator by calendar year for the city and the districts chosen."""
+    code = city.main
+    figure = visit.figures[0] if visit.figures else {"data": []}
+    problems = []
+    wanted = {
+        str(y): v for y in expected.years(city, code) if (v := expected.city_year(city, code, y)) is not None
+    }
+    problems += _series_problems(f"{code} city by year", _city_series(figure, "year"), wanted)
+    names = dict(city.districts)
+    for area in visit.widgets.get("districts") or []:
+        wanted = {
+            str(y): v
+            for y in expected.years(city, code)
+            if (v := expected.area_year(city, code, area, y)) is not None
+        }
+        shown = _city_series(figure, "year", names[area])
+        problems += _series_problems(f"{code} {area} by year", shown, wanted)
+    return problems
+
+
 def trends_figures(city: City, seen: list[Seen]) -> list[str]:
     problems = []
     for visit in seen:
         if visit.exceptions:
+            continue
+        if visit.step.endswith(":year"):
+            problems += _yearly_problems(city, visit)
             continue
         unit = city.indicator(visit.step).unit
         if unit != "count" and "count" in visit.options.get("measure", []):
@@ -150,20 +235,48 @@ def trends_figures(city: City, seen: list[Seen]) -> list[str]:
         grain = expected.stored(city, visit.step)
         wanted = expected.city_periods(city, visit.step)
         shown = _city_series(visit.figures[0], grain) if visit.figures else {}
-        wrong = sorted(p for p in set(wanted) | set(shown) if not expected.close(shown.get(p), wanted.get(p)))
-        if wrong:
-            sample = "; ".join(f"{p}: {shown.get(p)} != {wanted.get(p)}" for p in wrong[:3])
-            problems.append(f"{visit.step} city by {grain}: {len(wrong)} periods wrong, e.g. {sample}")
+        problems += _series_problems(f"{visit.step} city by {grain}", shown, wanted)
     return problems
 
 
-def _profile_rows(seen: Seen) -> dict[str, str]:
-    """Indicator name → the Value cell of the profile tables."""
+def _profile_rows(seen: Seen) -> dict[str, tuple[str, str]]:
+    """Indicator name → the Value and City cells of the profile tables."""
     found = {}
     for frame in seen.frames:
-        if "Indicator" in frame.columns and "Value" in frame.columns:
-            found.update(zip(frame["Indicator"].astype(str), frame["Value"].astype(str), strict=True))
+        if {"Indicator", "Value", "City"} <= set(frame.columns):
+            cells = zip(frame["Value"].astype(str), frame["City"].astype(str), strict=True)
+            found.update(zip(frame["Indicator"].astype(str), cells, strict=True))
     return found
+
+
+def _city_compared(city: City, code: str, year: int) -> float | None:
+    """What the profile sets a district against: the city's rate for a count with a denominator,
+    the city's own value for anything that is not a count or amount."""
+    info = city.indicator(code)
+    value = expected.city_year(city, code, year)
+    if not info.additive or value is None:
+        return value
+    base = expected.denominator(city, info.denominator, CITY, year) if info.denominator else None
+    return None if base is None or info.multiplier is None else value / base * info.multiplier
+
+
+def _profile_row(city: City, code: str, district: str, year: int, cells: tuple[str, str]) -> list[str]:
+    problems = []
+    info = city.indicator(code)
+    value, city_text = cells
+    wanted = expected.area_year(city, code, district, year)
+    shown = None if value in NOT_SHOWN else number(value)
+    if not expected.close(shown, wanted, decimals=decimals(city, code)):
+        problems.append(f"{code} {district} {year}: {value!r} != expected {wanted}")
+    # Counts and amounts without a denominator are not set against the city (sizes, not risks).
+    if info.additive and not info.denominator:
+        return problems
+    reference = _city_compared(city, code, year)
+    shown = None if city_text in NOT_SHOWN else number(city_text)
+    places = 2 if info.unit == "count" else 1
+    if not expected.close(shown, reference, decimals=places):
+        problems.append(f"{code} {year}: city {city_text!r} != expected {reference}")
+    return problems
 
 
 def profile_figures(city: City, seen: list[Seen]) -> list[str]:
@@ -175,33 +288,60 @@ def profile_figures(city: City, seen: list[Seen]) -> list[str]:
     cells = _profile_rows(visit)
     problems = []
     for info in city.indicators:
-        wanted = expected.area_year(city, info.code, district, year)
-        if info.name not in cells:
-            if wanted is not None:
-                problems.append(f"{info.code}: not in the profile of {district} {year} (expected {wanted:g})")
-            continue
-        text = cells[info.name]
-        shown = None if text in NOT_SHOWN else number(text)
-        if not expected.close(shown, wanted, decimals=decimals(city, info.code)):
-            problems.append(f"{info.code} {district} {year}: {text!r} != expected {wanted}")
-    main = expected.area_year(city, city.main, district, year)
-    if main is None:
+        if info.name in cells:
+            problems += _profile_row(city, info.code, district, year, cells[info.name])
+        elif (wanted := expected.area_year(city, info.code, district, year)) is not None:
+            problems.append(f"{info.code}: not in the profile of {district} {year} (expected {wanted:g})")
+    if expected.area_year(city, city.main, district, year) is None:
         problems.append(f"opens on {district} {year}, where {city.main} has no complete value")
     return problems
 
 
+def _objective_metrics(metrics: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """The metrics of each objective block, in order: each block opens with its baseline."""
+    blocks: list[list[tuple[str, str]]] = []
+    for label, value in metrics:
+        if label.startswith("Baseline"):
+            blocks.append([])
+        if blocks:
+            blocks[-1].append((label, value))
+    return blocks
+
+
+def _latest_value(city: City, code: str, area: str) -> tuple[int, float] | None:
+    """The latest calendar year with a known value of the area (the city or a district), and the value."""
+    found = []
+    for year in expected.years(city, code):
+        value = (
+            expected.city_year(city, code, year)
+            if area == CITY
+            else expected.area_year(city, code, area, year)
+        )
+        if value is not None:
+            found.append((year, value))
+    return found[-1] if found else None
+
+
 def strategy_figures(city: City, seen: list[Seen]) -> list[str]:
-    year = expected.latest_city_year(city, city.main)
-    latest = [(label, value) for label, value in seen[0].metrics if label.startswith("Latest")]
-    if year is None:
-        return [] if all(v == "–" for _, v in latest) else [f"latest {latest} though no year is complete"]
-    wanted = expected.city_year(city, city.main, year)
-    if not latest:
-        return [f"no latest value (expected {year}: {wanted:g})"]
-    label, value = latest[0]
-    if str(year) not in label or not expected.close(number(value), wanted, decimals=0):
-        return [f"{label} {value} != expected {year}: {wanted:g}"]
-    return []
+    blocks = _objective_metrics(seen[0].metrics)
+    if len(blocks) != len(city.goals):
+        return [f"{len(blocks)} objectives shown, {len(city.goals)} imported"]
+    problems = []
+    for (objective, code, area), block in zip(sorted(city.goals), blocks, strict=True):
+        latest = [(label, value) for label, value in block if label.startswith("Latest")]
+        wanted = _latest_value(city, code, area)
+        if wanted is None:
+            if any(value != "–" for _, value in latest):
+                problems.append(f"{objective} ({code}, {area}): latest {latest} though no year is complete")
+            continue
+        year, value = wanted
+        if not latest:
+            problems.append(f"{objective} ({code}, {area}): no latest value (expected {year}: {value:g})")
+            continue
+        label, text = latest[0]
+        if str(year) not in label or not expected.close(number(text), value, decimals=decimals(city, code)):
+            problems.append(f"{objective} ({code}, {area}): {label} {text} != expected {year}: {value:g}")
+    return problems
 
 
 def methodology_figures(city: City, seen: list[Seen]) -> list[str]:
