@@ -119,13 +119,14 @@ def headline_card(h: headlines.Headline) -> None:
     """One bordered card: value, rate with interval and denominator, and the change in words."""
     with st.container(border=True):
         st.markdown(f"**{h.name}**")
-        if h.window.label != main_window(result_headlines()).label:
-            st.caption(window_text(h.window))
         st.markdown(f"### {_value_text(h)}")
         st.caption(_rate_text(h) or " ")
         st.markdown(_change_text(h))
         if basis_text(h):
             st.caption(basis_text(h))
+        if h.window.label != main_window(result_headlines()).label:
+            # This indicator's latest period is not the page's (another source, another rhythm).
+            st.caption(window_text(h.window))
 
 
 def headline_grid(cards: list[headlines.Headline], *, columns: int = 3) -> None:
