@@ -217,3 +217,14 @@ def rolling(city: City, code: str, area: str, end: str) -> float | None:
     if len(part) != 12 or not _known(part["value"], part["status"]):
         return None
     return float(part["value"].sum())
+
+
+def partial_latest_year(city: City, code: str) -> tuple[int, float, int] | None:
+    """For a count whose city total cannot be known: the latest year, the sum of its published
+    districts and the number withheld; None when the total is known or nothing is withheld."""
+    if not city.indicator(code).additive or latest_city(city, code) is not None:
+        return None
+    last = max(years(city, code))
+    values = [area_year(city, code, area, last) for area in city.codes]
+    hidden = sum(v is None for v in values)
+    return (last, sum(v for v in values if v is not None), hidden) if hidden else None

@@ -296,11 +296,14 @@ def no_city_rows() -> City:
     return _city("no_city_rows", 10, [BURGLARY, FEEL_UNSAFE], parts, range(2023, 2026))
 
 
+ROBBERY = Indicator("robbery", "Robbery", denominator="residents", multiplier=1000)
+
+
 def withheld_everywhere() -> City:
     """Yearly counts where every district has one year withheld at source (two districts a year).
 
     Burglary has the city's own rows (the true totals, as a source publishes a total whose parts it
-    withholds); outreach has none.
+    withholds); robbery and outreach have none, so their city totals can only be bounded.
     """
     rng = np.random.default_rng(SEED)
     codes = [c for c, _ in _districts(10)]
@@ -308,15 +311,15 @@ def withheld_everywhere() -> City:
     burglary = _counts(rng, "burglary", codes, years, base=60, floor=20)
     outreach = _counts(rng, "outreach", codes, years, base=40, floor=20)
     totals = _city_sums(burglary, "burglary")
-    for frame in (burglary, outreach):
+    robbery = _counts(rng, "robbery", codes, years, base=30, floor=20)
+    for frame in (burglary, outreach, robbery):
         hidden = [
             codes.index(a) // 2 == years.index(p) for a, p in zip(frame["area"], frame["period"], strict=True)
         ]
         frame.loc[hidden, "value"] = np.nan
         frame.loc[hidden, "status"] = WITHHELD
-    return _city(
-        "withheld_everywhere", 10, [BURGLARY, OUTREACH], [burglary, outreach, totals], range(2021, 2026)
-    )
+    parts = [burglary, outreach, totals, robbery]
+    return _city("withheld_everywhere", 10, [BURGLARY, OUTREACH, ROBBERY], parts, range(2021, 2026))
 
 
 EVERY_UNIT = [

@@ -5,7 +5,7 @@ here from the generator's own numbers (tests/shapes/expected.py):
 
 - Overview: each result indicator's headline is the city's latest figure (12 months, 4 quarters or a
   year, the city's own rows first, else the sum of every district; the one period there is when
-  there is less than a year).
+  there is less than a year); with districts withheld and no city rows, a bounded total.
 - Map: each district's plotted value for the latest year with data: the district's yearly value, or
   its rate value / denominator × multiplier, with the multiplier in the legend; withheld or incomplete
   districts drawn as not published.
@@ -83,11 +83,33 @@ def _rate_line(city: City, code: str, line: str) -> list[str]:
     return problems
 
 
+#: Words that make a number a bound rather than a total ("≥ 1,234", "1,234 – 1,300", "at least").
+BOUND_MARKS = ("≥", "≤", "<", ">", "–", "at least", "at most", "between")
+
+
+def _bounded_card(city: City, code: str, cards: dict[str, tuple[str, str]]) -> list[str]:
+    """A count whose city total is unknowable (withheld districts, no city rows): a card with bounds
+    (DESIGN: own figure → complete sum → bounded total), never the published districts' sum as a total."""
+    partial = expected.partial_latest_year(city, code)
+    if partial is None:
+        return []
+    year, published, hidden = partial
+    info = city.indicator(code)
+    if info.name not in cards:
+        return [f"{code}: no headline card ({year}: {published:g} published + {hidden} districts withheld)"]
+    text = cards[info.name][0]
+    if expected.close(number(text), published, decimals=0) and not any(m in text for m in BOUND_MARKS):
+        return [f"{code}: {text} is the published districts' sum shown as the city total"]
+    return []
+
+
 def overview_figures(city: City, seen: list[Seen]) -> list[str]:
     problems = []
     cards = _cards(seen[0].markdown, seen[0].captions)
     for info in city.indicators:
         wanted = expected.latest_city(city, info.code)
+        if info.kind == "result" and wanted is None:
+            problems += _bounded_card(city, info.code, cards)
         if info.kind != "result" or wanted is None:
             continue
         if info.name not in cards:
