@@ -106,7 +106,9 @@ def partner_view(store: Store) -> pd.DataFrame:
     for role, column in ((ROLE_LEAD, "led"), (ROLE_PARTNER, "joined")):
         mine = rows[rows["role"] == role].groupby("partner_code")["action_code"]
         frame[f"actions_{column}"] = frame["partner_code"].map(mine.count()).fillna(0).astype(int)
-        frame[f"{column}_codes"] = frame["partner_code"].map(mine.agg(", ".join)).fillna("")
+        # A partner with no action maps to NaN; as text it is the empty list (an all-NaN map is float).
+        codes = frame["partner_code"].map(mine.agg(", ".join))
+        frame[f"{column}_codes"] = codes.astype(object).where(codes.notna(), "")
     for status in ActionStatus:
         counts = rows[rows["status"] == status.value].groupby("partner_code")["action_code"].nunique()
         frame[status.value] = frame["partner_code"].map(counts).fillna(0).astype(int)
