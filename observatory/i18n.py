@@ -238,7 +238,7 @@ def format_total(
 ) -> str:
     """A total as it may be read: "1,234", "between 1,204 and 1,239" or "at least 1,204" (by its basis)."""
     basis = TotalBasis(basis)
-    if basis in (TotalBasis.OWN, TotalBasis.SUM):
+    if basis.exact:
         return format_number(value, decimals=decimals)
     if basis is TotalBasis.BOUNDED:
         return t(

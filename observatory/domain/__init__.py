@@ -230,6 +230,11 @@ class TotalBasis(StrEnum):
     AT_LEAST = "at_least"  # parts missing (or withheld with no known limit): at least the known sum
     UNKNOWN = "unknown"  # nothing known
 
+    @property
+    def exact(self) -> bool:
+        """True when a total of this basis is one known number (the area's own figure or a complete sum)."""
+        return self in (TotalBasis.OWN, TotalBasis.SUM)
+
 
 # The indicator and its rules need the enums above, so they are imported last.
 from observatory.domain.indicator import (  # noqa: E402

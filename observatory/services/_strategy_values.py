@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from observatory.domain import Indicator, TotalBasis
+from observatory.domain import Indicator
 from observatory.services import totals, views
 from observatory.store import Store, queries
 
@@ -15,23 +15,14 @@ YEAR_COLUMNS = ["year", "value", "sample_size", "complete", "withheld"]
 
 
 def _city_years(store: Store, info: Indicator) -> pd.DataFrame:
-    """The city's yearly figures by the one city-total rule (:func:`totals.city_totals`).
+    """The city's yearly figures by the one city-total rule (:func:`totals.city_rows`).
 
     An exact total (the city's own or the complete sum) is a value; a bounded total is kept as a
     withheld year (the objective's progress needs one number); a year with districts missing is not
     complete.
     """
-    found = totals.city_totals(store, info, "year")
-    exact = found["basis"].isin([TotalBasis.OWN, TotalBasis.SUM])
-    return pd.DataFrame(
-        {
-            "year": pd.to_datetime(found["period_start"]).dt.year,
-            "value": found["value"].astype(float),
-            "sample_size": found["sample_size"].astype(float),
-            "complete": found["basis"] != TotalBasis.AT_LEAST,
-            "withheld": ~exact,
-        }
-    )[YEAR_COLUMNS]
+    rows = totals.city_rows(store, info, "year")
+    return rows.assign(year=pd.to_datetime(rows["period_start"]).dt.year)[YEAR_COLUMNS]
 
 
 def area_years(store: Store, info: Indicator, area_code: str, level: int) -> pd.DataFrame:

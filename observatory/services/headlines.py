@@ -18,7 +18,7 @@ import pandas as pd
 
 from observatory.domain import ROLLING_MONTHS, Indicator, TotalBasis
 from observatory.services import totals
-from observatory.services.views import indicator
+from observatory.services.views import indicator, latest_at
 from observatory.stats import compare, rates
 from observatory.stats.changes import Figure, change
 from observatory.store import Store, queries
@@ -117,25 +117,19 @@ def latest_window(store: Store, info: Indicator) -> Window | None:
 
 
 def city_denominator(store: Store, kind: str | None, city_code: str, year: int) -> tuple[float, int | None]:
-    """The city's denominator of that year (or the latest earlier): its own, else every district's sum."""
+    """The city's denominator of that year or the latest earlier one (:func:`totals.city_denominators`)."""
     if not kind:
         return math.nan, None
-    frame = queries.denominators(store, kind)
-    frame = frame[frame["year"] <= year]
-    own = frame[frame["area_code"] == city_code]
-    if len(own):
-        row = own.sort_values("year").iloc[-1]
-        return float(row["value"]), int(row["year"])
-    districts = set(queries.areas(store, level=1)["code"])
-    latest = frame[frame["area_code"].isin(districts)].sort_values("year").groupby("area_code").tail(1)
-    if len(districts) == 0 or set(latest["area_code"]) != districts:
-        return math.nan, None
-    return float(latest["value"].sum()), int(latest["year"].min())
+    return latest_at(totals.city_denominators(store, kind, city_code), city_code, year)
 
 
 def _rate_bounds(info: Indicator, total: pd.Series, denominator: float) -> tuple[float, float, float]:
     """Rate and its 95% interval (the interval of the count when there is no rate), over the bounds."""
-    exact, low_value, high_value = totals_exact(total), float(total["lower"]), float(total["upper"])
+    exact, low_value, high_value = (
+        TotalBasis(total["basis"]).exact,
+        float(total["lower"]),
+        float(total["upper"]),
+    )
     if info.has_rate and info.unit != "count":
         rate = float(rates.rate(low_value, denominator, info.multiplier)) if exact else math.nan
         return rate, math.nan, math.nan
@@ -148,11 +142,6 @@ def _rate_bounds(info: Indicator, total: pd.Series, denominator: float) -> tuple
         return rate, float(low.lower), math.inf
     high = rates.ci_for(info.unit, high_value, denominator=den, multiplier=info.multiplier)
     return rate, float(low.lower), float(high.upper)
-
-
-def totals_exact(total: pd.Series) -> bool:
-    """True when a window total is one known number."""
-    return TotalBasis(total["basis"]) in (TotalBasis.OWN, TotalBasis.SUM)
 
 
 def city_headline(store: Store, code: str, city_code: str | None = None) -> Headline | None:

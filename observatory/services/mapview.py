@@ -136,11 +136,6 @@ def period_options(store: Store, info: Indicator) -> PeriodOptions:
     return PeriodOptions(years, tuple(f"{m.year}-{m.month:02d}" for m in reversed(ends)))
 
 
-def comparable(info: Indicator) -> bool:
-    """True when districts can be set against the city (:attr:`Indicator.comparable_with_city`)."""
-    return info.comparable_with_city
-
-
 def measures(store: Store, info: Indicator) -> list[str]:
     """What a map of the indicator can show, the most comparable first (:meth:`Indicator.measures`)."""
     sizes = (
@@ -223,12 +218,13 @@ def _city_total(store: Store, info: Indicator, period: MapPeriod) -> pd.Series:
     return totals.window_total(yearly, start, start + pd.DateOffset(years=1), periods=1)
 
 
-def city_figure(store: Store, info: Indicator, period: MapPeriod, districts: pd.DataFrame) -> CityFigure:
+def city_figure(store: Store, info: Indicator, period: MapPeriod) -> CityFigure:
     """The city's value by the one city-total rule, its denominator, and the reference for benchmarks.
 
-    The denominator is the city's own for the year (or the latest earlier one), else the sum of the
-    districts'. The reference is the rate when there is a denominator; with districts withheld it is
-    known only within bounds, and a district is then higher or lower only beyond both.
+    The denominator is the city's of the year or the latest earlier one (its own, else the sum of every
+    district's: :func:`totals.city_denominators`). The reference is the rate when there is a
+    denominator; with districts withheld it is known only within bounds, and a district is then higher
+    or lower only beyond both.
     """
     total = _city_total(store, info, period)
     value = float(total["value"])
@@ -236,15 +232,9 @@ def city_figure(store: Store, info: Indicator, period: MapPeriod, districts: pd.
     basis = TotalBasis(total["basis"])
     if not info.has_rate:
         return CityFigure(value, float("nan"), value, low, high, basis)
-    city_codes = set(queries.areas(store, level=0)["code"])
-    own = _denominators(store, str(info.denominator_kind), period.year)
-    own = own[own["code"].isin(city_codes)]
-    if len(own):
-        denominator = float(own["denominator"].iloc[0])
-    elif len(districts) and districts["denominator"].notna().all():
-        denominator = float(districts["denominator"].sum())
-    else:
-        denominator = float("nan")
+    city = totals.city_code(store)
+    denominators = totals.city_denominators(store, str(info.denominator_kind), city)
+    denominator, _ = views.latest_at(denominators, city, period.year)
 
     def per(x: float) -> float:
         return float(rates.rate(x, denominator, info.multiplier))
@@ -273,10 +263,10 @@ def district_table(store: Store, info: Indicator, period: MapPeriod) -> pd.DataF
     frame["value"] = frame["value"].astype(float).where(~frame["withheld"])
     frame["sample_size"] = frame["sample_size"].astype(float)
     frame = _attach_intervals(info, _attach_base(store, info, period, frame))
-    city = city_figure(store, info, period, frame)
+    city = city_figure(store, info, period)
     basis = "rate" if info.has_rate else "value"
     # A district's count against the city's total compares sizes, not risks: no benchmark without a rate.
-    low, high = (city.low, city.high) if comparable(info) else (float("nan"), float("nan"))
+    low, high = (city.low, city.high) if info.comparable_with_city else (float("nan"), float("nan"))
     frame["benchmark"] = compare.benchmark_many(
         frame[f"{basis}_lower"], frame[f"{basis}_upper"], low, info.polarity, reference_upper=high
     ).map(str)

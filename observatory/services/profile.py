@@ -17,7 +17,7 @@ import pandas as pd
 from observatory.domain import Indicator, IndicatorKind, NotFound, Unit
 from observatory.services import views
 from observatory.services.profile_crime import CrimeAndFeeling, crime_and_feeling
-from observatory.services.profile_panel import ProfileData, comparable, load
+from observatory.services.profile_panel import ProfileData, load
 from observatory.stats import changes, compare
 from observatory.stats.changes import Figure
 
@@ -176,7 +176,7 @@ def indicator_row(
         "polarity": info.polarity,
         "denominator_kind": info.denominator_kind,
         "multiplier": info.multiplier,
-        "comparable": comparable(info),
+        "comparable": info.comparable_with_city,
         "year": year,
         **{col: (this[col] if this is not None else math.nan) for col in _FROM_DISTRICT},
         "withheld": bool(this["withheld"]) if this is not None else False,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from observatory.domain import Indicator, IndicatorKind, NotFound, TotalBasis, Unit
+from observatory.domain import Indicator, IndicatorKind, NotFound, Unit
 from observatory.services import totals, views
 from observatory.stats import rates
 from observatory.store import Store, queries
@@ -54,11 +54,6 @@ def is_offence(info: Indicator) -> bool:
     )
 
 
-def comparable(info: Indicator) -> bool:
-    """A district can be set against the city (:attr:`Indicator.comparable_with_city`)."""
-    return info.comparable_with_city
-
-
 def _bounds_shown(info: Indicator, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """The bounds of each row on the shown scale (the rate when there is a denominator)."""
     low = frame["bound_lower"].to_numpy(dtype=float)
@@ -85,39 +80,18 @@ def sum_if_all(frame: pd.DataFrame, by: str | list[str], column: str, size: int)
 
 
 def _city_denominators(store: Store, info: Indicator, city_code: str, years: pd.Series) -> pd.DataFrame:
-    """year, denominator, denominator_year of the city: its own, else the sum of every district's."""
+    """year, denominator, denominator_year of the city (:func:`totals.city_denominators`)."""
     frame = pd.DataFrame({"area_code": city_code, "year": years.astype("int64")})
-    if not info.denominator_kind:
+    if not info.has_rate:
         return frame.assign(denominator=np.nan, denominator_year=np.nan)
-    dens = queries.denominators(store, info.denominator_kind)
-    if not (dens["area_code"] == city_code).any():
-        districts = set(queries.areas(store, level=1)["code"])
-        inside = dens[dens["area_code"].isin(districts)]
-        summed = inside.groupby("year", as_index=False).agg(
-            value=("value", "sum"), n=("area_code", "nunique")
-        )
-        summed = summed[summed["n"] == len(districts)]
-        dens = summed.assign(area_code=city_code)[["area_code", "year", "value"]]
-    return views.as_of(frame, dens)
+    return views.as_of(frame, totals.city_denominators(store, str(info.denominator_kind), city_code))
 
 
 def _city(store: Store, info: Indicator, city_code: str) -> pd.DataFrame:
     """The city's years by the one city-total rule, with the bounds of a bounded total."""
-    found = totals.city_totals(store, info, "year")
-    exact = found["basis"].isin([TotalBasis.OWN, TotalBasis.SUM])
-    years = pd.to_datetime(found["period_start"]).dt.year
-    frame = pd.DataFrame(
-        {
-            "area_code": city_code,
-            "is_city": True,
-            "year": years.astype("int64"),
-            "value": found["value"].astype(float),
-            "sample_size": found["sample_size"].astype(float),
-            "withheld": ~exact,
-            "complete": found["basis"] != TotalBasis.AT_LEAST,
-            "bound_lower": found["lower"].astype(float),
-            "bound_upper": found["upper"].astype(float),
-        }
+    rows = totals.city_rows(store, info, "year")
+    frame = rows.drop(columns=["period_start", "basis", "ci_lower", "ci_upper"]).assign(
+        area_code=city_code, is_city=True, year=pd.to_datetime(rows["period_start"]).dt.year.astype("int64")
     )
     den = _city_denominators(store, info, city_code, frame["year"])
     return frame.merge(den[["year", "denominator", "denominator_year"]], on="year", how="left")
@@ -151,7 +125,7 @@ def panel(store: Store, info: Indicator, city_code: str) -> pd.DataFrame:
     )
     frame["shown"], frame["lower"], frame["upper"] = estimate.rate, estimate.lower, estimate.upper
     frame["shown_low"], frame["shown_high"] = _bounds_shown(info, frame)
-    if not comparable(info):
+    if not info.comparable_with_city:
         frame.loc[frame["is_city"], ["shown", "lower", "upper", "shown_low", "shown_high"]] = np.nan
     return frame[PANEL_COLUMNS].sort_values(["is_city", "area_code", "year"]).reset_index(drop=True)
 

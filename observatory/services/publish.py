@@ -176,7 +176,8 @@ def _exact_city_values(rows: pd.DataFrame, districts: int) -> np.ndarray:
         summed = stats_totals.area_total(part, areas=districts, withheld_max=math.inf)
         found.append(summed.assign(indicator_code=key[0], granularity=key[1]))
     merged = pd.concat(found, ignore_index=True)
-    return np.where(merged["basis"] == TotalBasis.SUM, merged["value"].astype(float), np.nan)
+    exact = merged["basis"].map(lambda basis: TotalBasis(basis).exact).to_numpy(dtype=bool)
+    return np.where(exact, merged["value"].astype(float), np.nan)
 
 
 _PARTS = {"month": 12, "quarter": 4}

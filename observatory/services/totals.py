@@ -90,6 +90,48 @@ def with_interval(info: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[COLUMNS]
 
 
+def city_rows(store: Store, info: Indicator, target: str) -> pd.DataFrame:
+    """The city's totals (:func:`city_totals`) as the rows pages put beside the districts'.
+
+    Returns:
+        period_start, value (NaN unless exact), sample_size, withheld (not one known number), complete
+        (every district present), bound_lower, bound_upper, basis (text), ci_lower, ci_upper.
+    """
+    found = city_totals(store, info, target)
+    exact = found["basis"].map(lambda basis: TotalBasis(basis).exact).astype(bool)
+    return pd.DataFrame(
+        {
+            "period_start": found["period_start"],
+            "value": found["value"].astype(float),
+            "sample_size": found["sample_size"].astype(float),
+            "withheld": ~exact,
+            "complete": found["basis"] != TotalBasis.AT_LEAST,
+            "bound_lower": found["lower"].astype(float),
+            "bound_upper": found["upper"].astype(float),
+            "basis": found["basis"].map(str),
+            "ci_lower": found["ci_lower"].astype(float),
+            "ci_upper": found["ci_upper"].astype(float),
+        }
+    )
+
+
+def city_denominators(store: Store, kind: str, city: str) -> pd.DataFrame:
+    """area_code (the city), year, value of the city's denominator of one kind, year by year.
+
+    The city's own figures when it has any; else the sum of the districts' in each year in which every
+    district has one (a partial sum would understate the population and overstate the rate).
+    """
+    frame = queries.denominators(store, kind)
+    own = frame[frame["area_code"] == city]
+    if len(own):
+        return own[["area_code", "year", "value"]].reset_index(drop=True)
+    districts = set(queries.areas(store, level=1)["code"])
+    inside = frame[frame["area_code"].isin(districts)]
+    summed = inside.groupby("year", as_index=False).agg(value=("value", "sum"), n=("area_code", "nunique"))
+    summed = summed[(summed["n"] == len(districts)) & (len(districts) > 0)]
+    return summed.assign(area_code=city)[["area_code", "year", "value"]].reset_index(drop=True)
+
+
 def window_total(totals: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, periods: int) -> pd.Series:
     """One total over the periods in [start, end) (e.g. 12 months), by :func:`stats.totals.add_up`."""
     inside = totals[(totals["period_start"] >= start) & (totals["period_start"] < end)]

@@ -86,20 +86,8 @@ def _values(store: Store, info: Indicator, target: str) -> pd.DataFrame:
         bound_upper=districts["value"].astype(float),
         basis="own",
     )
-    found = totals.city_totals(store, info, target)
-    city = pd.DataFrame(
-        {
-            "area_code": city_code(store),
-            "period_start": found["period_start"],
-            "value": found["value"].astype(float),
-            "sample_size": found["sample_size"].astype(float),
-            "withheld": ~found["basis"].isin([TotalBasis.OWN, TotalBasis.SUM]),
-            "complete": found["basis"] != TotalBasis.AT_LEAST,
-            "bound_lower": found["lower"].astype(float),
-            "bound_upper": found["upper"].astype(float),
-            "basis": found["basis"].map(str),
-        }
-    )
+    city = totals.city_rows(store, info, target).drop(columns=["ci_lower", "ci_upper"])
+    city = city.assign(area_code=city_code(store))
     frame = pd.concat([city, districts], ignore_index=True) if len(city) else districts
     frame["withheld"] = frame["withheld"].astype(bool)
     frame["complete"] = frame["complete"].astype(bool)
@@ -170,14 +158,13 @@ def _rolled(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _denominators(store: Store, info: Indicator, city: str) -> pd.DataFrame:
-    """area_code, year, denominator of the indicator's kind; the city's is the districts' sum if absent."""
-    if not info.denominator_kind:
+    """area_code, year, denominator of the indicator's kind (the city's: :func:`totals.city_denominators`)."""
+    if not info.has_rate:
         return pd.DataFrame({"area_code": [], "year": [], "denominator": []})
-    frame = queries.denominators(store, info.denominator_kind).rename(columns={"value": "denominator"})
-    if not (frame["area_code"] == city).any() and len(frame):
-        summed = frame.groupby("year", as_index=False)["denominator"].sum().assign(area_code=city)
-        frame = pd.concat([frame, summed], ignore_index=True)
-    return frame[["area_code", "year", "denominator"]]
+    kind = str(info.denominator_kind)
+    frame = queries.denominators(store, kind)
+    frame = pd.concat([frame[frame["area_code"] != city], totals.city_denominators(store, kind, city)])
+    return frame.rename(columns={"value": "denominator"})[["area_code", "year", "denominator"]]
 
 
 def _with_denominators(frame: pd.DataFrame, dens: pd.DataFrame) -> pd.DataFrame:

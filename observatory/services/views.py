@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from observatory.domain import Indicator
-from observatory.services import totals
 from observatory.stats import rates
 from observatory.store import Store, queries
 
@@ -181,44 +180,3 @@ def years(store: Store, info: Indicator) -> list[int]:
         if found:
             break
     return sorted(found, reverse=True)
-
-
-def city_series(store: Store, info: Indicator, granularity: str) -> pd.DataFrame:
-    """The city's series by the one city-total rule (:mod:`observatory.services.totals`).
-
-    Counts add up to coarser periods from the finest stored; other units are shown as stored.
-
-    Returns:
-        period_start, value (NaN unless exact), withheld (not exact), lower, upper (95% interval, widened
-        over the bounds of a bounded total), bound_lower, bound_upper, basis.
-    """
-    stored = queries.granularities(store, info.code)
-    if not stored:
-        return pd.DataFrame(
-            columns=[
-                "period_start",
-                "value",
-                "withheld",
-                "lower",
-                "upper",
-                "bound_lower",
-                "bound_upper",
-                "basis",
-            ]
-        )
-    target = granularity if info.additive and queries.can_aggregate(stored[0], granularity) else stored[0]
-    if not info.additive:
-        target = "year" if "year" in stored else stored[-1]
-    frame = totals.city_totals(store, info, target)
-    return pd.DataFrame(
-        {
-            "period_start": frame["period_start"],
-            "value": frame["value"].astype(float),
-            "withheld": ~frame["basis"].isin(["own", "sum"]),
-            "lower": frame["ci_lower"].astype(float),
-            "upper": frame["ci_upper"].astype(float),
-            "bound_lower": frame["lower"].astype(float),
-            "bound_upper": frame["upper"].astype(float),
-            "basis": frame["basis"].map(str),
-        }
-    )

@@ -111,14 +111,8 @@ def add_up(totals: pd.DataFrame, *, periods: int) -> pd.Series:
     upper = float(totals["upper"].sum()) if len(totals) else math.nan
     if len(totals) < periods and len(totals):
         basis, upper = TotalBasis.AT_LEAST, math.inf
-    exact = basis in (TotalBasis.OWN, TotalBasis.SUM)
-    value = float(totals["value"].sum()) if exact else math.nan
+    value = float(totals["value"].sum()) if basis.exact else math.nan
     size = (
         float(totals["sample_size"].sum(min_count=1)) if "sample_size" in totals and len(totals) else math.nan
     )
     return pd.Series({"value": value, "lower": lower, "upper": upper, "basis": basis, "sample_size": size})
-
-
-def exact(basis: TotalBasis | str) -> bool:
-    """True when a total of this basis is a single known number."""
-    return TotalBasis(basis) in (TotalBasis.OWN, TotalBasis.SUM)

@@ -44,12 +44,6 @@ def district_year(code: str, year: int) -> pd.DataFrame:
     return views.district_year(reader(), views.indicator(reader(), code), year)
 
 
-@cached()
-def city_series(code: str, granularity: str) -> pd.DataFrame:
-    """The city's series of an indicator."""
-    return views.city_series(reader(), views.indicator(reader(), code), granularity)
-
-
 def clear() -> None:
     """Forget every cached read (after an import, a rollback or an edit)."""
     st.cache_data.clear()

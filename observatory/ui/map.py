@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from observatory import charts
-from observatory.domain import ROLLING_MONTHS, Indicator
+from observatory.domain import ROLLING_MONTHS, Indicator, TotalBasis
 from observatory.i18n import denominator_words, format_month, format_number, format_total, get_locale, t
 from observatory.services import mapview, totals
 from observatory.services.mapview import MapPeriod, PeriodOptions
@@ -267,7 +267,7 @@ def ranked_table(info: Indicator, period: MapPeriod, measure: str, *, key: str) 
             t("measure.benchmark"): shown["benchmark_text"],
         }
     )
-    if not mapview.comparable(info):
+    if not info.comparable_with_city:
         view = view.drop(columns=t("measure.benchmark"))
     if frame["denominator_kind"].isna().all():
         view = view.drop(columns=t("footnote.denominator_short"))
@@ -287,11 +287,11 @@ def footnotes(info: Indicator, period: MapPeriod, measure: str) -> None:
     if period.rolling:
         lines.append(t("map.rolling_note"))
     lines.append(t("footnote.ci_method"))
-    if mapview.comparable(info):
+    if info.comparable_with_city:
         lines.append(t("map.benchmark_method"))
     st.caption(" · ".join(lines))
-    basis = str(frame["reference_basis"].iloc[0]) if len(frame) else "unknown"
-    if basis not in ("own", "sum", "unknown"):
+    basis = TotalBasis(frame["reference_basis"].iloc[0]) if len(frame) else TotalBasis.UNKNOWN
+    if basis in (TotalBasis.BOUNDED, TotalBasis.AT_LEAST):
         st.caption(t("overview.total_basis", basis=t(totals.describe(basis))))
     if measure == mapview.BENCHMARK and (frame.empty or np.isnan(frame["reference_low"].iloc[0])):
         st.warning(t("map.city_missing"))

@@ -7,7 +7,6 @@ import math
 import pandas as pd
 import streamlit as st
 
-from observatory.domain import TotalBasis
 from observatory.i18n import (
     denominator_words,
     format_number,
@@ -94,7 +93,7 @@ def _rate_text(h: headlines.Headline) -> str:
 
 def basis_text(h: headlines.Headline) -> str:
     """Which kind of city figure a headline is, when it is not the city's own or a complete sum."""
-    if h.basis in (TotalBasis.OWN, TotalBasis.SUM):
+    if h.basis.exact:
         return ""
     return t("overview.total_basis", basis=t(totals.describe(h.basis)))
 

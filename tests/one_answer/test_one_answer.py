@@ -20,6 +20,7 @@ from observatory.services import (
     profile,
     profile_panel,
     publish,
+    totals,
     trend_checks,
     trends,
     views,
@@ -102,7 +103,7 @@ def test_the_city_total_is_one_answer_on_every_page(case, tmp_path):
     assert table["reference_low"].iloc[0] * dwellings / 1000 == pytest.approx(low)
     assert table["reference_high"].iloc[0] * dwellings / 1000 == pytest.approx(high)
 
-    series = views.city_series(store, info, "year").set_index("period_start").loc[pd.Timestamp("2024-01-01")]
+    series = totals.city_rows(store, info, "year").set_index("period_start").loc[pd.Timestamp("2024-01-01")]
     assert (series["bound_lower"], series["bound_upper"], series["basis"]) == (low, high, basis)
 
     panel = trends.panel(store, info, "year")
@@ -146,7 +147,7 @@ def test_the_city_total_is_one_answer_on_every_page(case, tmp_path):
 def test_compare_with_the_city_is_one_answer(case):
     _, store = case
     budget = views.indicator(store, "budget")
-    assert not mapview.comparable(budget) and not profile_panel.comparable(budget)
+    assert not budget.comparable_with_city
     table = mapview.district_table(store, budget, MapPeriod.parse("2024"))
     assert (table["benchmark"] == "not_compared").all()
     data = profile_panel.load(store)

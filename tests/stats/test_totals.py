@@ -87,4 +87,4 @@ def test_the_true_total_always_lies_within_the_bounds(cells, threshold):
 
 @pytest.mark.parametrize("basis", list(TotalBasis))
 def test_exact_means_own_or_sum(basis):
-    assert totals.exact(basis) is (basis in (TotalBasis.OWN, TotalBasis.SUM))
+    assert basis.exact is (basis in (TotalBasis.OWN, TotalBasis.SUM))
