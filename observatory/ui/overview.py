@@ -19,6 +19,7 @@ from observatory.i18n import (
 from observatory.services import headlines, totals, views
 from observatory.ui import strategy as strategy_ui
 from observatory.ui.components import download
+from observatory.ui.methodology import escape
 from observatory.ui.resources import cached, reader, settings
 from observatory.ui.strategy_text import status_label
 
@@ -114,26 +115,28 @@ def _change_text(h: headlines.Headline) -> str:
     return f"{arrow} {size} · {t(f'verdict.{h.verdict}')}"
 
 
-def headline_card(h: headlines.Headline) -> None:
-    """One bordered card: value, rate with interval and denominator, and the change in words."""
+def headline_card(h: headlines.Headline, main: headlines.Window) -> None:
+    """One bordered card: value, rate with interval and denominator, and the change in words; its own
+    period when it is not the page's ``main`` one. The name is the catalogue's text, shown as text."""
     with st.container(border=True):
-        st.markdown(f"**{h.name}**")
+        st.markdown(f"**{escape(h.name)}**")
         st.markdown(f"### {_value_text(h)}")
         st.caption(_rate_text(h) or " ")
         st.markdown(_change_text(h))
         if basis_text(h):
             st.caption(basis_text(h))
-        if h.window.label != main_window(result_headlines()).label:
+        if h.window.label != main.label:
             # This indicator's latest period is not the page's (another source, another rhythm).
             st.caption(window_text(h.window))
 
 
 def headline_grid(cards: list[headlines.Headline], *, columns: int = 3) -> None:
     """Cards in rows of ``columns``."""
+    main = main_window(cards)
     for start in range(0, len(cards), columns):
         for column, card in zip(st.columns(columns), cards[start : start + columns], strict=False):
             with column:
-                headline_card(card)
+                headline_card(card, main)
 
 
 def movers_table(frame: pd.DataFrame, filename: str) -> None:
@@ -163,7 +166,7 @@ def strategy_at_a_glance() -> None:
     table = strategy_ui.objectives()
     strategy_ui.status_overview(table)
     lines = [
-        f"- {status_label(str(row.status))} — **{row.code}** {row.title}"
+        f"- {status_label(str(row.status))} — **{escape(row.code)}** {escape(row.title)}"
         for row in table.sort_values(["status", "code"]).itertuples()
     ]
     st.markdown("\n".join(lines))
