@@ -24,26 +24,22 @@ COLUMNS = [*stats_totals.TOTAL_COLUMNS, "sample_size", "ci_lower", "ci_upper"]
 
 def city_code(store: Store) -> str:
     """The city's area code: the store's level-0 area, or the default code when it has none."""
-    frame = queries.areas(store, level=0)
-    return str(frame["code"].iloc[0]) if len(frame) else DEFAULT_CITY_CODE
+    return queries.city_facts(store)[0] or DEFAULT_CITY_CODE
 
 
-def withheld_max(store: Store, info: Indicator) -> float:
+def _withheld_max(info: Indicator, *, release: bool) -> float:
     """The most a withheld cell can hide: threshold − 1 for staff counts, unknown in a release."""
-    return math.inf if queries.is_release(store) else info.withheld_max
+    return math.inf if release else info.withheld_max
 
 
-def _source(store: Store, info: Indicator, target: str, level: int) -> str | None:
-    stored = queries.granularities(store, info.code, level=level)
-    if not stored:
-        return None
-    source = stored[0] if info.additive else target
-    return source if source in stored and queries.can_aggregate(source, target) else None
-
-
-def _level(store: Store, info: Indicator, target: str, level: int) -> pd.DataFrame:
-    source = _source(store, info, target, level)
-    if source is None:
+def _level(
+    store: Store, info: Indicator, target: str, level: int, stored: dict[int, list[str]]
+) -> pd.DataFrame:
+    """One level's values at ``target`` periods from its finest stored granularity (additive units), or
+    from ``target`` itself; empty when that level has nothing that gives ``target``."""
+    kinds = stored.get(level, [])
+    source = (kinds[0] if info.additive else target) if kinds else None
+    if source is None or source not in kinds or not queries.can_aggregate(source, target):
         return pd.DataFrame(
             columns=["area_code", "period_start", "value", "complete", "withheld", "withheld_parts"]
         )
@@ -62,13 +58,14 @@ def city_totals(store: Store, info: Indicator, target: str) -> pd.DataFrame:
         :data:`COLUMNS`; ci_lower/ci_upper are the 95% interval of a count (Poisson) around the total,
         widened to cover both bounds when the total is bounded.
     """
-    own = _level(store, info, target, 0)
-    own = own[own["area_code"] == city_code(store)] if len(own) else own
+    city, districts, release = queries.city_facts(store)
+    stored = queries.granularities_by_level(store, info.code)
+    own = _level(store, info, target, 0, stored)
+    own = own[own["area_code"] == (city or DEFAULT_CITY_CODE)] if len(own) else own
     if info.additive:
-        parts = _level(store, info, target, 1).rename(columns={"value": "known"})
-        frame = stats_totals.area_total(
-            parts, areas=queries.area_count(store, level=1), withheld_max=withheld_max(store, info), own=own
-        )
+        parts = _level(store, info, target, 1, stored).rename(columns={"value": "known"})
+        most = _withheld_max(info, release=release)
+        frame = stats_totals.area_total(parts, areas=districts, withheld_max=most, own=own)
     else:
         frame = stats_totals.area_total(pd.DataFrame(), areas=0, withheld_max=math.inf, own=own)
     frame["period_start"] = pd.to_datetime(frame["period_start"])

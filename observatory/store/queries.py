@@ -316,13 +316,25 @@ def category_mappings(store: Store, source: str) -> pd.DataFrame:
     )
 
 
-def is_release(store: Store) -> bool:
-    """True when the store is a published release (a snapshot file), not the staff database."""
-    return bool(
-        store.scalar("SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'release'")
+def city_facts(store: Store) -> tuple[str | None, int, bool]:
+    """In one statement: the city's code (the level-0 area, None if none), how many districts there
+    are, and whether the store is a published release (a snapshot file) rather than the staff database."""
+    row = store.rows(
+        "SELECT (SELECT min(code) FROM areas WHERE level = 0), (SELECT count(*) FROM areas WHERE level = 1), "
+        "(SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'release')"
+    )[0]
+    return (None if row[0] is None else str(row[0])), int(row[1]), bool(row[2])
+
+
+def granularities_by_level(store: Store, indicator_code: str) -> dict[int, list[str]]:
+    """:func:`granularities` of every level at once: level → granularities stored, finest first."""
+    rows = store.rows(
+        "SELECT DISTINCT a.level, o.granularity FROM observations o JOIN areas a ON a.code = o.area_code "
+        "WHERE o.indicator_code = ?",
+        [indicator_code],
     )
-
-
-def area_count(store: Store, *, level: int) -> int:
-    """How many areas of one level the store has."""
-    return int(store.scalar("SELECT count(*) FROM areas WHERE level = ?", [level]))
+    order = ["month", "quarter", "year"]
+    found: dict[int, list[str]] = {}
+    for level, granularity in rows:
+        found.setdefault(int(level), []).append(str(granularity))
+    return {level: sorted(kinds, key=order.index) for level, kinds in found.items()}
