@@ -2,11 +2,9 @@
 
 import streamlit as st
 
-from observatory.i18n import LOCALES, set_locale, t
+from observatory.i18n import LANGUAGE_NAMES, LOCALES, set_locale, t
 from observatory.ui import navigation, session, widgets
 from observatory.ui.resources import ICON, published, reads_published, settings, use_source
-
-LANGUAGE_NAMES = {"en": "English", "pt": "Português", "fr": "Français"}
 
 st.set_page_config(page_title="Safety observatory", page_icon=ICON, layout="wide")
 conf = settings()

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from observatory import cli_breaks, cli_catalogue, cli_import, cli_open, cli_publish, cli_users
+from observatory import cli_breaks, cli_catalogue, cli_import, cli_open, cli_publish, cli_report, cli_users
 from observatory.config import load_settings
 from observatory.domain import Actor, ObservatoryError, Role
 from observatory.services import boundary_areas, demo, imports
@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_breaks.add_parser(sub, parents=[common])
     cli_catalogue.add_parser(sub, parents=[common])
     cli_publish.add_parser(sub, parents=[common])
+    cli_report.add_parser(sub, parents=[common])
     return parser
 
 
@@ -119,6 +120,7 @@ COMMANDS = {
     "rollback": _cmd_rollback,
     "users": lambda store, args, out: cli_users.run(store, args, out),
     "publish": cli_publish.run,
+    "report": cli_report.run,
 }
 
 

@@ -13,10 +13,12 @@ import argparse
 from pathlib import Path
 
 from observatory.config import load_settings
-from observatory.store import DatabaseInUse, Store, connect
+from observatory.store import DatabaseInUse, Store, connect, open_snapshot
 
 #: Commands (and sub-commands) that only read the database.
-READS = {("batches", None), ("breaks", "list"), ("users", "list")}
+READS = {("batches", None), ("breaks", "list"), ("users", "list")} | {
+    ("report", kind) for kind in ("district", "city", "evaluation", "diagnosis")
+}
 #: Where the app does what each command does, for the message when the app holds the database.
 APP_PAGES = {
     "import": "import through the Upload page",
@@ -27,6 +29,7 @@ APP_PAGES = {
     "users": "use the Users page",
     "publish": "publish on the Publish page",
     "demo": "load the demo from a database the app is not using",
+    "report": "download it from the Documents page, or add --release to make it from the published release",
 }
 
 
@@ -47,6 +50,10 @@ def open_for(args: argparse.Namespace) -> Store:
         StoreError: If it cannot be opened for another reason.
     """
     settings = load_settings({"db_path": args.db})
+    release = getattr(args, "release", None)
+    if args.command == "report" and release is not None:
+        # A public document is made from the published release, never from the staff database.
+        return open_snapshot(release or settings.snapshot_path)
     read_only = reads_only(args) and Path(settings.db_path).is_file()
     return connect(
         settings.db_path, read_only=read_only, memory_limit=settings.memory_limit, threads=settings.threads

@@ -35,6 +35,8 @@ from babel.messages.pofile import read_po
 from observatory.domain import Granularity, Indicator, Period, TotalBasis
 
 LOCALES: tuple[str, ...] = ("en", "pt", "fr")
+#: Each language in its own words, for the language choosers.
+LANGUAGE_NAMES = {"en": "English", "pt": "Português", "fr": "Français"}
 BASE_LOCALE = "en"
 LOCALES_DIR = Path(__file__).parent / "locales"
 MISSING = "–"  # shown for NaN / None: an en dash reads as "no value" in all three languages

@@ -4,7 +4,7 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import components, overview
+from observatory.ui import components, documents, overview
 
 ui.through_app()
 
@@ -13,9 +13,12 @@ cards = overview.result_headlines()
 if not cards:
     st.info(t("map.no_data"))
     st.stop()
-st.caption(t("overview.period_note", window=overview.window_text(overview.main_window(cards))))
+st.caption(overview.period_note(cards))
+documents.city_button()
 overview.headline_grid(cards)
 st.caption(t("overview.method_note"))
+
+st.page_link("pages/where.py", label=t("where.link"), icon=":material/grid_on:")
 
 st.subheader(t("overview.strategy_heading"))
 overview.strategy_at_a_glance()

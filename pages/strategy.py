@@ -4,11 +4,12 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import strategy, strategy_partners, widgets
+from observatory.ui import documents, strategy, strategy_partners, widgets
 
 ui.through_app()
 
 st.title(t("strategy.title"))
+documents.evaluation_button()
 st.caption(t("strategy.intro"))
 objectives_tab, partners_tab = st.tabs([t("strategy.tab_objectives"), t("strategy.tab_partners")])
 

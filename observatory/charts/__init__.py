@@ -7,6 +7,7 @@ translated, and numbers are written in the current locale through :mod:`observat
 from observatory.charts._style import BENCHMARK_COLOURS, SERIES_COLOURS
 from observatory.charts.bars import bar_ranked, spine
 from observatory.charts.classes import class_breaks
+from observatory.charts.grid import state_grid
 from observatory.charts.lines import small_multiples, trajectory, trend
 from observatory.charts.maps import category_map, choropleth
 
@@ -19,6 +20,7 @@ __all__ = [
     "class_breaks",
     "small_multiples",
     "spine",
+    "state_grid",
     "trajectory",
     "trend",
 ]

@@ -91,3 +91,25 @@ def check_assessment(
         message = f"text has {len(text)} characters; at most {MAX_ASSESSMENT}"
         issues.append(Issue("constraint-error", Severity.ERROR, message, 1, "text", None))
     return issues
+
+
+def check_document_text(kind: str, year: int, block: str, text: str, blocks: frozenset[str]) -> list[Issue]:
+    """Rules for one text block of a council document: a known block, a plausible year, a sensible length.
+
+    Returns:
+        Issues naming the field (block, year, text); empty when the block may be stored. A blank text is
+        allowed: it puts the automatic draft back.
+    """
+    issues = []
+    if block not in blocks:
+        issues.append(
+            Issue("foreign-key", Severity.ERROR, f"unknown block {block!r} of {kind}", 1, "block", block)
+        )
+    low, high = ASSESSMENT_YEARS
+    if not low <= year <= high:
+        message = f"{year!r} is not a year between {low} and {high}"
+        issues.append(Issue("constraint-error", Severity.ERROR, message, 1, "year", str(year)))
+    if len(text) > MAX_ASSESSMENT:
+        message = f"text has {len(text)} characters; at most {MAX_ASSESSMENT}"
+        issues.append(Issue("constraint-error", Severity.ERROR, message, 1, "text", None))
+    return issues

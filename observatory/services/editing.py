@@ -20,7 +20,7 @@ import pandas as pd
 
 from observatory import auth
 from observatory.domain import Actor, ImportKind, Issue, Severity
-from observatory.ingest.edits import check_assessment, check_rows
+from observatory.ingest.edits import check_assessment, check_document_text, check_rows
 from observatory.ingest.reference import Reference
 from observatory.services.imports import build_reference
 from observatory.store import Store, history, queries, writes
@@ -197,6 +197,51 @@ def add_assessment(
     )
     digest = json.dumps({"sha256": f"{objective_code}:{year}:{written.isoformat()}"})
     record = _record("assessments", f"{objective_code} {year}", {"assessments": frame}, actor, digest)
+    batch_id, _ = writes.apply_batch(store, record, dry_run=False)
+    return EditResult(batch_id, ())
+
+
+def save_document_text(
+    store: Store,
+    kind: str,
+    year: int,
+    block: str,
+    text: str,
+    *,
+    blocks: frozenset[str],
+    actor: Actor,
+    now: datetime | None = None,
+) -> EditResult:
+    """Write one text block of a council document (the diagnosis's commentary) as a new version.
+
+    Args:
+        kind: The document (``diagnosis``).
+        year: The year it is about.
+        block: Which block (one of ``blocks``).
+        text: The text; blank puts the automatic draft back.
+        blocks: The blocks the document has.
+        actor: Who writes it (stored as its author).
+
+    Raises:
+        PermissionDenied: If the actor may not edit the strategy.
+    """
+    auth.require(actor, "edit_strategy")
+    issues = check_document_text(kind, year, block, text, blocks)
+    if issues:
+        return EditResult(0, tuple(issues))
+    written = now or _now()
+    frame = pd.DataFrame(
+        {
+            "kind": [kind],
+            "year": [int(year)],
+            "block": [block],
+            "created_at": [pd.Timestamp(written)],
+            "text": [text.strip()],
+            "author": [actor.name],
+        }
+    )
+    digest = json.dumps({"sha256": f"{kind}:{year}:{block}:{written.isoformat()}"})
+    record = _record("document_texts", f"{kind} {year} {block}", {"document_texts": frame}, actor, digest)
     batch_id, _ = writes.apply_batch(store, record, dry_run=False)
     return EditResult(batch_id, ())
 

@@ -52,12 +52,17 @@ def city_totals(store: Store, info: Indicator, target: str) -> pd.DataFrame:
     """The city's total for every ``target`` period (year, quarter or month) with a value or a bound.
 
     Non-additive indicators (rates, shares, indices) have only the city's own rows: they are never
-    summed over districts.
+    summed over districts. Remembered until the next commit (:meth:`Store.memo`): a page asks it for
+    its panels, its map and its headline alike; each caller gets its own copy.
 
     Returns:
         :data:`COLUMNS`; ci_lower/ci_upper are the 95% interval of a count (Poisson) around the total,
         widened to cover both bounds when the total is bounded.
     """
+    return store.memo(("city_totals", info, target), lambda: _city_totals(store, info, target)).copy()
+
+
+def _city_totals(store: Store, info: Indicator, target: str) -> pd.DataFrame:
     city, districts, release = queries.city_facts(store)
     stored = queries.granularities_by_level(store, info.code)
     own = _level(store, info, target, 0, stored)

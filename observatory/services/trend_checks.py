@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from observatory.domain import ChangeTest, Indicator, Polarity
-from observatory.stats import compare
+from observatory.stats import changes, compare
 from observatory.stats import trends as stats_trends
+from observatory.stats.changes import Figure
 
 #: Months in a rolling window (DESIGN §4: the rolling 12 months against the 12 before).
 WINDOW = 12
@@ -242,4 +243,80 @@ def month_changes(
         for _, part in compared.groupby("area_code", sort=False)
         for row in _area_changes(part, month, info, rated)
     ]
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _figure(row: pd.Series | None, rated: bool) -> Figure:
+    """A yearly panel row as a figure: exact, bounded (a city total with withheld districts) or unknown."""
+    if row is None:
+        return Figure(math.nan, math.nan)
+    low = (
+        float(row["bound_lower"])
+        if "bound_lower" in row and pd.notna(row["bound_lower"])
+        else float(row["value"])
+    )
+    high = (
+        float(row["bound_upper"])
+        if "bound_upper" in row and pd.notna(row["bound_upper"])
+        else float(row["value"])
+    )
+    if not bool(row["complete"]):
+        low = high = math.nan
+    denominator = float(row["denominator"]) if rated and pd.notna(row["denominator"]) else math.nan
+    sample = float(row["sample_size"]) if pd.notna(row["sample_size"]) else math.nan
+    return Figure(low, high, denominator, sample)
+
+
+def reference_year(yearly: pd.DataFrame) -> int | None:
+    """The latest complete year with a published value in any area: every area is compared at this year."""
+    shown = yearly[yearly["value"].notna() & yearly["complete"].astype(bool)]
+    return None if shown.empty else int(pd.Timestamp(shown["period_start"].max()).year)
+
+
+def year_changes(
+    yearly: pd.DataFrame,
+    info: Indicator,
+    measure: str,
+    *,
+    areas: Collection[str] | None = None,
+    year: int | None = None,
+) -> pd.DataFrame:
+    """The latest complete year against the year before, for every area, by the indicator's own test.
+
+    Method: :func:`observatory.stats.changes.change` — the rate ratio for counts (with the two years'
+    denominators when a rate is shown), the difference of proportions for survey shares, the plain
+    difference with no test otherwise; a bounded city total is tested on its bounds.
+
+    Returns:
+        The columns of :func:`month_changes`, comparison ``"year"``; empty for no complete year.
+    """
+    year = reference_year(yearly) if year is None else year
+    if year is None:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    rated = measure == "rate" and info.has_rate
+    compared = yearly if areas is None else yearly[yearly["area_code"].isin(areas)]
+    rows = []
+    for code, part in compared.groupby("area_code", sort=False):
+        by_year = {
+            int(pd.Timestamp(p).year): r
+            for p, (_, r) in zip(part["period_start"], part.iterrows(), strict=True)
+        }
+        before, after = by_year.get(year - 1), by_year.get(year)
+        earlier, later = _figure(before, rated), _figure(after, rated)
+        moved = changes.change(info, earlier, later)
+        rows.append(
+            {
+                "area_code": code,
+                "comparison": "year",
+                "earlier": earlier.lower if earlier.is_exact else math.nan,
+                "later": later.lower if later.is_exact else math.nan,
+                "earlier_withheld": bool(before is not None and before["withheld"]),
+                "later_withheld": bool(after is not None and after["withheld"]),
+                "ratio": moved.estimate,
+                "lower": moved.lower,
+                "upper": moved.upper,
+                "significant": moved.significant,
+                "verdict": compare.verdict(moved, info.polarity),
+            }
+        )
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from observatory.domain import Indicator
 from observatory.stats import rates
-from observatory.store import Store, queries
+from observatory.store import Store, queries, snapshot
 
 
 def catalogue(store: Store) -> pd.DataFrame:
@@ -180,3 +181,18 @@ def years(store: Store, info: Indicator) -> list[int]:
         if found:
             break
     return sorted(found, reverse=True)
+
+
+def release_info(store: Store) -> dict[str, Any] | None:
+    """The release row (published_at, counts) when ``store`` is a published release, else None."""
+    _, _, is_release = queries.city_facts(store)
+    return snapshot.read_release(store) if is_release else None
+
+
+def city_name(store: Store) -> str:
+    """The city's name (its level-0 area), or its code when it has no name; "" with no city."""
+    cities = queries.areas(store, level=0)
+    if cities.empty:
+        return ""
+    row = cities.iloc[0]
+    return str(row["name"]) if pd.notna(row["name"]) and str(row["name"]) else str(row["code"])

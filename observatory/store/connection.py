@@ -17,16 +17,17 @@ import logging
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 
 from observatory.domain import ObservatoryError
 
+T = TypeVar("T")
 _LOG = logging.getLogger(__name__)
 
 
@@ -138,6 +139,11 @@ class Store:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         self._write_lock = threading.RLock()
         self._gate = CommitGate()
+        # Facts about the data that many reads ask again (which granularities an indicator has, is
+        # this a release), kept until the next commit: see :meth:`memo`.
+        self._generation = 0
+        self._memo: dict[tuple[Any, ...], tuple[int, Any]] = {}
+        self._memo_lock = threading.Lock()
 
     def _attached(self, config: dict[str, Any]) -> duckdb.DuckDBPyConnection:
         """A private in-memory database with the file attached read-only, for published snapshots.
@@ -188,6 +194,29 @@ class Store:
         found = self.rows(sql, params)
         return found[0][0] if found else None
 
+    def changed(self) -> None:
+        """Forget the remembered facts: the data changed (every commit and migration calls this)."""
+        with self._memo_lock:
+            self._generation += 1
+            self._memo.clear()
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, remembered under ``key`` until the next commit to this store.
+
+        For small facts many reads ask again within one page (an indicator's stored granularities,
+        the city's code): one statement each per change of the data instead of one per read.
+        """
+        with self._memo_lock:
+            found = self._memo.get(key)
+            generation = self._generation
+        if found is not None and found[0] == generation:
+            return found[1]
+        value = compute()
+        with self._memo_lock:
+            if self._generation == generation:
+                self._memo[key] = (generation, value)
+        return value
+
     @contextmanager
     def writes_held(self) -> Iterator[None]:
         """No other thread of this process commits while this is held, so several reads see one state.
@@ -224,7 +253,10 @@ class Store:
             try:
                 yield cur
                 with self._gate.committing():
-                    cur.execute("COMMIT")
+                    try:
+                        cur.execute("COMMIT")
+                    finally:
+                        self.changed()
             except duckdb.IOException as exc:
                 _rollback_quietly(cur)
                 raise StoreError(

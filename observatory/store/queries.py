@@ -70,14 +70,19 @@ def granularities(store: Store, indicator_code: str, *, level: int | None = None
     """Granularities stored for an indicator (for the areas of one level, or any), finest first.
 
     Levels may differ: a published release keeps the city's months but only the districts' years.
+    Remembered until the next commit (:meth:`Store.memo`): every page asks it many times.
     """
-    rows = store.rows(
-        "SELECT DISTINCT o.granularity FROM observations o JOIN areas a ON a.code = o.area_code "
-        "WHERE o.indicator_code = ? AND (? IS NULL OR a.level = ?)",
-        [indicator_code, level, level],
-    )
-    order = ["month", "quarter", "year"]
-    return sorted((r[0] for r in rows), key=order.index)
+
+    def read() -> tuple[str, ...]:
+        rows = store.rows(
+            "SELECT DISTINCT o.granularity FROM observations o JOIN areas a ON a.code = o.area_code "
+            "WHERE o.indicator_code = ? AND (? IS NULL OR a.level = ?)",
+            [indicator_code, level, level],
+        )
+        order = ["month", "quarter", "year"]
+        return tuple(sorted((r[0] for r in rows), key=order.index))
+
+    return list(store.memo(("granularities", indicator_code, level), read))
 
 
 def has_rows(store: Store, indicator_code: str, *, level: int) -> bool:
@@ -231,6 +236,22 @@ def assessments(store: Store, objective_code: str | None = None) -> pd.DataFrame
     )
 
 
+def document_texts(store: Store, kind: str, year: int) -> pd.DataFrame:
+    """The newest version of each text block of one document and year: block, text, author, created_at.
+
+    A published release holds no staff texts: empty there.
+    """
+    if not store.rows("SELECT count(*) FROM information_schema.tables WHERE table_name = 'document_texts'")[
+        0
+    ][0]:
+        return pd.DataFrame(columns=["block", "text", "author", "created_at"])
+    return store.frame(
+        "SELECT block, text, author, created_at FROM document_texts WHERE kind = ? AND year = ? "
+        "QUALIFY row_number() OVER (PARTITION BY block ORDER BY created_at DESC) = 1 ORDER BY block",
+        [kind, int(year)],
+    )
+
+
 def all_series_breaks(store: Store) -> pd.DataFrame:
     """indicator_code, break_date and note of every series break, by indicator then date.
 
@@ -318,23 +339,44 @@ def category_mappings(store: Store, source: str) -> pd.DataFrame:
 
 def city_facts(store: Store) -> tuple[str | None, int, bool]:
     """In one statement: the city's code (the level-0 area, None if none), how many districts there
-    are, and whether the store is a published release (a snapshot file) rather than the staff database."""
-    row = store.rows(
-        "SELECT (SELECT min(code) FROM areas WHERE level = 0), (SELECT count(*) FROM areas WHERE level = 1), "
-        "(SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'release')"
-    )[0]
-    return (None if row[0] is None else str(row[0])), int(row[1]), bool(row[2])
+    are, and whether the store is a published release (a snapshot file) rather than the staff database.
+    Remembered until the next commit (:meth:`Store.memo`)."""
+
+    def read() -> tuple[str | None, int, bool]:
+        row = store.rows(
+            "SELECT (SELECT min(code) FROM areas WHERE level = 0), "
+            "(SELECT count(*) FROM areas WHERE level = 1), "
+            "(SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'release')"
+        )[0]
+        return (None if row[0] is None else str(row[0])), int(row[1]), bool(row[2])
+
+    return store.memo(("city_facts",), read)
 
 
 def granularities_by_level(store: Store, indicator_code: str) -> dict[int, list[str]]:
     """:func:`granularities` of every level at once: level → granularities stored, finest first."""
-    rows = store.rows(
-        "SELECT DISTINCT a.level, o.granularity FROM observations o JOIN areas a ON a.code = o.area_code "
-        "WHERE o.indicator_code = ?",
-        [indicator_code],
-    )
-    order = ["month", "quarter", "year"]
-    found: dict[int, list[str]] = {}
-    for level, granularity in rows:
-        found.setdefault(int(level), []).append(str(granularity))
-    return {level: sorted(kinds, key=order.index) for level, kinds in found.items()}
+
+    def read() -> dict[int, tuple[str, ...]]:
+        rows = store.rows(
+            "SELECT DISTINCT a.level, o.granularity FROM observations o JOIN areas a ON a.code = o.area_code "
+            "WHERE o.indicator_code = ?",
+            [indicator_code],
+        )
+        order = ["month", "quarter", "year"]
+        found: dict[int, list[str]] = {}
+        for level, granularity in rows:
+            found.setdefault(int(level), []).append(str(granularity))
+        return {level: tuple(sorted(kinds, key=order.index)) for level, kinds in found.items()}
+
+    return {
+        level: list(kinds)
+        for level, kinds in store.memo(("granularities_by_level", indicator_code), read).items()
+    }
+
+
+def observation_years(store: Store) -> list[int]:
+    """Calendar years with any observation, newest first."""
+    return [
+        int(r[0])
+        for r in store.rows("SELECT DISTINCT year(period_start) AS y FROM observations ORDER BY y DESC")
+    ]

@@ -99,6 +99,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("assessments", ("objective_code", "year", "created_at"), ("text", "author"), since=5),
         # A derived indicator's components (its figures are their sum), replaced as a set per indicator.
         TableSpec("derived_components", ("indicator_code", "component_code"), (), since=7),
+        # A council document's text blocks written by staff; each saved version is a new row.
+        TableSpec("document_texts", ("kind", "year", "block", "created_at"), ("text", "author"), since=14),
     )
 }
 

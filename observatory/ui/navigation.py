@@ -47,11 +47,13 @@ def _staff(path: str, title: str, icon: str, action: str) -> PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", default=True),
+    PageSpec("pages/where.py", "nav.where", ":material/grid_on:"),
     PageSpec("pages/map.py", "nav.map", ":material/map:"),
     PageSpec("pages/trends.py", "nav.trends", ":material/show_chart:"),
     PageSpec("pages/profile.py", "nav.district_profile", ":material/location_city:"),
     PageSpec("pages/strategy.py", "nav.strategy", ":material/flag:"),
     PageSpec("pages/methodology.py", "nav.methodology", ":material/menu_book:"),
+    PageSpec("pages/documents.py", "nav.documents", ":material/description:"),
     _staff("pages/upload.py", "nav.upload", ":material/upload_file:", "import"),
     _staff("pages/history.py", "nav.history", ":material/history:", "import"),
     _staff("pages/strategy_editing.py", "nav.strategy_editing", ":material/edit_note:", "edit_strategy"),

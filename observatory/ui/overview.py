@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
+from observatory import charts
 from observatory.i18n import (
-    denominator_words,
     format_number,
     format_percent,
-    format_period,
-    format_total,
-    rate_words,
     t,
 )
-from observatory.services import headlines, totals, views
+from observatory.present import headline_text as words
+from observatory.present import where_view
+from observatory.present.strategy_text import status_label
+from observatory.services import headlines, totals, views, where
 from observatory.ui import strategy as strategy_ui
+from observatory.ui import widgets
 from observatory.ui.components import download
 from observatory.ui.methodology import escape
 from observatory.ui.resources import cached, reader, settings
-from observatory.ui.strategy_text import status_label
-
-ARROWS = {"up": "▲", "down": "▼", "flat": "▶", "not_computable": "·"}
 
 
 @cached()
@@ -43,96 +39,29 @@ def movers(code: str) -> pd.DataFrame:
     return headlines.movers(reader(), code, limit=6)
 
 
-def window_text(window: headlines.Window) -> str:
-    """ "2025", "the 12 months to December 2025", or "January 2025 to March 2025 (the months available)"."""
-    if ".." not in window.label:
-        return format_period(window.label)
-    first, last = window.label.split("..")
-    if window.short:
-        return t("overview.months_window", start=format_period(first), end=format_period(last))
-    return t("overview.rolling_window", end=format_period(last))
-
-
-def main_window(cards: list[headlines.Headline]) -> headlines.Window:
-    """The window most cards share (indicators of one source end together)."""
-    labels = pd.Series([card.window.label for card in cards])
-    common = labels.mode().iloc[0]
-    return next(card.window for card in cards if card.window.label == common)
-
-
-def _value_text(h: headlines.Headline) -> str:
-    if h.unit == "percent":
-        return format_percent(h.value)
-    decimals = 0 if h.unit == "count" else 1
-    return format_total(h.value, h.lower_bound, h.upper_bound, h.basis, decimals=decimals)
-
-
-def _rate_text(h: headlines.Headline) -> str:
-    if (
-        h.denominator_kind
-        and math.isnan(h.rate)
-        and math.isfinite(h.rate_lower)
-        and math.isfinite(h.rate_upper)
-    ):
-        # A bounded city total: its rate is known only within the interval over both bounds.
-        low, high = format_number(h.rate_lower, decimals=2), format_number(h.rate_upper, decimals=2)
-        return f"{rate_words(h.multiplier, h.denominator_kind)}: {t('overview.interval', low=low, high=high)}"
-    if not h.denominator_kind or math.isnan(h.rate):
-        if h.unit == "percent" and not math.isnan(h.rate_lower):
-            return t("overview.interval", low=format_percent(h.rate_lower), high=format_percent(h.rate_upper))
-        return ""
-    return t(
-        "overview.rate_line",
-        rate=format_number(h.rate, decimals=2),
-        low=format_number(h.rate_lower, decimals=2),
-        high=format_number(h.rate_upper, decimals=2),
-        multiplier=format_number(h.multiplier),
-        denominator=denominator_words(h.denominator_kind),
-        year=h.denominator_year,
-    )
-
-
-def basis_text(h: headlines.Headline) -> str:
-    """Which kind of city figure a headline is, when it is not the city's own or a complete sum."""
-    if h.basis.exact:
-        return ""
-    return t("overview.total_basis", basis=t(totals.describe(h.basis)))
-
-
-def _change_text(h: headlines.Headline) -> str:
-    change = h.change
-    if math.isnan(change.estimate):
-        return t("verdict.not_computable")
-    if h.unit == "percent":
-        size = t("overview.points", diff=format_number(change.estimate, decimals=1))
-    elif not change.tested:
-        # An amount or an index: the plain difference, in its own unit.
-        sign = "+" if change.estimate > 0 else ""
-        size = sign + format_number(change.estimate, decimals=0 if h.unit == "amount" else 1)
-    else:
-        size = format_percent((change.estimate - 1) * 100, decimals=0)
-    arrow = ARROWS.get(change.direction.value, "")
-    return f"{arrow} {size} · {t(f'verdict.{h.verdict}')}"
-
-
 def headline_card(h: headlines.Headline, main: headlines.Window) -> None:
     """One bordered card: value, rate with interval and denominator, and the change in words; its own
     period when it is not the page's ``main`` one. The name is the catalogue's text, shown as text."""
     with st.container(border=True):
         st.markdown(f"**{escape(h.name)}**")
-        st.markdown(f"### {_value_text(h)}")
-        st.caption(_rate_text(h) or " ")
-        st.markdown(_change_text(h))
-        if basis_text(h):
-            st.caption(basis_text(h))
+        st.markdown(f"### {words.value_text(h)}")
+        st.caption(words.rate_text(h) or " ")
+        st.markdown(words.change_text(h))
+        if words.basis_text(h):
+            st.caption(words.basis_text(h))
         if h.window.label != main.label:
             # This indicator's latest period is not the page's (another source, another rhythm).
-            st.caption(window_text(h.window))
+            st.caption(words.window_text(h.window))
+
+
+def period_note(cards: list[headlines.Headline]) -> str:
+    """The sentence naming the period most cards show."""
+    return t("overview.period_note", window=words.window_text(words.main_window(cards)))
 
 
 def headline_grid(cards: list[headlines.Headline], *, columns: int = 3) -> None:
     """Cards in rows of ``columns``."""
-    main = main_window(cards)
+    main = words.main_window(cards)
     for start in range(0, len(cards), columns):
         for column, card in zip(st.columns(columns), cards[start : start + columns], strict=False):
             with column:
@@ -171,3 +100,75 @@ def strategy_at_a_glance() -> None:
     ]
     st.markdown("\n".join(lines))
     st.page_link("pages/strategy.py", label=t("overview.strategy_link"), icon=":material/flag:")
+
+
+@cached()
+def where_grid() -> where.Grid:
+    """Every indicator × the city and every district, with the verdicts of the map and trends pages."""
+    return where.grid(reader())
+
+
+def _open_trend(key: str) -> None:
+    """On a click in the grid: hand the indicator and the district to the Trends page, then go there."""
+    state = st.session_state.get(key)
+    points = state.selection.points if state is not None else []
+    found = where_view.clicked(list(points))
+    if found is None:
+        return
+    indicator, area = found
+    st.session_state["indicator"] = indicator
+    st.session_state["districts"] = [] if area == totals.city_code(reader()) else [area]
+    st.session_state["_open_trend"] = True
+
+
+def where_section(*, key: str = "where") -> None:
+    """The grid of what changed where: a lens, the areas shown, the heatmap and the disagreements."""
+    grid = where_grid()
+    if grid.cells.empty:
+        st.info(t("map.no_data"))
+        return
+    if st.session_state.pop("_open_trend", False):
+        st.switch_page("pages/trends.py")
+    lens = widgets.select(
+        t("where.lens"),
+        list(where.LENSES),
+        key="lens",
+        radio=True,
+        horizontal=True,
+        format_func=lambda v: t(f"where.lens.{v}"),
+    )
+    names = dict(zip(grid.cells["area_code"], grid.cells["area_name"], strict=False))
+    districts = list(dict.fromkeys(grid.cells.loc[grid.cells["level"] != 0, "area_code"]))
+    wanted = widgets.multiselect(
+        t("where.areas"),
+        districts,
+        key="where_areas",
+        format_func=lambda c: str(names.get(c, c)),
+        placeholder=t("where.areas_placeholder"),
+    )
+    shown = where_view.view(grid, lens, wanted or None)
+    figure = charts.state_grid(
+        shown.rows,
+        shown.columns,
+        shown.states,
+        shown.hovers,
+        row_ids=shown.row_ids,
+        column_ids=shown.column_ids,
+        title=t("where.title." + lens),
+    )
+    st.plotly_chart(
+        figure,
+        key=key,
+        on_select=lambda: _open_trend(key),
+        selection_mode="points",
+        config={"displaylogo": False},
+        width="stretch",
+    )
+    legend = " · ".join(t(f"where.state.{state}") for state in where.STATES)
+    st.caption(legend)
+    if shown.hidden_areas:
+        st.caption(t("where.hidden", count=shown.hidden_areas))
+    st.caption(t("where.click"))
+    for line in where_view.disagreements(grid):
+        st.markdown(f"- {escape(line)}")
+    download(grid.cells, "what-changed-where.csv", key=f"{key}-csv")

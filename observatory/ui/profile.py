@@ -14,10 +14,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from observatory.i18n import format_number, get_locale, rate_words, t
+from observatory.present import profile_charts as figures
+from observatory.present import profile_table as words
 from observatory.services import profile
 from observatory.ui import components
-from observatory.ui import profile_charts as figures
-from observatory.ui import profile_table as words
 from observatory.ui.resources import cached, reader
 
 _CHART = {"displaylogo": False}

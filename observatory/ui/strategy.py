@@ -10,11 +10,7 @@ import streamlit as st
 
 from observatory import charts
 from observatory.i18n import format_percent, format_period, get_locale, t
-from observatory.services import strategy
-from observatory.ui.components import download
-from observatory.ui.resources import cached, reader
-from observatory.ui.strategy_notes import assessment_notes, target_change_note
-from observatory.ui.strategy_text import (
+from observatory.present.strategy_text import (
     STATUS_COLOURS,
     STATUS_SYMBOLS,
     actions_table,
@@ -23,6 +19,10 @@ from observatory.ui.strategy_text import (
     status_note,
     value_text,
 )
+from observatory.services import strategy
+from observatory.ui.components import download
+from observatory.ui.resources import cached, reader
+from observatory.ui.strategy_notes import assessment_notes, target_change_note
 
 ALL = "all"
 

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from observatory.i18n import format_date, format_period, t
-from observatory.ui.strategy_text import value_text
+from observatory.present.strategy_text import value_text
 
 
 def target_change_note(row: pd.Series, changes: pd.DataFrame) -> None:
