@@ -148,7 +148,7 @@ def district_briefing(
         _, latest = profile.years(data)
         chosen = year if year is not None else latest
         if chosen is None:
-            raise NotFound("no year with data")
+            raise NotFound("no complete year of district data yet (the profile has none either)")
         found = profile.district_profile(data, code, int(chosen))
         blocks: list[Block] = []
         people = found.context
