@@ -256,7 +256,7 @@ def client_address(peer: str | None, forwarded_for: Sequence[str], trusted: Sequ
     peer_ip = _ip(peer)
     if peer_ip is None:
         return None
-    chain = [part.strip() for value in forwarded_for for part in value.split(",") if part.strip()]
+    chain = _chain(forwarded_for)
     if not any(peer_ip in net for net in networks):
         return None if chain else str(peer_ip)
     for entry in reversed(chain):
@@ -266,6 +266,33 @@ def client_address(peer: str | None, forwarded_for: Sequence[str], trusted: Sequ
         if not any(found in net for net in networks):
             return str(found)
     return None
+
+
+#: What Streamlit's server (uvicorn, with its default settings) trusts: from these peers it has already
+#: replaced the connection's address by the right-most other address of ``X-Forwarded-For``.
+_SERVER_TRUSTED = ("127.0.0.1/32", "::1/128")
+
+
+def connection_peer(reported: str | None, forwarded_for: Sequence[str]) -> str | None:
+    """The connection's own address, given the one the server reports and the ``X-Forwarded-For`` values.
+
+    Uvicorn believes ``X-Forwarded-For`` from a loopback peer and reports the right-most other address
+    of it instead. When the reported address is exactly that entry, the connection came from this
+    machine (a proxy on it, or anyone on it): the peer is then 127.0.0.1, and whether to believe the
+    header is :func:`client_address`'s decision, from the ``trusted_proxies`` setting.
+    """
+    server = _networks(_SERVER_TRUSTED)
+    for entry in reversed(_chain(forwarded_for)):
+        found = _ip(entry)
+        if found is None:
+            break
+        if not any(found in net for net in server):
+            return "127.0.0.1" if reported is not None and str(found) == str(_ip(reported)) else reported
+    return reported
+
+
+def _chain(forwarded_for: Sequence[str]) -> list[str]:
+    return [part.strip() for value in forwarded_for for part in value.split(",") if part.strip()]
 
 
 def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

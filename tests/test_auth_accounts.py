@@ -222,3 +222,32 @@ def test_varying_forwarded_for_from_an_untrusted_peer_never_makes_new_clients():
     assert found == {None}
     via_proxy = {auth.client_address("10.0.0.5", [f"198.51.100.{i}, 203.0.113.7"], PROXY) for i in range(50)}
     assert via_proxy == {"203.0.113.7"}
+
+
+@pytest.mark.parametrize(
+    ("reported", "forwarded", "expected"),
+    [
+        ("198.51.100.1", ["198.51.100.1"], "127.0.0.1"),  # the server replaced a loopback peer
+        ("198.51.100.1", ["1.2.3.4, 198.51.100.1, 127.0.0.1"], "127.0.0.1"),
+        ("203.0.113.7", ["198.51.100.1"], "203.0.113.7"),  # a remote peer that sent the header
+        ("203.0.113.7", [], "203.0.113.7"),
+        (None, ["198.51.100.1"], None),
+    ],
+)
+def test_connection_peer_undoes_the_servers_own_forwarded_for(reported, forwarded, expected):
+    assert auth.connection_peer(reported, forwarded) == expected
+
+
+def test_spoofed_forwarded_for_on_the_loopback_gives_no_client_without_a_trusted_proxy():
+    # What Streamlit reports for a visitor on this machine who sends X-Forwarded-For: its chosen address.
+    found = set()
+    for i in range(20):
+        header = [f"198.51.100.{i}"]
+        found.add(auth.client_address(auth.connection_peer(f"198.51.100.{i}", header), header, ()))
+    assert found == {None}
+    behind = auth.client_address(
+        auth.connection_peer("203.0.113.9", ["6.6.6.6, 203.0.113.9"]),
+        ["6.6.6.6, 203.0.113.9"],
+        ("127.0.0.1",),
+    )
+    assert behind == "203.0.113.9"

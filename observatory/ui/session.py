@@ -40,13 +40,14 @@ def _now() -> datetime:
 def client() -> str | None:
     """Who is asking, for per-client throttling: an address worth keying on, or None.
 
-    Streamlit reports a loopback peer as no address; with request headers present the peer is then
-    this machine (a reverse proxy on it, or a visitor on it). :func:`observatory.auth.client_address`
-    decides what to believe, from the ``trusted_proxies`` setting.
+    Streamlit reports a loopback peer as no address (with request headers present the peer is then
+    this machine), and its server has already put an ``X-Forwarded-For`` address in place of a
+    loopback peer (:func:`observatory.auth.connection_peer` undoes that);
+    :func:`observatory.auth.client_address` decides what to believe, from ``trusted_proxies``.
     """
     headers = st.context.headers
-    peer = st.context.ip_address or ("127.0.0.1" if headers else None)
     forwarded = headers.get_all("X-Forwarded-For") if headers else []
+    peer = auth.connection_peer(st.context.ip_address, forwarded) or ("127.0.0.1" if headers else None)
     address = auth.client_address(peer, forwarded, settings().trusted_proxies)
     return None if address is None else f"ip:{address}"
 

@@ -136,3 +136,53 @@ def test_the_cookie_routes_refuse_other_origins_and_made_up_tickets(server, brow
     assert (other.status, made_up.status, huge.status) == (403, 403, 403)
     assert not [c for c in context.cookies() if c["name"] == SESSION_COOKIE]
     context.close()
+
+
+REFUSED = "Sign-in refused"
+
+
+def _attempt(browser, url: str, name: str, password: str, forwarded: str) -> bool:
+    """One sign-in in a fresh browser whose requests (the websocket's too) carry ``X-Forwarded-For``."""
+    context = browser.new_context(extra_http_headers={"X-Forwarded-For": forwarded})
+    try:
+        page = _open(context, f"{url}/signin")
+        page.get_by_label("User name").fill(name)
+        page.locator('input[type="password"]').fill(password)
+        page.keyboard.press("Enter")
+        page.get_by_text(REFUSED).or_(page.get_by_text(f"Signed in as {name}")).first.wait_for(timeout=60_000)
+        return _signed_in(page, name)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def behind_proxy(demo_file, demo_release, tmp_path_factory):
+    """The app as if behind a reverse proxy on this machine: 127.0.0.1 is a trusted proxy."""
+    work = tmp_path_factory.mktemp("proxy")
+    db = Path(shutil.copy(demo_file, work / "demo.duckdb"))
+    snapshot = Path(shutil.copy(demo_release, work / "public.duckdb"))
+    ensure_account("editor", db=str(db))
+    proc, url = start_server(
+        db, snapshot, script="serve.py", env={"OBSERVATORY_TRUSTED_PROXIES": "127.0.0.1"}
+    )
+    try:
+        yield url
+    finally:
+        stop_server(proc)
+
+
+def test_through_a_trusted_proxy_a_client_is_limited_whatever_it_puts_in_front(behind_proxy, browser):
+    # The client varies the part of X-Forwarded-For it controls; the proxy's own entry stays its address.
+    refused = [
+        not _attempt(browser, behind_proxy, f"nobody{i}", "wrong password!!", f"10.9.9.{i}, 198.51.100.7")
+        for i in range(5)
+    ]
+    assert all(refused)
+    assert not _attempt(browser, behind_proxy, "editor", PASSWORD, "10.9.9.99, 198.51.100.7")
+    assert _attempt(browser, behind_proxy, "editor", PASSWORD, "198.51.100.8")  # another client
+
+
+def test_without_a_trusted_proxy_varying_forwarded_for_shares_no_bucket(server, browser):
+    for i in range(6):
+        assert not _attempt(browser, server, f"nobody{i}", "wrong password!!", f"198.51.100.{i}")
+    assert _attempt(browser, server, "editor", PASSWORD, "198.51.100.99")
