@@ -1,4 +1,4 @@
-"""Named reads and writes for local accounts, sign-in attempts and the audit log.
+"""Named reads and writes for accounts, sign-in attempts, staff sessions, trusted devices, the audit log.
 
 Each write is one transaction and, where it changes an account, appends its audit line in that same
 transaction, so an account never changes without a trace. Hashing and policy live in observatory.auth;
