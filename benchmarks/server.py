@@ -60,7 +60,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 120) -> Non
 
 
 def start_server(
-    db: Path, snapshot: Path, *, env: dict[str, str] | None = None
+    db: Path, snapshot: Path, *, env: dict[str, str] | None = None, script: str = "app.py"
 ) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on ``db`` and ``snapshot`` on a free port, healthy: the process and URL.
 
@@ -68,6 +68,7 @@ def start_server(
         db: The staff database.
         snapshot: The published release.
         env: More environment variables (``OBSERVATORY_MODE`` …); private XDG folders are set here.
+        script: What to run: ``app.py``, or ``serve.py`` (the app with its own routes: session cookies).
     """
     work = Path(tempfile.mkdtemp(prefix="observatory-server-"))
     settings = {
@@ -78,7 +79,7 @@ def start_server(
         "XDG_CACHE_HOME": str(work),
     }
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     command += ["--browser.gatherUsageStats", "false"]
     # The served code is what is measured: an edit of the working tree while it runs must not put

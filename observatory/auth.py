@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import re
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -159,24 +162,45 @@ def check_account_role(role: Role) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ThrottlePolicy:
-    """``max_failures`` failed sign-ins within ``window`` lock for ``lockout`` after the last of them."""
+    """When failed sign-ins hold back the next attempt.
+
+    ``free_failures`` failures within ``window`` cost nothing; each one after them makes the next
+    attempt wait ``backoff`` × 2^(failures − free_failures) after the last failure; ``max_failures``
+    failures within ``window`` lock for ``lockout`` after the last of them (or until the lock is
+    cleared: a success, an admin, or the right password from a trusted device ends the count).
+    """
 
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
     lockout: timedelta = timedelta(minutes=15)
+    free_failures: int = 3
+    backoff: timedelta = timedelta(seconds=1)
 
     @property
     def horizon(self) -> timedelta:
         """How far back failures can still matter."""
         return self.window + self.lockout
 
+    @property
+    def admitted_at_once(self) -> int:
+        """How many checks the policy lets through at one instant on a fresh count."""
+        return (
+            self.max_failures if self.backoff <= timedelta(0) else min(self.free_failures, self.max_failures)
+        )
 
-# Declared as data so the policy is visible and testable; one per thing an attacker can vary.
-THROTTLES: dict[str, ThrottlePolicy] = {"account": ThrottlePolicy(), "client": ThrottlePolicy()}
+
+# Declared as data so the policy is visible and testable; one per thing an attacker can vary. A trusted
+# device (a browser the account signed in from before) has its own count, so a stranger's guesses
+# cannot lock its owner out of it.
+THROTTLES: dict[str, ThrottlePolicy] = {
+    "account": ThrottlePolicy(),
+    "device": ThrottlePolicy(),
+    "client": ThrottlePolicy(free_failures=5, backoff=timedelta(0)),
+}
 
 
 def throttled(failures: Sequence[datetime], now: datetime, policy: ThrottlePolicy) -> bool:
-    """True when some run of ``max_failures`` failures within ``window`` ended less than ``lockout`` ago.
+    """True when the failures hold back an attempt at ``now``: locked, or still inside the backoff.
 
     Args:
         failures: Times of failed attempts (any order; later than ``now`` is ignored).
@@ -185,20 +209,128 @@ def throttled(failures: Sequence[datetime], now: datetime, policy: ThrottlePolic
     """
     times = sorted(t for t in failures if now - policy.horizon <= t <= now)
     n = policy.max_failures
-    return any(
+    if any(
         times[i] - times[i - n + 1] <= policy.window and now < times[i] + policy.lockout
         for i in range(n - 1, len(times))
-    )
+    ):
+        return True
+    recent = [t for t in times if now - policy.window <= t]
+    extra = len(recent) - policy.free_failures
+    if extra < 0 or policy.backoff <= timedelta(0):
+        return False
+    return now < recent[-1] + policy.backoff * 2**extra
+
+
+# --- What an anonymous visitor sends: bounded and normalised before anything reads or stores it. ---
+
+#: Longer input is not read at all (a name is at most 64 characters; NFKC can lengthen a little).
+MAX_TYPED_NAME = 256
+
+
+def normalise_name(typed: str) -> str | None:
+    """The account name a visitor typed, normalised (NFKC, outer spaces removed); None if it cannot be one.
+
+    A name that breaks the account-name rule can never sign in, so it is neither looked up nor stored.
+    """
+    if len(typed) > MAX_TYPED_NAME:
+        return None
+    name = unicodedata.normalize("NFKC", typed).strip()
+    return name if _NAME_RE.match(name) else None
+
+
+def client_address(peer: str | None, forwarded_for: Sequence[str], trusted: Sequence[str]) -> str | None:
+    """The address a per-client throttle may key on, or None when there is none to trust.
+
+    Args:
+        peer: The address of the connection (the proxy's when there is one).
+        forwarded_for: The ``X-Forwarded-For`` header values, in order.
+        trusted: Addresses or networks of the reverse proxies in front of the app (a setting).
+
+    A request straight from a client is keyed on its own address, and one that carries
+    ``X-Forwarded-For`` without coming from a trusted proxy gets no address (the header is the
+    client's to choose). From a trusted proxy, the right-most address that is not a trusted proxy is
+    the client (entries further left are whatever the client sent). None means: no per-client
+    bucket — never one shared by every visitor whose address is unknown.
+    """
+    networks = _networks(tuple(trusted))
+    peer_ip = _ip(peer)
+    if peer_ip is None:
+        return None
+    chain = _chain(forwarded_for)
+    if not any(peer_ip in net for net in networks):
+        return None if chain else str(peer_ip)
+    for entry in reversed(chain):
+        found = _ip(entry)
+        if found is None:
+            return None
+        if not any(found in net for net in networks):
+            return str(found)
+    return None
+
+
+#: What Streamlit's server (uvicorn, with its default settings) trusts: from these peers it has already
+#: replaced the connection's address by the right-most other address of ``X-Forwarded-For``.
+_SERVER_TRUSTED = ("127.0.0.1/32", "::1/128")
+
+
+def connection_peer(reported: str | None, forwarded_for: Sequence[str]) -> str | None:
+    """The connection's own address, given the one the server reports and the ``X-Forwarded-For`` values.
+
+    Uvicorn believes ``X-Forwarded-For`` from a loopback peer and reports the right-most other address
+    of it instead. When the reported address is exactly that entry, the connection came from this
+    machine (a proxy on it, or anyone on it): the peer is then 127.0.0.1, and whether to believe the
+    header is :func:`client_address`'s decision, from the ``trusted_proxies`` setting.
+    """
+    server = _networks(_SERVER_TRUSTED)
+    for entry in reversed(_chain(forwarded_for)):
+        found = _ip(entry)
+        if found is None:
+            break
+        if not any(found in net for net in server):
+            return "127.0.0.1" if reported is not None and str(found) == str(_ip(reported)) else reported
+    return reported
+
+
+def _chain(forwarded_for: Sequence[str]) -> list[str]:
+    return [part.strip() for value in forwarded_for for part in value.split(",") if part.strip()]
+
+
+def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if not text:
+        return None
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=16)
+def _networks(trusted: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in trusted if item.strip())
+
+
+def new_token() -> str:
+    """A random secret for a session, a device or a one-time ticket (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """What the store keeps of a secret token: its SHA-256, so a copy of the database signs nobody in."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """A signed-in session: who, and when it started and was last used."""
+    """A signed-in session: who, when it started and was last used, and its server record's token.
+
+    ``token`` is None only for a session made without a server record (tests of the page code).
+    """
 
     name: str
     role: Role
     started_at: datetime
     last_seen: datetime
+    token: str | None = None
 
 
 def session_valid(

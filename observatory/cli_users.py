@@ -12,6 +12,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from observatory import auth
@@ -59,7 +60,11 @@ def add_parser(sub: Any, parents: Sequence[argparse.ArgumentParser] = ()) -> Non
     role = _leaf(group, "set-role", "change an account's role", parents)
     role.add_argument("name")
     role.add_argument("role", choices=ROLE_CHOICES)
-    for command, help_text in (("disable", "stop an account signing in"), ("enable", "let it again")):
+    for command, help_text in (
+        ("disable", "stop an account signing in"),
+        ("enable", "let it again"),
+        ("unlock", "lift an account's sign-in lock (after repeated wrong passwords)"),
+    ):
         _leaf(group, command, help_text, parents).add_argument("name")
     reset = _leaf(group, "reset-password", "give an account a new password", parents)
     reset.add_argument("name")
@@ -122,6 +127,11 @@ def _cmd_enable(store: Store, args: argparse.Namespace, io: _Io, actor: Actor) -
     io.out.write(f"user {args.name} enabled\n")
 
 
+def _cmd_unlock(store: Store, args: argparse.Namespace, io: _Io, actor: Actor) -> None:
+    accounts.clear_lockout(store, args.name, actor=actor, now=datetime.now(UTC))
+    io.out.write(f"sign-in lock of {args.name} lifted\n")
+
+
 def _cmd_reset(store: Store, args: argparse.Namespace, io: _Io, actor: Actor) -> None:
     if not accounts.account_exists(store, args.name, actor=actor):
         raise NotFound(f"no user called {args.name!r}")
@@ -136,6 +146,7 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace, _Io, Actor], None]] = {
     "disable": _cmd_disable,
     "enable": _cmd_enable,
     "reset-password": _cmd_reset,
+    "unlock": _cmd_unlock,
 }
 
 

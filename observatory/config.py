@@ -7,6 +7,7 @@ Each setting is one :class:`SettingSpec` in :data:`SETTINGS`; docs/settings.md d
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -30,6 +31,15 @@ def _to_pairs(value: str | Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     else:
         items = [(k, v) for k, _, v in (part.partition("=") for part in str(value).split(",")) if v]
     return tuple(sorted((k.strip().lower(), v.strip()) for k, v in items))
+
+
+def _to_list(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """``a, b`` (or a TOML list) → ("a", "b"), checked to be IP addresses or networks."""
+    items = value.split(",") if isinstance(value, str) else [str(v) for v in value]
+    found = tuple(item.strip() for item in items if item.strip())
+    for item in found:
+        ipaddress.ip_network(item, strict=False)  # ValueError names the bad entry
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +132,15 @@ SETTINGS: tuple[SettingSpec, ...] = (
         int,
         "A signed-in session ends this many hours after sign-in, used or not.",
     ),
+    SettingSpec(
+        "trusted_proxies",
+        "OBSERVATORY_TRUSTED_PROXIES",
+        (),
+        _to_list,
+        "Sign-in: addresses or networks (`10.0.0.5, 192.168.0.0/24`) of the reverse proxies in front of "
+        "the app. Only from these is `X-Forwarded-For` read for the per-client sign-in limit; empty: the "
+        "header is never believed (a request carrying it from elsewhere has no address).",
+    ),
     SettingSpec("default_locale", "OBSERVATORY_LOCALE", "en", str, "Language shown first: en, pt or fr."),
     SettingSpec(
         "memory_limit",
@@ -163,6 +182,7 @@ class Settings:
     sso_roles: tuple[tuple[str, str], ...]
     session_idle_minutes: int
     session_max_hours: int
+    trusted_proxies: tuple[str, ...]
     default_locale: str
     memory_limit: str
     threads: int
@@ -205,7 +225,7 @@ def load_settings(
             values[spec.name] = spec.parse(env[spec.env])
         elif spec.name in secrets:
             raw = secrets[spec.name]
-            values[spec.name] = spec.parse(raw if isinstance(raw, Mapping) else str(raw))
+            values[spec.name] = spec.parse(raw if isinstance(raw, Mapping | list) else str(raw))
         else:
             values[spec.name] = spec.default
     if values["mode"] not in {"site", "public"}:

@@ -15,8 +15,8 @@ if session.sso_enabled():
         st.login()
     st.caption(t("signin.sso_or_local"))
 with st.form("sign-in", clear_on_submit=False):
-    name = st.text_input(t("signin.name"), key="signin-name", autocomplete="username")
-    password = st.text_input(t("signin.password"), type="password", key="signin-password")
+    name = st.text_input(t("signin.name"), key="signin-name", autocomplete="username", max_chars=64)
+    password = st.text_input(t("signin.password"), type="password", key="signin-password", max_chars=1024)
     submitted = st.form_submit_button(t("signin.submit"))
 if submitted:
     if session.sign_in(name.strip(), password):

@@ -11,6 +11,7 @@ from observatory.domain import Role
 PASSWORD = "correct horse battery"
 T0 = datetime(2024, 5, 1, 9, 0)
 POLICY = auth.ThrottlePolicy(max_failures=5, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
+SECOND = timedelta(seconds=1)
 
 
 def test_hash_is_argon2id():
@@ -120,8 +121,8 @@ def test_failures_after_now_are_ignored():
     assert not auth.throttled(_failures(10, 11, 12, 13, 14), T0, POLICY)
 
 
-def test_policies_are_declared_for_account_and_client():
-    assert set(auth.THROTTLES) == {"account", "client"}
+def test_policies_are_declared_for_account_device_and_client():
+    assert set(auth.THROTTLES) == {"account", "device", "client"}
     assert all(p.max_failures == 5 for p in auth.THROTTLES.values())
 
 
@@ -152,3 +153,101 @@ def test_session_limits_can_be_set():
     session = _session(20, 10, T0)
     assert not auth.session_valid(session, T0, idle=timedelta(minutes=5))
     assert not auth.session_valid(session, T0, absolute=timedelta(minutes=15))
+
+
+def test_backoff_doubles_after_the_free_failures():
+    # Three free failures, then 1 s, 2 s after the last one before the next attempt is checked.
+    three = [T0, T0 + SECOND, T0 + 2 * SECOND]
+    assert auth.throttled(three, T0 + 2.5 * SECOND, POLICY)
+    assert not auth.throttled(three, T0 + 3 * SECOND, POLICY)
+    four = [*three, T0 + 3 * SECOND]
+    assert auth.throttled(four, T0 + 4.9 * SECOND, POLICY)
+    assert not auth.throttled(four, T0 + 5 * SECOND, POLICY)
+    assert auth.throttled([*four, T0 + 5 * SECOND], T0 + timedelta(minutes=15), POLICY)  # locked
+    assert not auth.throttled([*four, T0 + 5 * SECOND], T0 + timedelta(minutes=15, seconds=5), POLICY)
+
+
+def test_what_a_policy_admits_at_one_instant():
+    assert POLICY.admitted_at_once == 3
+    assert auth.ThrottlePolicy(backoff=timedelta(0)).admitted_at_once == 5
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (" ana ", "ana"),
+        ("ａｎａ", "ana"),  # full-width letters fold to ASCII (NFKC)
+        ("ana\u200b", None),  # zero-width space: not a name
+        ("a" * 64, "a" * 64),
+        ("a" * 65, None),
+        ("x" * 2_000_000, None),
+        ("ana\r=2+5", None),
+        ("", None),
+    ],
+)
+def test_typed_names_are_normalised_and_bounded(typed, expected):
+    assert auth.normalise_name(typed) == expected
+
+
+PROXY = ("10.0.0.5",)
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "expected"),
+    [
+        ("203.0.113.7", [], (), "203.0.113.7"),  # a client straight to the app
+        ("203.0.113.7", ["198.51.100.1"], (), None),  # a client that names another address
+        (None, [], PROXY, None),  # no address at all: no bucket, never a shared one
+        ("10.0.0.5", ["198.51.100.1"], PROXY, "198.51.100.1"),  # through the proxy
+        (
+            "10.0.0.5",
+            ["1.2.3.4, 198.51.100.1"],
+            PROXY,
+            "198.51.100.1",
+        ),  # what the client put first is ignored
+        ("10.0.0.5", ["1.2.3.4", "198.51.100.1"], PROXY, "198.51.100.1"),  # two header lines
+        ("10.0.0.5", ["198.51.100.1, 10.0.0.5"], PROXY, "198.51.100.1"),  # proxies are skipped
+        ("10.0.0.5", [], PROXY, None),  # a proxy that names nobody
+        ("10.0.0.5", ["not-an-ip"], PROXY, None),
+        ("10.0.0.9", ["198.51.100.1"], ("10.0.0.0/24",), "198.51.100.1"),  # a network of proxies
+        ("2001:db8::1", [], (), "2001:db8::1"),
+    ],
+)
+def test_client_address_only_believes_trusted_proxies(peer, forwarded, trusted, expected):
+    assert auth.client_address(peer, forwarded, trusted) == expected
+
+
+def test_varying_forwarded_for_from_an_untrusted_peer_never_makes_new_clients():
+    found = {auth.client_address("203.0.113.7", [f"198.51.100.{i}"], ()) for i in range(50)}
+    assert found == {None}
+    via_proxy = {auth.client_address("10.0.0.5", [f"198.51.100.{i}, 203.0.113.7"], PROXY) for i in range(50)}
+    assert via_proxy == {"203.0.113.7"}
+
+
+@pytest.mark.parametrize(
+    ("reported", "forwarded", "expected"),
+    [
+        ("198.51.100.1", ["198.51.100.1"], "127.0.0.1"),  # the server replaced a loopback peer
+        ("198.51.100.1", ["1.2.3.4, 198.51.100.1, 127.0.0.1"], "127.0.0.1"),
+        ("203.0.113.7", ["198.51.100.1"], "203.0.113.7"),  # a remote peer that sent the header
+        ("203.0.113.7", [], "203.0.113.7"),
+        (None, ["198.51.100.1"], None),
+    ],
+)
+def test_connection_peer_undoes_the_servers_own_forwarded_for(reported, forwarded, expected):
+    assert auth.connection_peer(reported, forwarded) == expected
+
+
+def test_spoofed_forwarded_for_on_the_loopback_gives_no_client_without_a_trusted_proxy():
+    # What Streamlit reports for a visitor on this machine who sends X-Forwarded-For: its chosen address.
+    found = set()
+    for i in range(20):
+        header = [f"198.51.100.{i}"]
+        found.add(auth.client_address(auth.connection_peer(f"198.51.100.{i}", header), header, ()))
+    assert found == {None}
+    behind = auth.client_address(
+        auth.connection_peer("203.0.113.9", ["6.6.6.6, 203.0.113.9"]),
+        ["6.6.6.6, 203.0.113.9"],
+        ("127.0.0.1",),
+    )
+    assert behind == "203.0.113.9"

@@ -2,6 +2,7 @@
 
 import argparse
 import io
+from datetime import UTC, datetime
 
 import pytest
 
@@ -185,3 +186,21 @@ def test_reset_password_from_stdin(store):
 def test_reset_password_of_unknown_user_fails_before_generating(store):
     code, text = run(store, "reset-password", "nobody", "--generate")
     assert code == 2 and "generated" not in text
+
+
+def test_unlock_lifts_a_sign_in_lock_and_audits(store, monkeypatch):
+    monkeypatch.setattr(accounts, "REFUSAL_SECONDS", 0.0)
+    _add(store)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for _ in range(5):
+        accounts.sign_in(store, "ana", "wrong password!!", client=None, now=now)
+    assert not accounts.sign_in(store, "ana", PASSWORD, client=None, now=now).ok
+    code, text = run(store, "unlock", "ana")
+    assert code == 0 and "lifted" in text
+    assert _audit(store)[-1] == ("cli", "clear sign-in lock", "ana")
+    assert accounts.sign_in(store, "ana", PASSWORD, client=None, now=now).ok
+
+
+def test_unlock_of_unknown_user_fails(store):
+    code, text = run(store, "unlock", "nobody")
+    assert code == 2 and "nobody" in text

@@ -1,4 +1,4 @@
-"""Named reads and writes for local accounts, sign-in attempts and the audit log.
+"""Named reads and writes for accounts, sign-in attempts, staff sessions, trusted devices, the audit log.
 
 Each write is one transaction and, where it changes an account, appends its audit line in that same
 transaction, so an account never changes without a trace. Hashing and policy live in observatory.auth;
@@ -9,6 +9,7 @@ demoting each other at the same moment cannot both succeed).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -132,6 +133,9 @@ def _update(
         if removes_admin and role is Role.ADMIN and not disabled:
             _guard_last_admin(cur, name)
         cur.execute(_UPDATES[column], [value, name])
+        if column == "password_hash" or value is True:
+            # A disabled account or a new password ends every open session of the account.
+            _end_sessions_of(cur, name, audit[1])
         _audit(cur, *audit)
 
 
@@ -170,48 +174,188 @@ def set_password_hash(store: Store, name: str, password_hash: str, *, actor: str
     _update(store, name, "password_hash", password_hash, (actor, "reset password", name))
 
 
-def record_signin(
+# --- Sign-in attempts on accounts: reserved and decided in one transaction, settled after the check. ---
+
+_FAILURES = (
+    "SELECT attempted_at FROM signin_attempts WHERE name = ? AND outcome IN ('pending', 'failed') "
+    "AND attempted_at >= ? AND device IS NOT DISTINCT FROM ? AND id > coalesce((SELECT max(id) "
+    "FROM signin_attempts WHERE name = ? "
+    "AND (outcome = 'ok' OR (outcome = 'cleared' AND ?::VARCHAR IS NULL))), 0) "
+    "ORDER BY attempted_at"
+)
+#: Attempt rows older than this are no longer read by any throttle (the audit log keeps them all).
+KEEP_ATTEMPTS = timedelta(days=1)
+
+
+def reserve_attempt(
     store: Store,
+    name: str,
+    *,
+    device: str | None,
+    at: datetime,
+    since: datetime,
+    throttled: Callable[[list[datetime]], bool],
+) -> int | None:
+    """Decide the throttle and reserve the attempt in one transaction; the reserved row's id, or None.
+
+    The failures read are the account's (attempts without a trusted device) or, for an attempt that
+    comes with a trusted device's digest, that device's own; both count since ``since`` and since the
+    account's last success (an admin's ``cleared`` row also ends the account's count). A reserved
+    attempt counts as a failure until it is settled, so concurrent guesses see each other: writers
+    are serialised, and the check-then-insert happens under that one lock.
+    """
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM signin_attempts WHERE attempted_at < ?", [at - KEEP_ATTEMPTS])
+        rows = cur.execute(_FAILURES, [name, since, device, name, device]).fetchall()
+        if throttled([row[0] for row in rows]):
+            return None
+        found = cur.execute(
+            "INSERT INTO signin_attempts (attempted_at, name, device, outcome) VALUES (?, ?, ?, 'pending') "
+            "RETURNING id",
+            [at, name, device],
+        ).fetchall()
+    return int(found[0][0])
+
+
+def settle_attempt(
+    store: Store,
+    attempt: int,
     *,
     name: str,
-    client: str,
-    outcome: str,
-    at: datetime,
+    ok: bool,
     detail: str,
     new_hash: str | None = None,
 ) -> None:
-    """Keep one sign-in attempt and its audit line; store ``new_hash`` when the hash was upgraded."""
-    action = "sign-in" if outcome == "ok" else "failed sign-in"
+    """Record how a reserved attempt ended, with its audit line; store ``new_hash`` when upgraded."""
     with store.transaction() as cur:
         cur.execute(
-            "INSERT INTO signin_attempts (attempted_at, name, client, outcome) VALUES (?, ?, ?, ?)",
-            [at, name, client, outcome],
+            "UPDATE signin_attempts SET outcome = ? WHERE id = ?", ["ok" if ok else "failed", attempt]
         )
         if new_hash is not None:
             cur.execute("UPDATE users SET password_hash = ? WHERE name = ?", [new_hash, name])
-        _audit(cur, name, action, detail)
+        _audit(cur, name, "sign-in" if ok else "failed sign-in", detail)
 
 
-def account_failures(store: Store, name: str, since: datetime) -> list[datetime]:
-    """Failed attempts on ``name`` since ``since`` and since its last successful sign-in."""
-    rows = store.rows(
-        "SELECT attempted_at FROM signin_attempts WHERE name = ? AND outcome = 'failed' "
-        "AND attempted_at >= ? AND attempted_at > coalesce((SELECT max(attempted_at) "
-        "FROM signin_attempts WHERE name = ? AND outcome = 'ok'), TIMESTAMP '0001-01-01') "
-        "ORDER BY attempted_at",
-        [name, since, name],
+def clear_lockout(store: Store, name: str, *, actor: str, at: datetime) -> None:
+    """End the account's failure count now (an admin lifting a lock), with its audit line.
+
+    Raises:
+        NotFound: If there is no such account.
+    """
+    with store.transaction() as cur:
+        _current(cur, name)
+        cur.execute(
+            "INSERT INTO signin_attempts (attempted_at, name, device, outcome) "
+            "VALUES (?, ?, NULL, 'cleared')",
+            [at, name],
+        )
+        _audit(cur, actor, "clear sign-in lock", name)
+
+
+def attempt_outcomes(store: Store, name: str) -> list[str]:
+    """The outcomes of the stored attempts on ``name``, oldest first (for checks and tests)."""
+    return [
+        str(r[0])
+        for r in store.rows("SELECT outcome FROM signin_attempts WHERE name = ? ORDER BY id", [name])
+    ]
+
+
+# --- Trusted devices: browsers an account signed in from, known by the digest of their cookie. ---
+
+
+def trust_device(store: Store, name: str, digest: str, *, at: datetime) -> None:
+    """Remember a browser ``name`` signed in from (a second sign-in from it refreshes its date)."""
+    with store.transaction() as cur:
+        cur.execute(
+            "INSERT INTO trusted_devices (token_digest, name, created_at, last_used) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (token_digest) DO UPDATE SET last_used = excluded.last_used",
+            [digest, name, at, at],
+        )
+
+
+def device_trusted(store: Store, name: str, digest: str, *, since: datetime) -> bool:
+    """True when the browser with this digest signed in as ``name`` since ``since``."""
+    found = store.scalar(
+        "SELECT count(*) FROM trusted_devices WHERE token_digest = ? AND name = ? AND last_used >= ?",
+        [digest, name, since],
     )
-    return [row[0] for row in rows]
+    return bool(found)
 
 
-def client_failures(store: Store, client: str, since: datetime) -> list[datetime]:
-    """Failed attempts from ``client`` (on any name) since ``since``; a success does not clear them."""
-    rows = store.rows(
-        "SELECT attempted_at FROM signin_attempts WHERE client = ? AND outcome = 'failed' "
-        "AND attempted_at >= ? ORDER BY attempted_at",
-        [client, since],
+# --- Staff sessions: the server-side record behind the browser's session cookie. ---
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One staff session as stored (the token itself is never stored, only its digest)."""
+
+    token_digest: str
+    name: str
+    started_at: datetime
+    last_seen: datetime
+    ended_at: datetime | None
+
+
+_SESSION = "SELECT token_digest, name, started_at, last_seen, ended_at FROM staff_sessions"
+#: Session records older than this are deleted when a new session starts (the audit log keeps them).
+KEEP_SESSIONS = timedelta(days=31)
+
+
+def _session(row: tuple[object, ...]) -> SessionRecord:
+    digest, name, started_at, last_seen, ended_at = row
+    return SessionRecord(str(digest), str(name), started_at, last_seen, ended_at)  # type: ignore[arg-type]
+
+
+def create_session(store: Store, name: str, digest: str, *, at: datetime) -> None:
+    """Start a session record for ``name`` (and forget records older than :data:`KEEP_SESSIONS`)."""
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM staff_sessions WHERE started_at < ?", [at - KEEP_SESSIONS])
+        cur.execute(
+            "INSERT INTO staff_sessions (token_digest, name, started_at, last_seen) VALUES (?, ?, ?, ?)",
+            [digest, name, at, at],
+        )
+
+
+def session_record(store: Store, digest: str) -> SessionRecord | None:
+    """The session with this token digest, ended or not; None if there is none."""
+    found = store.rows(_SESSION + " WHERE token_digest = ?", [digest])
+    return _session(found[0]) if found else None
+
+
+def touch_session(store: Store, digest: str, *, at: datetime) -> None:
+    """Note that the session was used at ``at``."""
+    with store.transaction() as cur:
+        cur.execute(
+            "UPDATE staff_sessions SET last_seen = ? WHERE token_digest = ? AND ended_at IS NULL",
+            [at, digest],
+        )
+
+
+def end_session(store: Store, digest: str, *, at: datetime, reason: str, actor: str) -> bool:
+    """End one session (signed out, expired) with its audit line; False if it had already ended."""
+    with store.transaction() as cur:
+        found = cur.execute(
+            "UPDATE staff_sessions SET ended_at = ?, end_reason = ? "
+            "WHERE token_digest = ? AND ended_at IS NULL RETURNING name",
+            [at, reason, digest],
+        ).fetchall()
+        if found:
+            _audit(cur, actor, "sign-out", reason)
+    return bool(found)
+
+
+def _end_sessions_of(cur: duckdb.DuckDBPyConnection, name: str, reason: str) -> None:
+    cur.execute(
+        "UPDATE staff_sessions SET ended_at = ?, end_reason = ? WHERE name = ? AND ended_at IS NULL",
+        [_now(), reason, name],
     )
-    return [row[0] for row in rows]
+
+
+def open_sessions(store: Store, name: str) -> int:
+    """How many sessions of ``name`` are still open."""
+    return int(
+        store.scalar("SELECT count(*) FROM staff_sessions WHERE name = ? AND ended_at IS NULL", [name])
+    )
 
 
 # --- The audit log: append-only (written by writes._audit), read here page by page. ---

@@ -10,6 +10,8 @@ public visitor can never be served a result computed from the staff store.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import functools
 import os
 import threading
@@ -22,6 +24,7 @@ import streamlit as st
 
 from observatory.config import Settings, load_settings
 from observatory.domain import Actor, Role
+from observatory.services import accounts
 from observatory.services.demo import ensure_demo
 from observatory.store import Store, StoreError, connect, open_snapshot
 
@@ -53,9 +56,17 @@ def store() -> Store:
     if conf.public_mode:
         raise StoreError("public mode serves the published snapshot only; the staff database is not opened")
     opened = connect(conf.db_path, memory_limit=conf.memory_limit, threads=conf.threads)
+    # Refused sign-ins counted since the last minute's summary are written when the process ends.
+    atexit.register(_flush_sign_ins, opened)
     if conf.load_demo:
         ensure_demo(opened, conf.demo_dir, snapshot_path=conf.snapshot_path)
     return opened
+
+
+def _flush_sign_ins(opened: Store) -> None:
+    # At exit the connection may already be closed: nothing more can be saved then.
+    with contextlib.suppress(Exception):
+        accounts.flush_summary(opened)
 
 
 class _Published:

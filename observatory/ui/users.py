@@ -9,6 +9,7 @@ password is shown once, then forgotten (it is never stored anywhere but in the a
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
@@ -200,6 +201,11 @@ def _access_change(actor: Actor, chosen: accounts.Account, *, own: bool) -> None
         _apply(
             lambda: accounts.set_disabled(store(), chosen.name, not chosen.disabled, actor=actor),
             (done, {"name": chosen.name}),
+        )
+    if st.button(t("users.unlock_button"), key="users-unlock", help=t("users.unlock_help")):
+        _apply(
+            lambda: accounts.clear_lockout(store(), chosen.name, actor=actor, now=datetime.now(UTC)),
+            ("users.unlock_done", {"name": chosen.name}),
         )
 
 

@@ -191,3 +191,15 @@ def test_every_language_renders(demo_app):
         at = _admin(lang=lang)
         assert not at.exception, lang
         assert at.title[0].value == title
+
+
+def test_an_admin_lifts_a_sign_in_lock(demo_app):
+    ensure_account("editor")
+    for _ in range(5):
+        assert not _signed_in(_sign_in("editor", "wrong password!!"))
+    assert not _signed_in(_sign_in("editor", PASSWORD))
+    at = _admin()
+    at.selectbox(key="users-account").select("editor").run()
+    at.button(key="users-unlock").click().run()
+    assert at.success[0].value == "The sign-in lock of editor is lifted."
+    assert _signed_in(_sign_in("editor", PASSWORD))

@@ -43,6 +43,10 @@ WRITES: dict[str, tuple[Call, Role]] = {
         Role.ADMIN,
     ),
     "accounts.set_disabled": (lambda s, a, p: accounts.set_disabled(s, "mira", True, actor=a), Role.ADMIN),
+    "accounts.clear_lockout": (
+        lambda s, a, p: accounts.clear_lockout(s, "mira", actor=a, now=datetime(2026, 1, 1)),
+        Role.ADMIN,
+    ),
     "accounts.reset_password": (
         lambda s, a, p: accounts.reset_password(s, "mira", "another long secret", actor=a),
         Role.ADMIN,
@@ -126,7 +130,7 @@ WRITES: dict[str, tuple[Call, Role]] = {
     ),
 }
 # Functions that take an actor but act only for that actor themselves.
-SELF_SERVICE = {"accounts.record_sign_out"}
+SELF_SERVICE = {"accounts.record_sign_out", "accounts.start_session"}
 
 
 def _written(store: Store) -> tuple[int, ...]:

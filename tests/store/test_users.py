@@ -91,46 +91,80 @@ def test_password_reset_is_stored_and_audited_without_the_hash(store):
     assert _audit(store)[-1] == ("root", "reset password", "ana")
 
 
-def test_signin_attempt_is_kept_and_audited(store):
-    users.record_signin(store, name="ana", client="10.0.0.1", outcome="failed", at=T0, detail="wrong")
-    users.record_signin(store, name="ana", client="10.0.0.1", outcome="ok", at=T0, detail="fine")
-    assert store.rows("SELECT name, client, outcome FROM signin_attempts ORDER BY outcome") == [
-        ("ana", "10.0.0.1", "failed"),
-        ("ana", "10.0.0.1", "ok"),
-    ]
-    assert _audit(store) == [("ana", "failed sign-in", "wrong"), ("ana", "sign-in", "fine")]
+def _never(_failures):
+    return False
+
+
+def _reserve(store, name="ana", *, minutes=0, device=None, throttled=_never):
+    at = T0 + timedelta(minutes=minutes)
+    return users.reserve_attempt(
+        store, name, device=device, at=at, since=T0 - timedelta(hours=1), throttled=throttled
+    )
+
+
+def test_attempt_is_reserved_then_settled_with_its_audit_line(store):
+    users.create_user(store, "ana", Role.VIEWER, HASH, actor="cli")
+    first = _reserve(store)
+    users.settle_attempt(store, first, name="ana", ok=False, detail="wrong")
+    second = _reserve(store, minutes=1)
+    users.settle_attempt(store, second, name="ana", ok=True, detail="fine")
+    assert users.attempt_outcomes(store, "ana") == ["failed", "ok"]
+    assert _audit(store)[1:] == [("ana", "failed sign-in", "wrong"), ("ana", "sign-in", "fine")]
 
 
 def test_signin_can_upgrade_the_hash(store):
     users.create_user(store, "ana", Role.VIEWER, HASH, actor="cli")
-    users.record_signin(store, name="ana", client="c", outcome="ok", at=T0, detail="", new_hash="$new")
+    users.settle_attempt(store, _reserve(store), name="ana", ok=True, detail="", new_hash="$new")
     assert users.get_user(store, "ana").password_hash == "$new"
 
 
-def _attempt(store, name, client, outcome, minutes):
-    at = T0 + timedelta(minutes=minutes)
-    users.record_signin(store, name=name, client=client, outcome=outcome, at=at, detail="")
+def test_the_throttle_sees_pending_and_failed_attempts_since_the_last_success(store):
+    seen = []
+
+    def spy(failures):
+        seen.append(list(failures))
+        return False
+
+    users.settle_attempt(store, _reserve(store), name="ana", ok=False, detail="")
+    users.settle_attempt(store, _reserve(store, minutes=1), name="ana", ok=True, detail="")
+    users.settle_attempt(store, _reserve(store, minutes=2), name="ana", ok=False, detail="")
+    _reserve(store, minutes=3)  # still pending
+    _reserve(store, "bob", minutes=3)
+    _reserve(store, minutes=4, throttled=spy)
+    assert seen == [[T0 + timedelta(minutes=2), T0 + timedelta(minutes=3)]]
 
 
-def test_account_failures_since_a_time(store):
-    for minute in (0, 5, 10):
-        _attempt(store, "ana", "c", "failed", minute)
-    _attempt(store, "bob", "c", "failed", 6)
-    _attempt(store, "ana", "c", "throttled", 7)
-    found = users.account_failures(store, "ana", T0 + timedelta(minutes=5))
-    assert found == [T0 + timedelta(minutes=5), T0 + timedelta(minutes=10)]
+def test_a_throttled_attempt_leaves_no_row(store):
+    assert _reserve(store, throttled=lambda failures: True) is None
+    assert users.attempt_outcomes(store, "ana") == []
 
 
-def test_success_clears_the_account_failures(store):
-    _attempt(store, "ana", "c", "failed", 0)
-    _attempt(store, "ana", "c", "ok", 1)
-    _attempt(store, "ana", "c", "failed", 2)
-    assert users.account_failures(store, "ana", T0) == [T0 + timedelta(minutes=2)]
+def test_a_trusted_device_has_its_own_count_and_an_admin_clear_ends_the_account_count(store):
+    users.create_user(store, "ana", Role.VIEWER, HASH, actor="cli")
+    seen = {}
+    users.settle_attempt(store, _reserve(store), name="ana", ok=False, detail="")
+    users.settle_attempt(store, _reserve(store, device="d1"), name="ana", ok=False, detail="")
+    _reserve(store, minutes=1, device="d1", throttled=lambda f: seen.setdefault("device", f) and False)
+    users.clear_lockout(store, "ana", actor="root", at=T0 + timedelta(minutes=2))
+    _reserve(store, minutes=3, throttled=lambda f: seen.setdefault("account", f) and False)
+    assert seen == {"device": [T0], "account": []}
+    assert _audit(store)[-1] == ("root", "clear sign-in lock", "ana")
 
 
-def test_client_failures_span_names_and_survive_success(store):
-    _attempt(store, "ana", "c", "failed", 0)
-    _attempt(store, "bob", "c", "failed", 1)
-    _attempt(store, "eve", "c", "ok", 2)
-    _attempt(store, "ana", "other", "failed", 3)
-    assert users.client_failures(store, "c", T0) == [T0, T0 + timedelta(minutes=1)]
+def test_old_attempts_are_forgotten(store):
+    _reserve(store)
+    _reserve(store, minutes=25 * 60)
+    assert len(users.attempt_outcomes(store, "ana")) == 1
+
+
+def test_sessions_end_when_the_account_is_disabled_or_its_password_reset(store):
+    users.create_user(store, "ana", Role.VIEWER, HASH, actor="cli")
+    users.create_user(store, "root", Role.ADMIN, HASH, actor="cli")
+    users.create_session(store, "ana", "s1", at=T0)
+    users.create_session(store, "ana", "s2", at=T0)
+    users.set_password_hash(store, "ana", HASH, actor="root")
+    assert users.open_sessions(store, "ana") == 0
+    users.create_session(store, "ana", "s3", at=T0)
+    users.set_disabled(store, "ana", True, actor="root")
+    assert users.open_sessions(store, "ana") == 0
+    assert users.session_record(store, "s3").ended_at is not None
