@@ -25,7 +25,7 @@ demo:
 	$(PYTHON) -m observatory demo
 
 run:
-	streamlit run serve.py
+	streamlit run app.py
 
 # Benchmarks (never part of `make test`): BENCH=--quick for a smoke run on tiny sizes.
 bench:

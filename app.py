@@ -1,37 +1,15 @@
-"""Entry point: page config, language, who is visiting and the pages their role may use. No data access."""
+"""Start the observatory: ``streamlit run app.py`` serves the dashboard (dashboard.py) with the app's own
+HTTP routes beside Streamlit's (observatory/ui/routes.py: the session cookie that keeps a staff member
+signed in across reloads, tabs and opened links).
+
+    streamlit run app.py [--server.port 8501 …]      or      python app.py
+"""
 
 import streamlit as st
 
-from observatory.i18n import LANGUAGE_NAMES, LOCALES, set_locale, t
-from observatory.ui import navigation, session, widgets
-from observatory.ui.resources import ICON, published, reads_published, settings, use_source
+from observatory.ui.routes import ROUTES
 
-st.set_page_config(page_title="Safety observatory", page_icon=ICON, layout="wide")
-conf = settings()
-locale = widgets.select(
-    "Language · Idioma · Langue",
-    list(LOCALES),
-    key="lang",
-    default=conf.default_locale,
-    sidebar=True,
-    format_func=LANGUAGE_NAMES.get,
-)
-set_locale(locale)
-actor = session.begin_run()
-use_source(actor)
-session.sidebar_status()
+app = st.App("dashboard.py", routes=ROUTES)
 
-specs = navigation.pages_for(actor.role, public_mode=conf.public_mode)
-if reads_published() and published() is None:
-    st.info(t("public.nothing_published"))
-    specs = [spec for spec in specs if spec.anonymous_only]
-    if not specs:
-        st.stop()
-elif reads_published():
-    session.release_note()
-
-sections: dict[str, list] = {}
-for spec in specs:
-    page = st.Page(spec.path, title=t(spec.title), icon=spec.icon, default=spec.default)
-    sections.setdefault(t(spec.section), []).append(page)
-st.navigation(sections).run()
+if __name__ == "__main__":
+    app.run()

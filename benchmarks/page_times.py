@@ -114,7 +114,7 @@ def app_page(page: str, role: str | None, choices: dict[str, list[str]], reruns:
     """One page of the app as ``role`` (None: the public), from a fresh process-wide cache."""
     _clear()
     path, key = PAGES[page]
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
     if role:
         now = datetime.now(UTC).replace(tzinfo=None)
         at.session_state[SESSION_KEY] = auth.Session(role, Role(role), now, now)

@@ -68,7 +68,7 @@ def start_server(
         db: The staff database.
         snapshot: The published release.
         env: More environment variables (``OBSERVATORY_MODE`` …); private XDG folders are set here.
-        script: What to run: ``app.py``, or ``serve.py`` (the app with its own routes: session cookies).
+        script: What to run: ``app.py`` (the dashboard with its session routes).
     """
     work = Path(tempfile.mkdtemp(prefix="observatory-server-"))
     settings = {

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [*sorted((ROOT / "pages").glob("*.py")), ROOT / "app.py"]
+PAGES = [*sorted((ROOT / "pages").glob("*.py")), ROOT / "dashboard.py", ROOT / "app.py"]
 SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP)\b\s", re.IGNORECASE)
 ALLOWED_PREFIXES = ("streamlit", "observatory.ui", "observatory.i18n", "observatory.domain")
 

@@ -152,7 +152,7 @@ def show_outcome(key: str) -> None:
 
 
 def current_actor() -> Actor:
-    """Who is saving, checked again now: a widget callback runs before app.py has checked the session."""
+    """Who is saving, checked again now: a widget callback runs before the dashboard checked the session."""
     return session.begin_run()
 
 

@@ -41,7 +41,7 @@ def _outcome(result: starters.StarterResult) -> tuple[str, str]:
 def _add(name: str, locale: str) -> None:
     """Button callback: create the starter's missing indicators as one batch, names in ``locale``.
 
-    A callback runs before app.py has set the run's language, so the page passes it.
+    A callback runs before dashboard.py has set the run's language, so the page passes it.
     """
     try:
         result = starters.add(store(), name, actor=edit_forms.current_actor(), locale=locale)

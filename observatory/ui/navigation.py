@@ -1,6 +1,6 @@
 """The app's pages declared as data: who may open each, and in which section of the menu it sits.
 
-app.py registers with ``st.navigation`` only the pages the visitor's role may use, so a page beyond a
+dashboard.py registers with ``st.navigation`` only the pages the visitor's role may use, so a page beyond a
 role is not hidden but absent: its URL does not route. Each page checks its own action again
 (:func:`observatory.ui.session.require`), and every write in services checks the role a third time.
 """

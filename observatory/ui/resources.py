@@ -2,7 +2,7 @@
 
 Two sources of data live in one process. Signed-in users (viewers and up) read the staff store,
 unsuppressed; the public reads only the published snapshot, where disclosure control has already
-been applied. app.py says at the start of every run which one this run reads (:func:`use_source`);
+been applied. dashboard.py says at the start of every run which one this run reads (:func:`use_source`);
 pages and page modules read through :func:`reader`, and their cached reads are declared with
 :func:`cached`, which keys every cached result on the source as well as on the arguments, so a
 public visitor can never be served a result computed from the staff store.

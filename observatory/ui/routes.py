@@ -1,4 +1,4 @@
-"""The app's own HTTP routes, served beside Streamlit's by serve.py (``st.App(routes=…)``): session cookies.
+"""The app's own HTTP routes, served beside Streamlit's by app.py (``st.App(routes=…)``): session cookies.
 
 A Streamlit run talks to the browser over a websocket and cannot set a cookie, and a cookie set by
 page JavaScript could be read by page JavaScript. So a sign-in leaves a one-time ticket (valid

@@ -116,7 +116,7 @@ def begin_run() -> Actor:
 
 
 def actor() -> Actor:
-    """Who this run acts as (set by app.py at the start of the run)."""
+    """Who this run acts as (set by dashboard.py at the start of the run)."""
     return _actor.get()
 
 

@@ -15,7 +15,7 @@ from observatory.services import accounts
 from observatory.store import connect
 from observatory.ui.session import SESSION_KEY
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 #: Password of the accounts the tests sign in with (one per role, named after it).
 PASSWORD = "correct horse battery staple"
 _ADMIN = Actor("test-setup", Role.ADMIN)
@@ -33,7 +33,7 @@ def ensure_account(role: str, *, db: str | None = None) -> str:
 
 
 def start(page: str | None = None, *, query: dict | None = None, role: str | None = None) -> AppTest:
-    """Run app.py (then switch to ``page``) as an anonymous visitor, or signed in as ``role``."""
+    """Run dashboard.py (then switch to ``page``) as an anonymous visitor, or signed in as ``role``."""
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (query or {}).items():
         at.query_params[key] = value

@@ -1,6 +1,6 @@
 """A staff session in a real browser: it survives a reload, a new tab and an opened link, and ends everywhere.
 
-The server is ``streamlit run serve.py`` (the app with its session routes); Debian's Chromium through
+The server is ``streamlit run app.py`` (the dashboard with its session routes); Debian's Chromium through
 playwright. The session cookie must be HttpOnly (no page script can read it) and SameSite=Lax.
 """
 
@@ -27,7 +27,7 @@ def server(demo_file, demo_release, tmp_path_factory):
     db = Path(shutil.copy(demo_file, work / "demo.duckdb"))
     snapshot = Path(shutil.copy(demo_release, work / "public.duckdb"))
     ensure_account("editor", db=str(db))
-    proc, url = start_server(db, snapshot, script="serve.py")
+    proc, url = start_server(db, snapshot, script="app.py")
     try:
         yield url
     finally:
@@ -162,9 +162,7 @@ def behind_proxy(demo_file, demo_release, tmp_path_factory):
     db = Path(shutil.copy(demo_file, work / "demo.duckdb"))
     snapshot = Path(shutil.copy(demo_release, work / "public.duckdb"))
     ensure_account("editor", db=str(db))
-    proc, url = start_server(
-        db, snapshot, script="serve.py", env={"OBSERVATORY_TRUSTED_PROXIES": "127.0.0.1"}
-    )
+    proc, url = start_server(db, snapshot, script="app.py", env={"OBSERVATORY_TRUSTED_PROXIES": "127.0.0.1"})
     try:
         yield url
     finally:

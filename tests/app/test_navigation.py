@@ -1,4 +1,4 @@
-"""Every page runs inside app.py's navigation, in the visitor's language."""
+"""Every page runs inside dashboard.py's navigation, in the visitor's language."""
 
 import pytest
 
@@ -14,7 +14,7 @@ def test_page_opened_directly_runs_through_app_py(demo_app, page):
     english = start(page, query={"lang": "en"})
     french = start(page, query={"lang": "fr"})
     assert not english.exception and not french.exception
-    # app.py draws the language choice in the sidebar and sets the language before the page runs.
+    # dashboard.py draws the language choice in the sidebar and sets the language before the page runs.
     assert french.sidebar.selectbox(key="lang").value == "fr"
     assert french.title[0].value != english.title[0].value
 

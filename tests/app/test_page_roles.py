@@ -1,4 +1,4 @@
-"""Every page × every role through app.py: a page opens for the roles that may use it and routes for no other.
+"""Every page × every role through dashboard.py: a page opens for the roles that may use it, for no other.
 
 The expected matrix is written out here, independently of observatory.ui.navigation; a guard makes sure
 every page file is in it.
@@ -20,6 +20,8 @@ EXPECTED: dict[str, set[str]] = {
     "pages/profile.py": EVERYONE,
     "pages/strategy.py": EVERYONE,
     "pages/methodology.py": EVERYONE,
+    "pages/where.py": EVERYONE,
+    "pages/documents.py": EVERYONE,
     "pages/upload.py": STAFF,
     "pages/history.py": STAFF,
     "pages/strategy_editing.py": STAFF,

@@ -1,0 +1,37 @@
+"""The dashboard app.py serves: page config, language, who is visiting and the pages their role may use."""
+
+import streamlit as st
+
+from observatory.i18n import LANGUAGE_NAMES, LOCALES, set_locale, t
+from observatory.ui import navigation, session, widgets
+from observatory.ui.resources import ICON, published, reads_published, settings, use_source
+
+st.set_page_config(page_title="Safety observatory", page_icon=ICON, layout="wide")
+conf = settings()
+locale = widgets.select(
+    "Language · Idioma · Langue",
+    list(LOCALES),
+    key="lang",
+    default=conf.default_locale,
+    sidebar=True,
+    format_func=LANGUAGE_NAMES.get,
+)
+set_locale(locale)
+actor = session.begin_run()
+use_source(actor)
+session.sidebar_status()
+
+specs = navigation.pages_for(actor.role, public_mode=conf.public_mode)
+if reads_published() and published() is None:
+    st.info(t("public.nothing_published"))
+    specs = [spec for spec in specs if spec.anonymous_only]
+    if not specs:
+        st.stop()
+elif reads_published():
+    session.release_note()
+
+sections: dict[str, list] = {}
+for spec in specs:
+    page = st.Page(spec.path, title=t(spec.title), icon=spec.icon, default=spec.default)
+    sections.setdefault(t(spec.section), []).append(page)
+st.navigation(sections).run()
