@@ -24,15 +24,20 @@ KEY = release_changes.KEY
 _PARTS = {"month": 12, "quarter": 4, "year": 1}
 
 
-def release_rows(staff: pd.DataFrame, indicators: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    """One release's count cells as the publishing steps make them: truth and what is shown.
+def shaped_rows(staff: pd.DataFrame, indicators: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """The rows a release is made of, before disclosure control: the city's months (the sum of its
+    districts) and the districts' complete years, as the publishing steps make them."""
+    with_city = pd.concat([staff, publish.city_totals(staff, indicators, areas)], ignore_index=True)
+    return publish.district_years(with_city, indicators, areas)
+
+
+def release_rows(shaped: pd.DataFrame, indicators: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """One release's count cells made from *shaped* rows: truth and what is shown.
 
     Returns:
         KEY, level, k, truth (the value before disclosure control, NaN when unknown at source), value,
         status, display.
     """
-    with_city = pd.concat([staff, publish.city_totals(staff, indicators, areas)], ignore_index=True)
-    shaped = publish.district_years(with_city, indicators, areas)
     done, _ = publish.disclose_observations(shaped, indicators, areas)
     truth = shaped["value"].where(shaped["status"] != "not_published")
     rows = done.assign(truth=truth.loc[done.index], period_start=pd.to_datetime(done["period_start"]))
