@@ -21,6 +21,9 @@ from observatory.services import publish, release_changes
 from observatory.stats import disclosure
 
 KEY = release_changes.KEY
+#: The protection the attacker checks, bound at import: a test that turns the rule off (patching
+#: ``disclosure.protection_width``) still measures against the stated width.
+WIDTH = disclosure.protection_width
 _PARTS = {"month": 12, "quarter": 4, "year": 1}
 
 
@@ -137,7 +140,7 @@ def attack(blocks: list[pd.DataFrame], fixed_pairs: list[tuple[int, int]], distr
         width = top - lowest
         assert lowest - 1e-6 <= truth[i] <= top + 1e-6  # the truth is always consistent
         result.exact += int(width < 0.5)
-        result.narrowed += int(small[i] and width < disclosure.protection_width(int(k[i])) - 1e-6)
+        result.narrowed += int(small[i] and width < WIDTH(int(k[i])) - 1e-6)
     return result
 
 
