@@ -132,3 +132,40 @@ def test_public_strategy_outputs_hold_no_small_count_and_no_names(released):
     changes = strategy.target_changes(public)
     limit = changes["objective_code"].map(table.set_index("code")["indicator_code"]).map(k)
     assert sum(int(_small(changes[c], limit).sum()) for c in ("old_target_value", "new_target_value")) == 0
+
+
+def test_a_held_correction_goes_out_with_the_scheduled_revision(demo_file, tmp_path):
+    from observatory import cli_publish
+
+    staff = connect(shutil.copy(demo_file, tmp_path / "staff.duckdb"))
+    target = tmp_path / "public.duckdb"
+    publish.publish(staff, actor=ADMIN, snapshot_path=target, now=datetime(2026, 1, 1))
+    seen = open_snapshot(target)
+    cell = seen.frame(
+        "SELECT indicator_code, area_code, year(period_start) AS year FROM observations "
+        "WHERE display LIKE '<%' AND granularity = 'year' ORDER BY 1, 2, 3 LIMIT 1"
+    ).iloc[0]
+    city_before = seen.frame("SELECT * FROM observations WHERE area_code = '000' ORDER BY ALL")
+    seen.close()
+    with staff.transaction() as cur:
+        cur.execute(
+            "UPDATE observations SET value = value + 2 WHERE indicator_code = ? AND area_code = ? "
+            "AND period_start = make_date(?, 6, 1)",
+            [cell["indicator_code"], cell["area_code"], int(cell["year"])],
+        )
+
+    def city_now():
+        opened = open_snapshot(target)
+        rows = opened.frame("SELECT * FROM observations WHERE area_code = '000' ORDER BY ALL")
+        opened.close()
+        return rows
+
+    publish.publish(staff, actor=ADMIN, snapshot_path=target, now=datetime(2026, 2, 1))
+    pd.testing.assert_frame_equal(city_now(), city_before)  # held: the city's month did not move
+    parser = __import__("argparse").ArgumentParser()
+    cli_publish.add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["publish", "--snapshot", str(target), "--revise"])
+    assert cli_publish.run(staff, args, __import__("io").StringIO()) == 0
+    moved = city_now().compare(city_before)
+    assert len(moved) == 1  # the revision publishes the corrected month
+    staff.close()
