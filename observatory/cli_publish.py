@@ -28,13 +28,21 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser] | None = None) -
         cmd.add_argument("--db", help="database file (default: $OBSERVATORY_DB or the settings)")
     cmd.add_argument("--snapshot", help="snapshot file (default: $OBSERVATORY_SNAPSHOT or the settings)")
     cmd.add_argument("--user", default=_CLI_ACTOR.name, help="name recorded in the audit log")
+    cmd.add_argument(
+        "--revise",
+        action="store_true",
+        help="scheduled revision: publish the corrections held back since the last one (once a year)",
+    )
 
 
 def run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     """Publish the snapshot and report what it holds; returns the exit status (0)."""
     path = args.snapshot or load_settings().snapshot_path
     now = datetime.now(UTC).replace(tzinfo=None)
-    release = publish.publish(store, actor=Actor(args.user, _CLI_ACTOR.role), snapshot_path=path, now=now)
+    actor = Actor(args.user, _CLI_ACTOR.role)
+    release = publish.publish(
+        store, actor=actor, snapshot_path=path, now=now, revise=bool(getattr(args, "revise", False))
+    )
     out.write(
         f"published {release.path} at {release.published_at:%Y-%m-%d %H:%M:%S} UTC: "
         f"{release.observations} observations, {release.published} shown, "

@@ -36,7 +36,10 @@ def status_label(status: str) -> str:
 
 
 def value_text(unit: str, value: float, *, interval: bool = False) -> str:
-    """A value in its unit: percentages with one decimal, counts whole (small interval limits to 0.1)."""
+    """A value in its unit: percentages with one decimal, counts whole (small interval limits to 0.1); a
+    value the public release withholds (a small count: services.public_strategy) reads "not published"."""
+    if not interval and math.isnan(value):
+        return t("map.not_published")
     if unit == "percent":
         return format_percent(value, decimals=1)
     if unit == "count":

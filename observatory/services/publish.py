@@ -25,7 +25,7 @@ import pandas as pd
 
 from observatory import auth, domain
 from observatory.domain import Actor, ObservationStatus, TotalBasis, Unit
-from observatory.services import publish_derived
+from observatory.services import public_strategy, publish_derived, release_changes
 from observatory.stats import disclosure
 from observatory.stats import totals as stats_totals
 from observatory.store import Store, derived, snapshot, writes
@@ -309,8 +309,18 @@ def _batches(counts: Mapping[str, int], limit: int | None = None) -> list[list[s
 
 
 def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], Figures]:
-    """The public tables with disclosure applied, and their figures: the one computation behind both
-    :func:`preview` and :func:`publish`, so a dry run says exactly what publishing would do."""
+    """The public tables and figures of a first release (nothing to compare with)."""
+    tables, figures, _ = public_tables(store, None)
+    return tables, figures
+
+
+def public_tables(
+    store: Store, current: pd.DataFrame | None, *, revise: bool = False
+) -> tuple[dict[str, pd.DataFrame], Figures, tuple[str, ...]]:
+    """The public tables with disclosure applied, their figures and the blocks whose corrections are held
+    back against the *current* release's observations (:mod:`release_changes`; none when *revise*): the
+    one computation behind both :func:`preview` and :func:`publish`, so a dry run says exactly what
+    publishing would do."""
     chunks: list[pd.DataFrame] = []
     why: list[pd.Series] = []
     # Every table and batch is read while no import can commit: the release is one state of the store.
@@ -334,6 +344,9 @@ def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], Figures]:
     else:
         observations = pd.DataFrame(columns=snapshot.columns("observations"))
         reasons = pd.Series([], dtype=object)
+    held = release_changes.hold(observations, reasons, None if revise else current, indicators, together)
+    observations, reasons = held.observations, held.reasons
+    tables = public_strategy.disclose_strategy(tables, observations)
     tables["observations"] = observations
     figures = Figures(
         observations=len(observations),
@@ -344,17 +357,18 @@ def _public_tables(store: Store) -> tuple[dict[str, pd.DataFrame], Figures]:
         areas=len(tables["areas"]),
         indicators=len(tables["indicators"]),
     )
-    return tables, figures
+    return tables, figures, held.blocks
 
 
-def preview(store: Store, *, actor: Actor) -> Figures:
-    """What publishing now would hold: the disclosure of :func:`publish`, computed without writing.
+def preview(store: Store, *, actor: Actor, published: Store | None = None) -> Figures:
+    """What publishing now would hold: the disclosure of :func:`publish`, computed without writing
+    (against the *published* release, whose corrections to withheld blocks are held back).
 
     Raises:
         PermissionDenied: If the actor may not publish.
     """
     auth.require(actor, "publish")
-    return _public_tables(store)[1]
+    return public_tables(store, release_changes.current_observations(published))[1]
 
 
 def current_release(published: Store | None, snapshot_path: str | Path) -> Release | None:
@@ -376,7 +390,9 @@ def current_release(published: Store | None, snapshot_path: str | Path) -> Relea
     )
 
 
-def publish(store: Store, *, actor: Actor, snapshot_path: str | Path, now: datetime) -> Release:
+def publish(
+    store: Store, *, actor: Actor, snapshot_path: str | Path, now: datetime, revise: bool = False
+) -> Release:
     """Publish a disclosure-safe snapshot of the store to *snapshot_path*.
 
     The file is written anew and swapped in atomically; the release before is kept as
@@ -388,6 +404,8 @@ def publish(store: Store, *, actor: Actor, snapshot_path: str | Path, now: datet
         actor: Who publishes; must be an admin.
         snapshot_path: The snapshot file public instances open.
         now: Time of publication (naive UTC).
+        revise: A scheduled revision: publish the corrections held back since the last one (see
+            :func:`observatory.stats.disclosure.hold_revisions`); otherwise they wait.
 
     Returns:
         The release.
@@ -397,7 +415,8 @@ def publish(store: Store, *, actor: Actor, snapshot_path: str | Path, now: datet
         StoreError: If the snapshot could not be written (the old one is left as it was).
     """
     auth.require(actor, "publish")
-    tables, figures = _public_tables(store)
+    current = release_changes.read_current(snapshot_path)
+    tables, figures, held = public_tables(store, current, revise=revise)
     release = pd.DataFrame(
         [{"published_at": now, "format_version": snapshot.FORMAT_VERSION, **figures.as_row()}]
     )
@@ -407,7 +426,9 @@ def publish(store: Store, *, actor: Actor, snapshot_path: str | Path, now: datet
         actor.name,
         "publish",
         f"{files.path}: {figures.published} values published, {figures.suppressed_primary} "
-        f"small counts and {figures.suppressed_secondary} further cells withheld",
+        f"small counts and {figures.suppressed_secondary} further cells withheld"
+        + (f"; corrections held back in {len(held)} blocks" if held else "")
+        + ("; scheduled revision" if revise else ""),
     )
     return Release(path=files.path, previous=files.previous, published_at=now, figures=figures)
 

@@ -105,6 +105,8 @@ def _change(
         (test, denominator kind the ratio is per, or "" for a ratio of counts, Change or None).
     """
     test = info.change_test
+    if math.isnan(base[0]):
+        return TEST_NONE, "", None  # a baseline the public release withholds (services.public_strategy)
     if test is ChangeTest.PROPORTION and (math.isnan(base[1]) or math.isnan(now[1])):
         return TEST_NONE, "", None
     if test is ChangeTest.NONE:

@@ -82,12 +82,25 @@ def _bounds(primary: np.ndarray, threshold: int) -> tuple[np.ndarray, np.ndarray
     return np.where(primary, 1.0, 0.0), np.where(primary, threshold - 1.0, np.inf)
 
 
+def protection_width(threshold: int) -> int:
+    """The narrowest range a reader holding the published tables may pin a small count to.
+
+    Method: a protection interval (Hundepool et al. 2012, §5.3 on sensitivity intervals) stated as a
+    width: every count shown "< k" must keep a range of at least ⌊(k−1)/2⌋ between the smallest and
+    the largest value consistent with everything published (for k = 5: width 2, three possible
+    values such as 1–3 or 2–4; the label "< 5" alone gives 1–4, width 3). A threshold of 2 or 3 leaves
+    nothing to protect beyond the label.
+    """
+    return max((int(threshold) - 1) // 2, 0)
+
+
 def _pinned(values: np.ndarray, primary: np.ndarray, threshold: int) -> bool:
-    """True when a group's total and the bounds of its withheld cells fix one of them to one value.
+    """True when a group's total and the bounds of its withheld cells narrow one of them too far.
 
     Each withheld cell i lies in [max(lb_i, S − Σ_{j≠i} ub_j), min(ub_i, S − Σ_{j≠i} lb_j)], S the sum
-    of the withheld cells (the published total minus the published cells). Two cells shown "< 5"
-    summing to 2 are both 1; a cell "< 5" beside a withheld 0 is its whole sum.
+    of the withheld cells (the published total minus the published cells). Too far is one value for
+    any cell (two cells shown "< 5" summing to 2 are both 1; a cell "< 5" beside a withheld 0 is its
+    whole sum), and a range narrower than :func:`protection_width` for a small count.
     """
     lower, upper = _bounds(primary, threshold)
     total = float(values.sum())
@@ -96,7 +109,8 @@ def _pinned(values: np.ndarray, primary: np.ndarray, threshold: int) -> bool:
     others_upper = np.where(unbounded.sum() - unbounded > 0, np.inf, finite - np.where(unbounded, 0.0, upper))
     low = np.maximum(lower, total - others_upper)
     high = np.minimum(upper, total - (lower.sum() - lower))
-    return bool(np.any(high - low < 1e-9))
+    width = high - low
+    return bool(np.any(width < 1e-9) or np.any(primary & (width < protection_width(threshold) - 1e-9)))
 
 
 def _protect_intervals(work: pd.DataFrame, cols: list[str], threshold: int) -> bool:
@@ -229,3 +243,64 @@ def aggregate_counts(frame: pd.DataFrame, *, value_col: str, by: Sequence[str]) 
     complete = grouped.count() == grouped.size()
     totals = grouped.sum(min_count=1).where(complete)
     return totals.reset_index()
+
+
+def _same(left: pd.Series, right: pd.Series) -> np.ndarray:
+    """Element-wise equality in which two missing values are equal."""
+    both_missing = left.isna().to_numpy() & right.isna().to_numpy()
+    equal = (left.to_numpy(dtype=object) == right.to_numpy(dtype=object)) & ~(
+        left.isna().to_numpy() | right.isna().to_numpy()
+    )
+    return both_missing | equal
+
+
+def hold_revisions(
+    current: pd.DataFrame,
+    candidate: pd.DataFrame,
+    *,
+    key: Sequence[str],
+    block: str,
+    shown: Sequence[str] = ("value", "status", "display"),
+) -> tuple[pd.DataFrame, pd.Series]:
+    """What a new release may show, knowing what the current one shows: corrections to a block with a
+    withheld cell are held back.
+
+    Method: a block is a set of cells tied by published totals (one count indicator, or a derived
+    total with its components, in one calendar year: the districts' year and the city's months). A
+    reader who sets two releases side by side sees which published figures moved and by how much,
+    and with each release's totals and "< k" bounds can narrow or recover a withheld cell (a one-row
+    correction made a cell "< 5" in one release and "< 5" again after a correction of +3: it was 1).
+    So a block in which a cell both releases hold shows anything different (value, status or mark)
+    and which has a withheld cell in either release keeps the current release's rows exactly: the
+    comparison then shows nothing new, and each release alone meets the rule. New cells (a new
+    year, a new month) and changes to blocks with no withheld cell are published at once.
+
+    Args:
+        current: The rows the public reads now (the current release), with *key*, *block* and *shown*.
+        candidate: The rows the new release would hold, same columns.
+        key: Columns naming one cell.
+        block: Column naming a cell's block (missing for cells that are never withheld: not held).
+        shown: Columns the public sees of a cell (a missing value is a withheld cell).
+
+    Returns:
+        The rows to publish (the candidate's, with every held block's rows taken from *current*) and
+        the held blocks' names.
+    """
+    keys = list(key)
+    columns = list(dict.fromkeys([*keys, block, *shown]))
+    both = candidate[columns].merge(current[columns], on=keys, how="inner", suffixes=("", "_now"))
+    moved = np.zeros(len(both), dtype=bool)
+    for col in shown:
+        moved |= ~_same(both[col], both[f"{col}_now"])
+    changed = set(both.loc[moved, block].dropna())
+    withheld = set(candidate.loc[candidate["value"].isna(), block].dropna()) | set(
+        current.loc[current["value"].isna(), block].dropna()
+    )
+    held = sorted(changed & withheld)
+    if not held:
+        return candidate, pd.Series([], dtype=object)
+    kept = candidate[~candidate[block].isin(held)]
+    # Columns the current rows lack (a candidate's own bookkeeping) come back empty.
+    from_current = current[current[block].isin(held)].reindex(columns=candidate.columns)
+    rows = pd.concat([kept, from_current], ignore_index=True)
+    return rows, pd.Series(held, dtype=object)

@@ -82,8 +82,9 @@ SNAPSHOT_TABLES: dict[str, tuple[str, ...]] = {
         "indicator_code VARCHAR NOT NULL",
         "area_code VARCHAR NOT NULL",
         "baseline_period VARCHAR NOT NULL",
-        "baseline_value DOUBLE NOT NULL",
-        "target_value DOUBLE NOT NULL",
+        # NULL where the release withholds it (a small count: services.public_strategy).
+        "baseline_value DOUBLE",
+        "target_value DOUBLE",
         "target_period VARCHAR NOT NULL",
     ),
     "actions": (

@@ -27,6 +27,7 @@ METHOD_SECTIONS = (
     "trend",
     "progress",
     "disclosure",
+    "releases",
     "recorded_crime",
 )
 _SEARCHED = ("code", "name", "theme", "description", "source")

@@ -14,7 +14,7 @@ import streamlit as st
 
 from observatory.domain import Actor, PermissionDenied
 from observatory.i18n import format_datetime, format_number, t
-from observatory.services import publish
+from observatory.services import publish, release_changes
 from observatory.store import StoreError
 from observatory.ui import data
 from observatory.ui.resources import published, settings, store
@@ -33,7 +33,49 @@ def current() -> publish.Release | None:
 
 def preview(actor: Actor) -> publish.Figures:
     """What publishing now would hold (a dry run: nothing is written)."""
-    return publish.preview(store(), actor=actor)
+    return publish.preview(store(), actor=actor, published=published())
+
+
+_REVISE = "publish-revise"
+
+
+def dry_run(actor: Actor) -> tuple[publish.Figures, pd.DataFrame]:
+    """What publishing now would hold and change for the public, cell by cell (nothing is written)."""
+    figures, found = release_changes.dry_run(store(), published(), actor=actor)
+    return figures, found
+
+
+def changes_table(found: pd.DataFrame) -> None:
+    """What publishing now would change for the public, cell by cell, against the current release."""
+    st.subheader(t("publish.changes_heading"))
+    if found.empty:
+        st.caption(t("publish.changes_none"))
+        return
+    kinds = found["change"].value_counts()
+    held = found[found["change"] == release_changes.HELD]
+    blocks = held.assign(year=pd.to_datetime(held["period_start"]).dt.year)[["indicator_code", "year"]]
+    st.caption(
+        t(
+            "publish.changes_count",
+            changed=format_number(int(kinds.get(release_changes.CHANGED, 0))),
+            added=format_number(int(kinds.get(release_changes.ADDED, 0))),
+            removed=format_number(int(kinds.get(release_changes.REMOVED, 0))),
+            held=format_number(len(held)),
+            blocks=format_number(len(blocks.drop_duplicates())),
+        )
+    )
+    # Codes, marks and numbers only: nothing typed by a user is shown here.
+    frame = pd.DataFrame(
+        {
+            t("publish.col_indicator"): found["indicator_code"].astype(str),
+            t("publish.col_area"): found["area_code"].astype(str),
+            t("publish.col_period"): [f"{p:%Y-%m-%d}" for p in pd.to_datetime(found["period_start"])],
+            t("publish.col_before"): found["before"].fillna("–"),
+            t("publish.col_after"): found["after"].fillna("–"),
+            t("publish.col_change"): [t(f"publish.change.{c}") for c in found["change"]],
+        }
+    )
+    st.dataframe(frame, hide_index=True)
 
 
 def outcome() -> None:
@@ -88,15 +130,18 @@ def publish_button(actor: Actor) -> None:
     """A confirmation box and the Publish button it unlocks."""
     if st.session_state.pop(_UNCONFIRM, False):
         st.session_state.pop(_CONFIRM, None)
+    revise = st.checkbox(t("publish.revise"), key=_REVISE, help=t("publish.revise_help"))
     confirmed = st.checkbox(t("publish.confirm"), key=_CONFIRM)
     if st.button(t("publish.button"), key="publish-button", type="primary", disabled=not confirmed):
-        _publish(actor)
+        _publish(actor, revise=revise)
 
 
-def _publish(actor: Actor) -> None:
+def _publish(actor: Actor, *, revise: bool = False) -> None:
     now = datetime.now(UTC).replace(tzinfo=None)
     try:
-        release = publish.publish(store(), actor=actor, snapshot_path=settings().snapshot_path, now=now)
+        release = publish.publish(
+            store(), actor=actor, snapshot_path=settings().snapshot_path, now=now, revise=revise
+        )
     except PermissionDenied:
         st.error(t("signin.not_allowed"))
         return

@@ -1,8 +1,8 @@
 """The strategy screen's notes beside each objective's numbers: when its target changed, what staff wrote.
 
 Both are shown to every visitor. A target change names the date and the old and new target, never
-who changed it (the published release does not hold staff names); assessments show their author,
-as a signed text does.
+who changed it (the published release does not hold staff names); assessments show their author to
+staff only, and their date to everyone.
 """
 
 from __future__ import annotations
@@ -39,7 +39,14 @@ def target_change_note(row: pd.Series, changes: pd.DataFrame) -> None:
 
 def _assessment(item: pd.Series) -> None:
     st.markdown(f"**{item['year']}** — {item['text']}")
-    st.caption(t("strategy.assessment_by", author=item["author"], date=format_date(item["created_at"])))
+    # The public release holds no author (staff names stay staff-side): only the date is said.
+    author = str(item["author"] or "")
+    when = format_date(item["created_at"])
+    st.caption(
+        t("strategy.assessment_by", author=author, date=when)
+        if author
+        else t("strategy.assessment_on", date=when)
+    )
 
 
 def assessment_notes(written: pd.DataFrame, *, code: str) -> None:

@@ -105,3 +105,34 @@ def test_every_language_renders(demo_app):
         at = _admin(lang=lang)
         assert not at.exception, lang
         assert at.title[0].value == title
+
+
+def test_what_changes_for_the_public_is_listed_cell_by_cell(demo_app):
+    from observatory.store import connect, open_snapshot
+
+    at = _admin()
+    assert not at.exception
+    assert any(c.value == "Publishing now changes nothing the public sees." for c in at.caption)
+    # A one-row correction in a district whose year the release withholds as "< k".
+    public = open_snapshot(demo_app.parent / "public.duckdb")
+    cell = public.frame(
+        "SELECT indicator_code, area_code, year(period_start) AS year FROM observations "
+        "WHERE display LIKE '<%' AND granularity = 'year' ORDER BY 1, 2, 3 LIMIT 1"
+    ).iloc[0]
+    public.close()
+    store = connect(demo_app)
+    with store.transaction() as cur:
+        cur.execute(
+            "UPDATE observations SET value = value + 2 WHERE indicator_code = ? AND area_code = ? "
+            "AND period_start = make_date(?, 6, 1)",
+            [cell["indicator_code"], cell["area_code"], int(cell["year"])],
+        )
+    store.close()
+    at = _admin()
+    changes = at.dataframe[1].value
+    year = changes[changes["Period"].str.startswith(str(int(cell["year"])))]
+    mine = year[year["Indicator"] == cell["indicator_code"]]
+    # The whole indicator year keeps its current figures: nothing in it reads "changed".
+    assert len(mine) > 1
+    assert set(mine["Change"]) == {"correction held back"}
+    assert (mine["Public now"] == mine["After publishing"]).all()

@@ -14,7 +14,17 @@ import pytest
 
 from observatory.domain import Actor, ImportKind, PermissionDenied, Role, SourceFormat
 from observatory.ingest.report import ValidationReport
-from observatory.services import accounts, audit, breaks, editing, formats, imports, publish, starters
+from observatory.services import (
+    accounts,
+    audit,
+    breaks,
+    editing,
+    formats,
+    imports,
+    publish,
+    release_changes,
+    starters,
+)
 from observatory.store import Store, connect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,6 +132,7 @@ WRITES: dict[str, tuple[Call, Role]] = {
         Role.EDITOR,
     ),
     "publish.preview": (lambda s, a, p: publish.preview(s, actor=a), Role.ADMIN),
+    "release_changes.dry_run": (lambda s, a, p: release_changes.dry_run(s, None, actor=a), Role.ADMIN),
     "publish.publish": (
         lambda s, a, p: publish.publish(
             s, actor=a, snapshot_path=p / "public.duckdb", now=datetime(2026, 1, 1)
