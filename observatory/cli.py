@@ -15,7 +15,7 @@ from observatory import cli_breaks, cli_catalogue, cli_import, cli_open, cli_pub
 from observatory.config import load_settings
 from observatory.domain import Actor, ObservatoryError, Role
 from observatory.services import boundary_areas, demo, imports
-from observatory.store import DatabaseInUse, Store, queries
+from observatory.store import DatabaseInUse, Store, integrity, queries
 
 CLI_ACTOR = Actor("cli", Role.ADMIN)
 
@@ -104,6 +104,7 @@ def _cmd_rollback(store: Store, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_init(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    integrity.read_through(store)  # every block read once: its checksum is verified
     out.write(f"database ready: {store.path}\n")
     return 0
 
