@@ -98,13 +98,13 @@ def decode(data: bytes) -> tuple[str | None, bytes, list[Issue]]:
         pass
     else:
         return "utf-8", data, []
-    mixed = _mixed_encoding(data)
-    if mixed is not None:
-        return None, b"", [mixed]
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         return None, b"", [_encoding_issue(data, exc, "UTF-8 nor Windows-1252")]
+    mixed = _mixed_encoding(data)
+    if mixed is not None:
+        return None, b"", [mixed]
     return "cp1252", text.encode("utf-8"), []
 
 
