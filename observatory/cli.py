@@ -127,6 +127,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     """Run one command; returns the exit status."""
     out = out or sys.stdout
     args = _parser().parse_args(argv)
+    if args.command == "publish" and args.check:
+        # Reads only the release files: works while the app holds the staff database, and on a
+        # public replica that has none.
+        return cli_publish.check(args, out)
     try:
         store = cli_open.open_for(args)
     except DatabaseInUse as exc:

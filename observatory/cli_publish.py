@@ -68,3 +68,8 @@ def _check(path: str, out: TextIO) -> int:
         else "no good release to serve\n"
     )
     return 1
+
+
+def check(args: argparse.Namespace, out: TextIO) -> int:
+    """``publish --check`` without opening the staff database; returns the exit status."""
+    return _check(args.snapshot or load_settings().snapshot_path, out)

@@ -101,6 +101,7 @@ def test_the_command_line_says_which_release_is_served(demo_release, tmp_path, d
     assert cli.main(args, out=out) == 1
     assert "refused: " in out.getvalue() and DAMAGE[damage][1] in out.getvalue()
     assert "is served instead" in out.getvalue()
+    assert not (tmp_path / "staff.duckdb").exists()  # the check never opens the staff database
 
 
 @pytest.mark.parametrize("share", [0.1, 0.5])
