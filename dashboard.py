@@ -3,7 +3,7 @@
 import streamlit as st
 
 from observatory.i18n import LANGUAGE_NAMES, LOCALES, set_locale, t
-from observatory.ui import navigation, session, widgets
+from observatory.ui import navigation, session, startup, widgets
 from observatory.ui.resources import ICON, published, reads_published, settings, use_source
 
 st.set_page_config(page_title="Safety observatory", page_icon=ICON, layout="wide")
@@ -17,6 +17,7 @@ locale = widgets.select(
     format_func=LANGUAGE_NAMES.get,
 )
 set_locale(locale)
+startup.check_database()
 actor = session.begin_run()
 use_source(actor)
 session.sidebar_status()

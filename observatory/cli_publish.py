@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from observatory.config import load_settings
 from observatory.domain import Actor, Role
-from observatory.services import publish
+from observatory.services import publish, releases
 from observatory.store import Store
 
 # The command line runs with the rights of whoever can open the staff database file.
@@ -33,11 +33,18 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser] | None = None) -
         action="store_true",
         help="scheduled revision: publish the corrections held back since the last one (once a year)",
     )
+    cmd.add_argument(
+        "--check",
+        action="store_true",
+        help="only check the release file and say which release the public is served (exit 1 if refused)",
+    )
 
 
 def run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     """Publish the snapshot and report what it holds; returns the exit status (0)."""
     path = args.snapshot or load_settings().snapshot_path
+    if args.check:
+        return _check(path, out)
     now = datetime.now(UTC).replace(tzinfo=None)
     actor = Actor(args.user, _CLI_ACTOR.role)
     release = publish.publish(
@@ -52,3 +59,25 @@ def run(store: Store, args: argparse.Namespace, out: TextIO) -> int:
     )
     out.write(f"previous release kept as {release.previous}\n" if release.previous else "first release\n")
     return 0
+
+
+def _check(path: str, out: TextIO) -> int:
+    """Say whether the release file can be served, and if not, which release is served instead."""
+    problem = releases.check(path)
+    if problem is None:
+        out.write(f"release ok: {path}\n")
+        return 0
+    out.write(f"refused: {problem.reason}\n")
+    kept = releases.check(releases.snapshot.previous_path(path))
+    fallback = releases.snapshot.previous_path(path)
+    out.write(
+        f"the previous release {fallback} is served instead\n"
+        if kept is None and fallback.exists()
+        else "no good release to serve\n"
+    )
+    return 1
+
+
+def check(args: argparse.Namespace, out: TextIO) -> int:
+    """``publish --check`` without opening the staff database; returns the exit status."""
+    return _check(args.snapshot or load_settings().snapshot_path, out)

@@ -158,6 +158,44 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Lifetime of cached page data, in seconds (imports and edits clear the caches at once).",
     ),
     SettingSpec(
+        "upload_max_file_mb",
+        "OBSERVATORY_UPLOAD_MAX_FILE_MB",
+        50,
+        int,
+        "Largest file the upload page reads, in MB; a larger one is refused before it is read. Reading "
+        "takes about 14 times a file's size at its peak (50 MB: about 0.7 GB). Streamlit's own "
+        "`server.maxUploadSize` in .streamlit/config.toml must not be smaller.",
+    ),
+    SettingSpec(
+        "upload_max_request_mb",
+        "OBSERVATORY_UPLOAD_MAX_REQUEST_MB",
+        100,
+        int,
+        "Largest total of the files of one upload (police.uk months chosen together), in MB.",
+    ),
+    SettingSpec(
+        "upload_max_header_kib",
+        "OBSERVATORY_UPLOAD_MAX_HEADER_KIB",
+        64,
+        int,
+        "Longest header line a CSV file may have, in KiB; a longer one is refused with the line's length.",
+    ),
+    SettingSpec(
+        "upload_max_columns",
+        "OBSERVATORY_UPLOAD_MAX_COLUMNS",
+        1000,
+        int,
+        "Most columns a CSV file may have; a wider one is refused before its rows are read.",
+    ),
+    SettingSpec(
+        "geometry_read_seconds",
+        "OBSERVATORY_GEOMETRY_READ_SECONDS",
+        60.0,
+        float,
+        "Time limit of every read of a boundary file, in seconds: the read runs in a child process "
+        "that is stopped at the limit, and the file is refused.",
+    ),
+    SettingSpec(
         "cache_max_entries",
         "OBSERVATORY_CACHE_ENTRIES",
         256,
@@ -187,6 +225,11 @@ class Settings:
     memory_limit: str
     threads: int
     cache_ttl_seconds: int
+    upload_max_file_mb: int
+    upload_max_request_mb: int
+    upload_max_header_kib: int
+    upload_max_columns: int
+    geometry_read_seconds: float
     cache_max_entries: int
 
     @property

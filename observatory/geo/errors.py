@@ -23,3 +23,7 @@ class BoundarySourceError(ImportRejected):
     def __init__(self, issue: Issue) -> None:
         super().__init__(issue.message)
         self.issue = issue
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised again in the app when a read ran in a child process (geo.limits).
+        return (BoundarySourceError, (self.issue,))

@@ -15,6 +15,7 @@ from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry.base import BaseGeometry
 
 from observatory.domain import Issue, Severity
+from observatory.geo import limits
 from observatory.geo.checks import (
     GEOMETRY_COLUMN,
     check_codes,
@@ -72,16 +73,26 @@ class LayerInfo:
     crs: str | None
 
 
-def describe(data: bytes, filename: str) -> LayerInfo:
+def describe(data: bytes, filename: str, *, time_limit: float | None = None) -> LayerInfo:
     """Attribute fields and declared CRS of a boundary file's layer.
 
     Args:
         data: The uploaded bytes (GeoJSON, GeoPackage or zipped Shapefile).
         filename: The uploaded file's name; its extension tells the format.
+        time_limit: Seconds after which the read is stopped (it then runs in a child process,
+            :mod:`observatory.geo.limits`); None reads here, without a limit.
 
     Raises:
-        BoundarySourceError: The file cannot be opened; its ``issue`` says why.
+        BoundarySourceError: The file cannot be opened, or the read passed its time limit; its
+            ``issue`` says why.
     """
+    try:
+        return limits.run_limited(time_limit, _describe, data, filename)
+    except SourceError as exc:
+        raise BoundarySourceError(dataclasses.replace(exc.issue(), file=filename)) from exc
+
+
+def _describe(data: bytes, filename: str) -> LayerInfo:
     try:
         with open_source(data, filename) as source:
             info = _info(source)
@@ -91,16 +102,24 @@ def describe(data: bytes, filename: str) -> LayerInfo:
     return LayerInfo([str(name) for name in info["fields"]], str(crs) if crs else None)
 
 
-def list_fields(data: bytes, filename: str) -> list[str]:
+def list_fields(data: bytes, filename: str, *, time_limit: float | None = None) -> list[str]:
     """Attribute fields of a boundary file's layer, for the upload form to offer.
 
     Args:
         data: The uploaded bytes (GeoJSON, GeoPackage or zipped Shapefile).
         filename: The uploaded file's name; its extension tells the format.
+        time_limit: Seconds after which the read is stopped (see :func:`describe`).
 
     Raises:
-        BoundarySourceError: The file cannot be opened; its ``issue`` says why.
+        BoundarySourceError: The file cannot be opened, or the read passed its time limit.
     """
+    try:
+        return limits.run_limited(time_limit, _list_fields, data, filename)
+    except SourceError as exc:
+        raise BoundarySourceError(dataclasses.replace(exc.issue(), file=filename)) from exc
+
+
+def _list_fields(data: bytes, filename: str) -> list[str]:
     try:
         with open_source(data, filename) as source:
             return _fields(source)
@@ -124,6 +143,7 @@ def read_boundaries(
     name_field: str,
     crs: str | None = None,
     select: Selection | None = None,
+    time_limit: float | None = None,
 ) -> Boundaries:
     """Read, check and reproject a district boundary file, keeping only the features selected.
 
@@ -138,7 +158,36 @@ def read_boundaries(
         name_field: Field holding each district's name.
         crs: The CRS the uploader names, used when the file has none (``EPSG:3763``).
         select: Keep only the areas inside an outline (EPSG:4326) or matching an attribute.
+        time_limit: Seconds after which the read is stopped and the file refused with a
+            ``source-error`` issue (the read then runs in a child process, :mod:`observatory.geo.limits`);
+            None reads here, without a limit.
     """
+    try:
+        return limits.run_limited(
+            time_limit,
+            _read_boundaries,
+            data,
+            filename,
+            code_field=code_field,
+            name_field=name_field,
+            crs=crs,
+            select=select,
+        )
+    except SourceError as exc:
+        issue = dataclasses.replace(exc.issue(), file=filename)
+        frame = gpd.GeoDataFrame({column: [] for column in COLUMNS}, geometry=GEOMETRY_COLUMN, crs=WGS84)
+        return Boundaries(frame, "", [issue], _no_drops())
+
+
+def _read_boundaries(
+    data: bytes,
+    filename: str,
+    *,
+    code_field: str,
+    name_field: str,
+    crs: str | None,
+    select: Selection | None,
+) -> Boundaries:
     fields = (code_field, name_field, *((select.keep.field,) if select and select.keep.field else ()))
     try:
         with open_source(data, filename) as source:

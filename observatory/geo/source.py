@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,7 +58,35 @@ def open_source(data: bytes, filename: str) -> Iterator[Source]:
             path = root / f"upload{suffix}"
             path.write_bytes(data)
         layer = _first_layer(path, filename, notes)
+        if suffix == ".gpkg":
+            _refuse_views(path, filename)
         yield Source(path, layer, tuple(notes))
+
+
+def _refuse_views(path: Path, filename: str) -> None:
+    """Refuse a GeoPackage with a view among its layers: a view is a query that runs when it is read.
+
+    A recursive view never ends (GDAL kept a thread at 90 % of a core until restart), and district
+    boundaries are stored data, never a query. The file's own schema is read with SQLite, which
+    runs none of its views (nor does listing the layers); what SQLite cannot open is left for GDAL to
+    refuse in its own words. Views that are not layers (helpers some tools add) are left alone.
+    """
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            views = [str(r[0]) for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'view'")]
+            layers = {str(name) for name, _type in pyogrio.list_layers(path)}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return
+    views = [view for view in views if view in layers]
+    if views:
+        shown = ", ".join(views[:5])
+        raise SourceError(
+            f'"{filename}" holds views ({shown}): queries run when the file is read, which this app does '
+            "not do. Export the districts as a plain layer (a table) and upload that."
+        )
 
 
 def _shapefile_in_zip(data: bytes, root: Path, notes: list[Issue]) -> Path:

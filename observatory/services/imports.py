@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from observatory import auth, geo
+from observatory.config import load_settings
 from observatory.domain import (
     DEFAULT_CITY_CODE,
     Actor,
@@ -232,7 +233,13 @@ def import_boundaries(
     started = _now()
     select, select_issues = boundary_areas.selection(store, keep)
     bounds = geo.read_boundaries(
-        data, filename, code_field=code_field, name_field=name_field, crs=crs, select=select
+        data,
+        filename,
+        code_field=code_field,
+        name_field=name_field,
+        crs=crs,
+        select=select,
+        time_limit=geometry_seconds(),
     )
     report = ValidationReport(
         kind=ImportKind.AREAS,
@@ -269,13 +276,18 @@ def rollback(store: Store, batch_id: int, *, actor: Actor) -> int:
     return writes.rollback_batch(store, batch_id, user_name=actor.name)
 
 
+def geometry_seconds() -> float:
+    """Time limit of a boundary file's read (setting ``geometry_read_seconds``): past it, it is refused."""
+    return float(load_settings().geometry_read_seconds)
+
+
 def describe_boundaries(data: bytes, filename: str) -> geo.LayerInfo:
     """A boundary file's attribute fields and declared CRS, for choosing the code and name fields.
 
     Raises:
         BoundarySourceError: The file cannot be opened; its ``issue`` says why.
     """
-    return geo.describe(data, filename)
+    return geo.describe(data, filename, time_limit=geometry_seconds())
 
 
 def boundary_shapes(
@@ -295,7 +307,13 @@ def boundary_shapes(
     """
     select = boundary_areas.selection(store, keep)[0] if store is not None else None
     bounds = geo.read_boundaries(
-        data, filename, code_field=code_field, name_field=name_field, crs=crs, select=select
+        data,
+        filename,
+        code_field=code_field,
+        name_field=name_field,
+        crs=crs,
+        select=select,
+        time_limit=geometry_seconds(),
     )
     drawable = bounds.frame[bounds.frame.geometry.notna()]
     return geo.to_geojson(geo.display_geometries(drawable))

@@ -25,7 +25,7 @@ import pandas as pd
 
 from observatory import auth, domain
 from observatory.domain import Actor, ObservationStatus, TotalBasis, Unit
-from observatory.services import public_strategy, publish_derived, release_changes
+from observatory.services import public_strategy, publish_derived, release_changes, releases
 from observatory.stats import disclosure
 from observatory.stats import totals as stats_totals
 from observatory.store import Store, derived, snapshot, writes
@@ -413,6 +413,8 @@ def publish(
     Raises:
         PermissionDenied: If the actor may not publish.
         StoreError: If the snapshot could not be written (the old one is left as it was).
+        BadRelease: If the written file failed the checks a release must pass (recorded in the audit
+            log; the old one is left as it was).
     """
     auth.require(actor, "publish")
     current = release_changes.read_current(snapshot_path)
@@ -420,7 +422,11 @@ def publish(
     release = pd.DataFrame(
         [{"published_at": now, "format_version": snapshot.FORMAT_VERSION, **figures.as_row()}]
     )
-    files = snapshot.write_snapshot(snapshot_path, {**tables, "release": release})
+    try:
+        files = snapshot.write_snapshot(snapshot_path, {**tables, "release": release})
+    except snapshot.BadRelease as exc:
+        releases.record_refusal(store, exc, actor_name=actor.name)
+        raise
     writes.audit(
         store,
         actor.name,

@@ -15,6 +15,7 @@ from typing import Any
 
 from observatory import geo
 from observatory.domain import DEFAULT_CITY_CODE, Actor, ImportKind, ImportRejected, SourceFormat
+from observatory.ingest.read import release_memory
 from observatory.ingest.report import ValidationReport
 from observatory.services import format_examples, formats, imports
 from observatory.store import Store
@@ -27,8 +28,10 @@ __all__ = [
     "PREVIEW_ROWS",
     "Upload",
     "UploadKind",
+    "UploadTooLarge",
     "ValidationReport",
     "accepted_extensions",
+    "check_sizes",
     "combine",
     "recognise",
     "run",
@@ -217,6 +220,44 @@ def recognise(data: bytes, filename: str) -> UploadKind | None:
     return KINDS.get(found.source.value if found.source is not None else found.kind.value)
 
 
+class UploadTooLarge(ImportRejected):
+    """An upload over its size budget, refused before it is read.
+
+    Attributes:
+        filename: The file (or the first of several) refused.
+        size: Its size (or the files' total), in bytes.
+        limit: The budget it exceeds, in bytes.
+        count: How many files the upload holds (1 for a single file over the per-file budget).
+    """
+
+    def __init__(self, filename: str, size: int, limit: int, count: int = 1) -> None:
+        self.filename, self.size, self.limit, self.count = filename, size, limit, count
+        what = f"{filename} is" if count == 1 else f"the {count} files are together"
+        super().__init__(f"{what} {size / 1e6:,.1f} MB, over the budget of {limit / 1e6:,.0f} MB")
+
+
+def check_sizes(files: Sequence[tuple[str, int]], *, max_file_bytes: int, max_request_bytes: int) -> None:
+    """Refuse an upload over its budgets before any of it is read: each file, then all of them together.
+
+    Parsing needs several times a file's size in memory (a 190 MB CSV took the server from 457 MB to
+    3.4 GB), so the budget is checked on the sizes the browser sent, not after reading.
+
+    Args:
+        files: (name, size in bytes) of each file of one upload.
+        max_file_bytes: Largest single file.
+        max_request_bytes: Largest total of the files of one upload.
+
+    Raises:
+        UploadTooLarge: Naming the first file over the per-file budget, or the total.
+    """
+    for name, size in files:
+        if size > max_file_bytes:
+            raise UploadTooLarge(name, size, max_file_bytes)
+    total = sum(size for _, size in files)
+    if total > max_request_bytes:
+        raise UploadTooLarge(files[0][0], total, max_request_bytes, count=len(files))
+
+
 def combine(files: Sequence[tuple[str, bytes]]) -> tuple[str, bytes]:
     """Several files with one header as one file: the header once, then every file's rows in order.
 
@@ -249,7 +290,13 @@ def combine(files: Sequence[tuple[str, bytes]]) -> tuple[str, bytes]:
 def run(kind: UploadKind, store: Store, upload: Upload) -> ValidationReport:
     """Validate an upload of ``kind`` and, unless it is a dry run, commit it as one batch.
 
+    The memory the parse freed is given back to the system afterwards, so a large upload does not
+    leave the server holding it.
+
     Raises:
         PermissionDenied: If the actor may not import.
     """
-    return kind.run(store, upload)
+    try:
+        return kind.run(store, upload)
+    finally:
+        release_memory()

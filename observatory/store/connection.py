@@ -298,10 +298,28 @@ def open_snapshot(path: str | Path, *, memory_limit: str = "1GB", threads: int =
 def connect(
     path: str | Path, *, read_only: bool = False, memory_limit: str = "2GB", threads: int = 2
 ) -> Store:
-    """Open a database file and bring its schema up to date (unless read-only)."""
+    """Open a database file, check it is whole, and bring its schema up to date (unless read-only).
+
+    Raises:
+        DatabaseDamaged: If the file is shorter than its header declares.
+        SchemaTooNew: If a newer version of the program wrote it (nothing is changed).
+        StoreError: If it cannot be opened at all (not a database, held by another program …).
+    """
+    from observatory.store import integrity
     from observatory.store.schema import migrate
 
     store = Store(path, read_only=read_only, memory_limit=memory_limit, threads=threads)
-    if not read_only:
-        migrate(store)
+    try:
+        if read_only:
+            integrity.check_length(store)
+        else:
+            migrate(store)
+    except duckdb.Error as exc:
+        store.close()
+        if isinstance(exc, duckdb.IOException) or "Corrupt database" in str(exc):
+            raise integrity.DatabaseDamaged(store.path, f"it cannot be read ({exc})") from exc
+        raise StoreError(f"cannot prepare database {store.path}: {exc}") from exc
+    except BaseException:
+        store.close()
+        raise
     return store

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from observatory.store import integrity
 from observatory.store.connection import Store
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -136,16 +137,36 @@ def current_version(store: Store) -> int:
     return int(found[0][0])
 
 
+def _has_version_table(store: Store) -> bool:
+    return bool(
+        store.scalar(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND table_name = 'schema_version'"
+        )
+    )
+
+
 def migrate(store: Store) -> int:
     """Apply the migrations not yet applied, each in its own transaction; return the highest version.
 
     A migration is skipped when its own number is recorded, not when a higher one is: migrations
     written side by side may land in either order (005 after 006) and still each run once.
+
+    Raises:
+        DatabaseDamaged: If the file is shorter than its header declares (nothing is written).
+        SchemaTooNew: If the database holds a migration newer than this program's (nothing is written).
     """
+    integrity.check_length(store)
+    steps = migrations()
+    if _has_version_table(store):
+        with store.cursor() as cur:
+            applied = {int(r[0]) for r in cur.execute("SELECT version FROM schema_version").fetchall()}
+        # Before anything is written: a newer program's database is left exactly as it is.
+        integrity.check_version(store, applied, (n for n, _ in steps))
     current_version(store)
     with store.cursor() as cur:
         applied = {int(r[0]) for r in cur.execute("SELECT version FROM schema_version").fetchall()}
-    for number, sql in migrations():
+    for number, sql in steps:
         if number in applied:
             continue
         with store.transaction() as cur:

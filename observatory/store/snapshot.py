@@ -30,7 +30,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from observatory.store.connection import Store, StoreError
+from observatory.store import integrity
+from observatory.store.connection import Store, StoreError, open_snapshot
 
 #: Bumped when the layout of a snapshot changes, so a public instance can refuse a file it cannot read.
 FORMAT_VERSION = 1
@@ -136,6 +137,19 @@ _SOURCE_EXPRESSIONS: dict[str, str] = {"geometry": "display_geometry AS geometry
 _ORDER = {"observations": "indicator_code, area_code, granularity, period_start"}
 
 
+class BadRelease(StoreError):
+    """A release file that must not be served: unreadable, cut short, incomplete or from a newer format.
+
+    Attributes:
+        path: The file.
+        reason: What is wrong, in words.
+    """
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path, self.reason = str(path), reason
+        super().__init__(f"the release file {path} was refused: {reason}")
+
+
 @dataclass(frozen=True, slots=True)
 class SnapshotFiles:
     """Where a release went: the snapshot, and the kept copy of the release before (if any)."""
@@ -195,6 +209,75 @@ def read_release(store: Store) -> dict[str, Any] | None:
     return None if found.empty else found.iloc[0].to_dict()
 
 
+def open_verified(path: str | Path) -> Store:
+    """Open a release file read-only after checking it can be served.
+
+    Checked: it is a DuckDB file whose length matches its header; every table of
+    :data:`SNAPSHOT_TABLES` is there with its columns; its ``release`` row names a format version
+    this program reads (not newer); every table reads through (block checksums); the number of
+    observations is the one the ``release`` row states.
+
+    Raises:
+        BadRelease: Saying what is wrong; nothing is left open.
+    """
+    try:
+        opened = open_snapshot(path)
+    except StoreError as exc:
+        raise BadRelease(path, f"it is not a readable release file ({exc.__cause__ or exc})") from exc
+    try:
+        _verify(opened)
+    except BadRelease:
+        opened.close()
+        raise
+    except (StoreError, duckdb.Error) as exc:
+        opened.close()
+        raise BadRelease(path, str(exc)) from exc
+    return opened
+
+
+def verify(path: str | Path) -> None:
+    """Check that a release file can be served (see :func:`open_verified`).
+
+    Raises:
+        BadRelease: Saying what is wrong.
+    """
+    open_verified(path).close()
+
+
+def _verify(opened: Store) -> None:
+    path = opened.path
+    try:
+        integrity.check_length(opened)
+    except integrity.DatabaseDamaged as exc:
+        raise BadRelease(path, exc.detail) from exc
+    present: dict[str, set[str]] = {}
+    for table, column in opened.rows(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database()"
+    ):
+        present.setdefault(str(table), set()).add(str(column))
+    missing = [
+        f"{table}.{column}" if table in present else table
+        for table in SNAPSHOT_TABLES
+        for column in (columns(table) if table in present else [None])
+        if column is None or column not in present[table]
+    ]
+    if missing:
+        raise BadRelease(path, f"tables or columns missing: {', '.join(missing[:10])}")
+    found = opened.rows("SELECT format_version, observations FROM release ORDER BY published_at DESC LIMIT 1")
+    if not found:
+        raise BadRelease(path, "it has no release row")
+    version, stated = int(found[0][0]), int(found[0][1])
+    if version > FORMAT_VERSION or version < 1:
+        raise BadRelease(path, f"format version {version}; this program reads versions 1 to {FORMAT_VERSION}")
+    try:
+        integrity.read_through(opened, SNAPSHOT_TABLES)
+    except integrity.DatabaseDamaged as exc:
+        raise BadRelease(path, exc.detail) from exc
+    counted = int(opened.scalar("SELECT count(*) FROM observations"))
+    if counted != stated:
+        raise BadRelease(path, f"it holds {counted:,} observations where its release row states {stated:,}")
+
+
 def previous_path(path: str | Path) -> Path:
     """Where the release before the one at *path* is kept."""
     target = Path(path)
@@ -234,6 +317,11 @@ def _keep_previous(path: Path) -> Path | None:
     if not path.exists():
         return None
     kept = previous_path(path)
+    try:
+        verify(path)
+    except BadRelease:
+        # The release being replaced was refused: the copy kept stays the last good one.
+        return kept if kept.exists() else None
     staging = kept.with_name(kept.name + f".{uuid.uuid4().hex}.tmp")
     try:
         os.link(path, staging)
@@ -269,6 +357,7 @@ def write_snapshot(path: str | Path, tables: Mapping[str, pd.DataFrame | Mapping
 
     Raises:
         StoreError: If a table is missing or a statement failed; the old snapshot is left untouched.
+        BadRelease: If the written file does not pass :func:`verify`; the old snapshot is left untouched.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -281,6 +370,7 @@ def write_snapshot(path: str | Path, tables: Mapping[str, pd.DataFrame | Mapping
     try:
         _write_tables(temporary, frames)
         _fsync(temporary)
+        verify(temporary)  # a file that would be refused when served never replaces the release
     except duckdb.Error as exc:
         _remove(temporary, Path(f"{temporary}.wal"))
         raise StoreError(f"cannot write snapshot {target}: {exc}") from exc

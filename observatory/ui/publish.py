@@ -15,9 +15,10 @@ import streamlit as st
 from observatory.domain import Actor, PermissionDenied
 from observatory.i18n import format_datetime, format_number, t
 from observatory.services import publish, release_changes
+from observatory.services.releases import BadRelease
 from observatory.store import StoreError
 from observatory.ui import data
-from observatory.ui.resources import published, settings, store
+from observatory.ui.resources import published, release_problem, settings, store
 
 _DONE = "publish-done"  # the release just published, said once after the rerun
 _CONFIRM = "publish-confirm"
@@ -102,6 +103,9 @@ def outcome() -> None:
 def release_heading(release: publish.Release | None) -> None:
     """When the current release was published, and its file."""
     st.subheader(t("publish.current"))
+    problem = release_problem()
+    if problem is not None:
+        st.warning(t("publish.release_refused", path=problem.path, reason=problem.reason))
     if release is None:
         st.info(t("publish.nothing"))
         return
@@ -144,6 +148,9 @@ def _publish(actor: Actor, *, revise: bool = False) -> None:
         )
     except PermissionDenied:
         st.error(t("signin.not_allowed"))
+        return
+    except BadRelease as exc:
+        st.error(t("publish.refused", reason=exc.reason))
         return
     except (StoreError, OSError):
         st.error(t("publish.failed"))

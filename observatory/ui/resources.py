@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -24,12 +25,15 @@ import streamlit as st
 
 from observatory.config import Settings, load_settings
 from observatory.domain import Actor, Role
-from observatory.services import accounts
+from observatory.services import accounts, releases
 from observatory.services.demo import ensure_demo
-from observatory.store import Store, StoreError, connect, open_snapshot
+from observatory.services.releases import BadRelease, snapshot
+from observatory.store import Store, StoreError, connect
 
 # Served by the app itself: a named Material icon would be fetched from a third-party host.
 ICON = str(Path(__file__).parent / "assets" / "icon.png")
+
+_LOG = logging.getLogger(__name__)
 
 STAFF = "staff"
 PUBLIC = "public"
@@ -70,18 +74,25 @@ def _flush_sign_ins(opened: Store) -> None:
 
 
 class _Published:
-    """The published snapshot, reopened when a new release replaces the file.
+    """The published snapshot, reopened when a new release replaces the file, and checked first.
 
-    The release before stays open for readers that are still using it; it is closed when the one
-    after it arrives.
+    A release file is served only once it passes ``snapshot.open_verified`` (format version, length,
+    tables and columns, every block readable). A refused file leaves the release being served in
+    place; a process that starts on a refused file serves the kept previous release if that one
+    passes. Why a file was refused is kept for staff (:attr:`problem`) and, when the staff database is
+    open in this process, written once per file to the audit log. The release before stays open for
+    readers that are still using it; it is closed when the one after it arrives.
     """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._lock = threading.Lock()
         self._stamp: tuple[int, int, int] | None = None
+        self._served: str = "none"
         self._current: Store | None = None
         self._retired: Store | None = None
+        #: Why the file at the snapshot path is not the one served (None when it is).
+        self.problem: BadRelease | None = None
 
     def _file_stamp(self) -> tuple[int, int, int] | None:
         try:
@@ -90,16 +101,54 @@ class _Published:
             return None
         return (found.st_ino, found.st_mtime_ns, found.st_size)
 
+    def _open(self, stamp: tuple[int, int, int] | None) -> Store | None:
+        """The release to serve now: the file at the path if good, else the one served, else the kept one."""
+        self.problem = None
+        if stamp is None:
+            return None
+        try:
+            return snapshot.open_verified(self.path)
+        except BadRelease as exc:
+            self.problem = exc
+            _LOG.warning("%s", exc)
+        if self._current is not None:
+            return self._current
+        try:
+            return snapshot.open_verified(snapshot.previous_path(self.path))
+        except BadRelease:
+            return None
+
     def get(self) -> tuple[Store | None, str]:
-        """The open snapshot (None when nothing is published) and a key naming the release."""
+        """The open snapshot (None when nothing can be served) and a key naming the release."""
         stamp = self._file_stamp()
         with self._lock:
             if stamp != self._stamp:
-                opened = open_snapshot(self.path) if stamp else None
-                if self._retired is not None:
-                    self._retired.close()
-                self._retired, self._current, self._stamp = self._current, opened, stamp
-            return self._current, f"{PUBLIC}:{self._stamp}"
+                opened = self._open(stamp)
+                if opened is not self._current:
+                    if self._retired is not None:
+                        self._retired.close()
+                    self._retired, self._current = self._current, opened
+                    self._served = f"{opened.path}:{stamp}" if opened is not None else "none"
+                self._stamp = stamp
+                if self.problem is not None:
+                    _record_refusal(self.problem)
+            return self._current, f"{PUBLIC}:{self._served}"
+
+
+def _record_refusal(problem: BadRelease) -> None:
+    """Write a refused release file to the audit log, where the staff database is open in this process."""
+    if settings().public_mode:
+        return
+    try:
+        releases.record_refusal(store(), problem)
+    except StoreError:
+        _LOG.exception("the refusal of %s could not be written to the audit log", problem.path)
+
+
+def release_problem() -> BadRelease | None:
+    """Why the file at the snapshot path is not the release served (None when it is, or is absent)."""
+    _published().get()
+    return _published().problem
 
 
 @st.cache_resource(show_spinner=False)

@@ -37,6 +37,11 @@ class UploadedFile(Protocol):
     name: str
     file_id: str
 
+    @property
+    def size(self) -> int:
+        """The file's length in bytes, as the browser sent it."""
+        ...
+
     def getvalue(self) -> bytes:
         """The file's bytes."""
         ...
@@ -49,6 +54,11 @@ class Combined:
     name: str
     file_id: str
     data: bytes
+
+    @property
+    def size(self) -> int:
+        """Length of the joined bytes."""
+        return len(self.data)
 
     def getvalue(self) -> bytes:
         """The joined bytes."""
@@ -86,15 +96,36 @@ def file_input(chosen: str = AUTO) -> UploadedFile | None:
     """The file uploader (every format some kind accepts); several files for a kind that takes them."""
     if chosen == AUTO or not uploads.KINDS[chosen].multiple:
         found = st.file_uploader(t("upload.file"), type=uploads.accepted_extensions(), key="upload-file")
-        return found
+        return found if found is None or _within_budget([found]) else None
     st.caption(t("upload.several_files"))
     files = st.file_uploader(t("upload.files"), type=["csv"], accept_multiple_files=True, key="upload-files")
     return _combined(files or [])
 
 
+def _within_budget(files: Sequence[UploadedFile]) -> bool:
+    """False (and the refusal in words) when the files exceed the size budgets; nothing is read."""
+    conf = settings()
+    try:
+        uploads.check_sizes(
+            [(f.name, f.size) for f in files],
+            max_file_bytes=conf.upload_max_file_mb * 1_000_000,
+            max_request_bytes=conf.upload_max_request_mb * 1_000_000,
+        )
+    except uploads.UploadTooLarge as exc:
+        size = format_number(exc.size / 1e6, decimals=1)
+        if exc.count == 1:
+            st.error(t("upload.too_large_file", file=exc.filename, size=size, limit=conf.upload_max_file_mb))
+        else:
+            st.error(
+                t("upload.too_large_request", count=exc.count, size=size, limit=conf.upload_max_request_mb)
+            )
+        return False
+    return True
+
+
 def _combined(files: Sequence[UploadedFile]) -> UploadedFile | None:
     """The files chosen as one upload (one batch), or None when none is chosen or they do not fit."""
-    if not files:
+    if not files or not _within_budget(files):
         return None
     try:
         name, content = uploads.combine([(f.name, f.getvalue()) for f in files])
