@@ -189,7 +189,7 @@ def district_briefing(
         return Document(
             "district",
             t("doc.district.title", name=found.name),
-            t("doc.subtitle", city=ctx.city_name, period=found.year),
+            f"{ctx.city_name} — {found.year}",
             lang,
             ctx.audience,
             ctx.mark,
@@ -295,7 +295,7 @@ def city_briefing(store: Store, *, lang: str = "en", now: datetime | None = None
         return Document(
             "city",
             t("doc.city.title", city=ctx.city_name),
-            t("doc.subtitle", city=ctx.city_name, period=headline_period(cards)),
+            f"{ctx.city_name} — {headline_period(cards)}",
             lang,
             ctx.audience,
             ctx.mark,

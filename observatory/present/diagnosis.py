@@ -261,7 +261,7 @@ def diagnosis(
         return Document(
             KIND,
             t("doc.diagnosis.title", city=ctx.city_name),
-            t("doc.subtitle", city=ctx.city_name, period=year),
+            f"{ctx.city_name} — {year}",
             lang,
             ctx.audience,
             ctx.mark,

@@ -154,7 +154,7 @@ def evaluation(
         return Document(
             "evaluation",
             t("doc.evaluation.title", city=ctx.city_name),
-            t("doc.subtitle", city=ctx.city_name, period=year),
+            f"{ctx.city_name} — {year}",
             lang,
             ctx.audience,
             ctx.mark,
