@@ -207,15 +207,20 @@ def _attach_intervals(info: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _city_total(store: Store, info: Indicator, period: MapPeriod) -> pd.Series:
-    """The city's total for the period by the one city-total rule (:mod:`observatory.services.totals`)."""
+def _area_total(store: Store, info: Indicator, period: MapPeriod, members: Sequence[str] | None) -> pd.Series:
+    """The total for the period of the city (``members`` None) or of a set of districts, by the one total
+    rule (:mod:`observatory.services.totals`)."""
+    target = Granularity.MONTH.value if period.rolling else Granularity.YEAR.value
+    found = (
+        totals.city_totals(store, info, target)
+        if members is None
+        else totals.area_totals(store, info, target, members)
+    )
     if period.rolling:
-        monthly = totals.city_totals(store, info, Granularity.MONTH.value)
         end = period.last_month + pd.DateOffset(months=1)
-        return totals.window_total(monthly, period.first_month, end, periods=period.months)
-    yearly = totals.city_totals(store, info, Granularity.YEAR.value)
+        return totals.window_total(found, period.first_month, end, periods=period.months)
     start = pd.Timestamp(year=period.year, month=1, day=1)
-    return totals.window_total(yearly, start, start + pd.DateOffset(years=1), periods=1)
+    return totals.window_total(found, start, start + pd.DateOffset(years=1), periods=1)
 
 
 def city_figure(store: Store, info: Indicator, period: MapPeriod) -> CityFigure:
@@ -226,15 +231,29 @@ def city_figure(store: Store, info: Indicator, period: MapPeriod) -> CityFigure:
     denominator; with districts withheld it is known only within bounds, and a district is then higher
     or lower only beyond both.
     """
-    total = _city_total(store, info, period)
+    return area_figure(store, info, period)
+
+
+def area_figure(
+    store: Store, info: Indicator, period: MapPeriod, members: Sequence[str] | None = None, code: str = ""
+) -> CityFigure:
+    """:func:`city_figure` for the city (``members`` None) or for any set of districts (a group, a
+    district's similar districts): the members' total by the same rule, their denominators summed in
+    the years all of them have one."""
+    total = _area_total(store, info, period, members)
     value = float(total["value"])
     low, high = float(total["lower"]), float(total["upper"])
     basis = TotalBasis(total["basis"])
     if not info.has_rate:
         return CityFigure(value, float("nan"), value, low, high, basis)
-    city = totals.city_code(store)
-    denominators = totals.city_denominators(store, str(info.denominator_kind), city)
-    denominator, _ = views.latest_at(denominators, city, period.year)
+    kind = str(info.denominator_kind)
+    if members is None:
+        code = totals.city_code(store)
+        denominators = totals.city_denominators(store, kind, code)
+    else:
+        denominators = totals.area_denominators(store, kind, members, code or "group")
+        code = code or "group"
+    denominator, _ = views.latest_at(denominators, code, period.year)
 
     def per(x: float) -> float:
         return float(rates.rate(x, denominator, info.multiplier))

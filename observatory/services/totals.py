@@ -1,5 +1,8 @@
 """The city's total for every page, document and download: one rule, from :mod:`observatory.stats.totals`.
 
+The same rule gives the total of any set of districts (:func:`area_totals`: an area grouping staff
+define, a district's similar districts), without own rows: a set of districts has no figure of its own.
+
 The city's own rows win; else the districts' sum when complete; else an honest bounded total. In the
 staff database a withheld cell hides at most the indicator's threshold − 1 (a source withholds small
 counts); in a published release a withheld cell may also be withheld so that another cannot be worked
@@ -9,6 +12,7 @@ out, so it has no known limit there and a total with withheld parts is only "at 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -94,7 +98,11 @@ def city_rows(store: Store, info: Indicator, target: str) -> pd.DataFrame:
         period_start, value (NaN unless exact), sample_size, withheld (not one known number), complete
         (every district present), bound_lower, bound_upper, basis (text), ci_lower, ci_upper.
     """
-    found = city_totals(store, info, target)
+    return as_rows(city_totals(store, info, target))
+
+
+def as_rows(found: pd.DataFrame) -> pd.DataFrame:
+    """Totals (:data:`COLUMNS`) in the shape of the districts' rows (see :func:`city_rows`)."""
     exact = found["basis"].map(lambda basis: TotalBasis(basis).exact).astype(bool)
     return pd.DataFrame(
         {
@@ -122,11 +130,45 @@ def city_denominators(store: Store, kind: str, city: str) -> pd.DataFrame:
     own = frame[frame["area_code"] == city]
     if len(own):
         return own[["area_code", "year", "value"]].reset_index(drop=True)
-    districts = set(queries.areas(store, level=1)["code"])
+    return _summed_denominators(frame, set(queries.areas(store, level=1)["code"]), city)
+
+
+def _summed_denominators(frame: pd.DataFrame, districts: set[str], code: str) -> pd.DataFrame:
+    """The districts' denominators summed in each year in which every one of them has one."""
     inside = frame[frame["area_code"].isin(districts)]
     summed = inside.groupby("year", as_index=False).agg(value=("value", "sum"), n=("area_code", "nunique"))
     summed = summed[(summed["n"] == len(districts)) & (len(districts) > 0)]
-    return summed.assign(area_code=city)[["area_code", "year", "value"]].reset_index(drop=True)
+    return summed.assign(area_code=code)[["area_code", "year", "value"]].reset_index(drop=True)
+
+
+def area_denominators(store: Store, kind: str, members: Sequence[str], code: str) -> pd.DataFrame:
+    """area_code (``code``), year, value: the members' denominators summed in each year all of them have
+    one (as :func:`city_denominators` does for the city without its own figures)."""
+    return _summed_denominators(queries.denominators(store, kind), {str(m) for m in members}, code)
+
+
+def area_totals(store: Store, info: Indicator, target: str, members: Sequence[str]) -> pd.DataFrame:
+    """The total of a set of districts for every ``target`` period, by the one total rule.
+
+    Counts and amounts are summed (exact, bounded or at least, as for the city); a set of districts has no
+    own rows, and rates, shares and indices are never summed, so they have no total (an empty frame).
+    A set holding every district gives the city's total whenever the city has no own rows.
+
+    Returns:
+        :data:`COLUMNS`, as :func:`city_totals`.
+    """
+    chosen = sorted({str(m) for m in members})
+    if not info.additive or not chosen:
+        return with_interval(info, pd.DataFrame(columns=[*stats_totals.TOTAL_COLUMNS, "sample_size"]))
+    _, _, release = queries.city_facts(store)
+    stored = queries.granularities_by_level(store, info.code)
+    parts = _level(store, info, target, 1, stored).rename(columns={"value": "known"})
+    parts = parts[parts["area_code"].isin(chosen)]
+    most = _withheld_max(info, release=release)
+    frame = stats_totals.area_total(parts, areas=len(chosen), withheld_max=most)
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    frame["sample_size"] = np.nan
+    return with_interval(info, frame)
 
 
 def window_total(totals: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, periods: int) -> pd.Series:

@@ -99,6 +99,9 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("assessments", ("objective_code", "year", "created_at"), ("text", "author"), since=5),
         # A derived indicator's components (its figures are their sum), replaced as a set per indicator.
         TableSpec("derived_components", ("indicator_code", "component_code"), (), since=7),
+        # Area groupings staff define, and their member districts (replaced as a set per group).
+        TableSpec("area_groups", ("code",), ("name",), since=9),
+        TableSpec("area_group_members", ("group_code", "area_code"), (), since=9),
     )
 }
 
