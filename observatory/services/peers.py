@@ -15,8 +15,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from observatory.domain import IndicatorKind
-from observatory.services import views
+from observatory.domain import Indicator, IndicatorKind
+from observatory.services import mapview, views
+from observatory.stats import compare
 from observatory.stats import peers as stats_peers
 from observatory.store import Store, queries
 
@@ -109,3 +110,42 @@ def summary(found: stats_peers.Peers) -> dict[str, float]:
         "incomplete": float(len(found.incomplete)),
         "median_rms": float(np.median(frame.loc[frame["rank"] == 1, "rms"])) if len(frame) else float("nan"),
     }
+
+
+def versus_peers(
+    store: Store, info: Indicator, period: mapview.MapPeriod, found: stats_peers.Peers
+) -> pd.DataFrame:
+    """:func:`mapview.district_table` with each district benchmarked against its similar districts.
+
+    The reference of a district is its neighbours taken together (their counts and denominators summed,
+    the rate on the sums: :func:`mapview.area_figure`, the one total rule), so a district is "higher than
+    similar districts" only when its interval lies above the neighbours' figure (beyond both bounds when a
+    neighbour is withheld). A district without neighbours is not compared. ``reference_basis`` and the
+    ``peers`` column (neighbour codes, nearest first) say what each reference is made of.
+    """
+    frame = mapview.district_table(store, info, period)
+    sets = {code: neighbour_codes(found, code) for code in frame["code"].astype(str)}
+    figures = mapview.area_figures(store, info, period, {c: m for c, m in sets.items() if m})
+    refs = []
+    for code, near in sets.items():
+        figure = figures.get(code)
+        refs.append(
+            {
+                "reference": figure.reference if figure else np.nan,
+                "reference_low": figure.low if figure else np.nan,
+                "reference_high": figure.high if figure else np.nan,
+                "reference_basis": str(figure.basis) if figure else "unknown",
+                "peers": near,
+            }
+        )
+    refs_frame = pd.DataFrame(refs, index=frame.index)
+    frame[refs_frame.columns] = refs_frame
+    basis = "rate" if info.has_rate else "value"
+    frame["benchmark"] = compare.benchmark_many(
+        frame[f"{basis}_lower"],
+        frame[f"{basis}_upper"],
+        frame["reference_low"] if info.comparable_with_city else np.nan,
+        info.polarity,
+        reference_upper=frame["reference_high"],
+    ).map(str)
+    return frame

@@ -12,7 +12,7 @@ out, so it has no known limit there and a total with withheld parts is only "at 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -141,10 +141,14 @@ def _summed_denominators(frame: pd.DataFrame, districts: set[str], code: str) ->
     return summed.assign(area_code=code)[["area_code", "year", "value"]].reset_index(drop=True)
 
 
-def area_denominators(store: Store, kind: str, members: Sequence[str], code: str) -> pd.DataFrame:
+def area_denominators(
+    store: Store, kind: str, members: Sequence[str], code: str, *, stored: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """area_code (``code``), year, value: the members' denominators summed in each year all of them have
-    one (as :func:`city_denominators` does for the city without its own figures)."""
-    return _summed_denominators(queries.denominators(store, kind), {str(m) for m in members}, code)
+    one (as :func:`city_denominators` does for the city without its own figures). ``stored``: the kind's
+    denominators already read (:func:`queries.denominators`), when summing many sets."""
+    frame = queries.denominators(store, kind) if stored is None else stored
+    return _summed_denominators(frame, {str(m) for m in members}, code)
 
 
 def area_totals(store: Store, info: Indicator, target: str, members: Sequence[str]) -> pd.DataFrame:
@@ -157,18 +161,33 @@ def area_totals(store: Store, info: Indicator, target: str, members: Sequence[st
     Returns:
         :data:`COLUMNS`, as :func:`city_totals`.
     """
-    chosen = sorted({str(m) for m in members})
-    if not info.additive or not chosen:
-        return with_interval(info, pd.DataFrame(columns=[*stats_totals.TOTAL_COLUMNS, "sample_size"]))
+    return area_totals_many(store, info, target, {"": members})[""]
+
+
+def area_totals_many(
+    store: Store, info: Indicator, target: str, sets: Mapping[str, Sequence[str]]
+) -> dict[str, pd.DataFrame]:
+    """:func:`area_totals` of several sets of districts (each district's similar districts) from one read."""
+    empty = with_interval(info, pd.DataFrame(columns=[*stats_totals.TOTAL_COLUMNS, "sample_size"]))
+    if not info.additive:
+        return {name: empty for name in sets}
     _, _, release = queries.city_facts(store)
     stored = queries.granularities_by_level(store, info.code)
     parts = _level(store, info, target, 1, stored).rename(columns={"value": "known"})
-    parts = parts[parts["area_code"].isin(chosen)]
     most = _withheld_max(info, release=release)
-    frame = stats_totals.area_total(parts, areas=len(chosen), withheld_max=most)
-    frame["period_start"] = pd.to_datetime(frame["period_start"])
-    frame["sample_size"] = np.nan
-    return with_interval(info, frame)
+    found = {}
+    for name, members in sets.items():
+        chosen = sorted({str(m) for m in members})
+        if not chosen:
+            found[name] = empty
+            continue
+        frame = stats_totals.area_total(
+            parts[parts["area_code"].isin(chosen)], areas=len(chosen), withheld_max=most
+        )
+        frame["period_start"] = pd.to_datetime(frame["period_start"])
+        frame["sample_size"] = np.nan
+        found[name] = with_interval(info, frame)
+    return found
 
 
 def window_total(totals: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, periods: int) -> pd.Series:

@@ -69,3 +69,23 @@ def test_an_earlier_year_uses_that_years_values(demo):
     ).set_index("area_code")["value"]
     assert early["unemployment"].to_numpy() == pytest.approx(direct.reindex(early.index).to_numpy())
     assert np.isfinite(early.to_numpy()).all()
+
+
+def test_versus_peers_benchmarks_each_district_against_its_neighbours_summed(demo):
+    from observatory.services import mapview, views
+    from observatory.stats import compare
+
+    found = peers.nearest(demo)
+    info = views.indicator(demo, "violence")
+    period = mapview.MapPeriod(2025)
+    table = peers.versus_peers(demo, info, period, found).set_index("code")
+    districts = mapview.district_table(demo, info, period).set_index("code")
+    for code in ("01", "07", "15"):
+        near = list(found.of(code)["neighbour"])
+        rate = districts.loc[near, "value"].sum() / districts.loc[near, "denominator"].sum() * info.multiplier
+        assert table.loc[code, "reference"] == pytest.approx(rate)
+        assert list(table.loc[code, "peers"]) == near
+        expected = compare.benchmark(
+            districts.loc[code, "rate_lower"], districts.loc[code, "rate_upper"], rate, info.polarity
+        )
+        assert table.loc[code, "benchmark"] == str(expected)
