@@ -22,14 +22,15 @@ def demo(demo_file):
 def _context_by_sql(store) -> pd.DataFrame:
     """Density and each context indicator's latest yearly value, read straight from the tables."""
     density = store.frame(
-        "SELECT d.area_code, d.value / a.area_km2 AS density FROM denominators d JOIN areas a ON a.code = d.area_code "
-        "WHERE d.kind = 'residents' AND a.level = 1 QUALIFY row_number() OVER (PARTITION BY d.area_code "
-        "ORDER BY d.year DESC) = 1"
+        "SELECT d.area_code, d.value / a.area_km2 AS density FROM denominators d "
+        "JOIN areas a ON a.code = d.area_code WHERE d.kind = 'residents' AND a.level = 1 "
+        "QUALIFY row_number() OVER (PARTITION BY d.area_code ORDER BY d.year DESC) = 1"
     ).set_index("area_code")
     wide = store.frame(
-        "SELECT o.indicator_code, o.area_code, o.value FROM observations o JOIN indicators i ON i.code = o.indicator_code "
-        "JOIN areas a ON a.code = o.area_code WHERE i.kind = 'context' AND a.level = 1 AND o.value IS NOT NULL "
-        "QUALIFY row_number() OVER (PARTITION BY o.indicator_code, o.area_code ORDER BY o.period_start DESC) = 1"
+        "SELECT o.indicator_code, o.area_code, o.value FROM observations o "
+        "JOIN indicators i ON i.code = o.indicator_code JOIN areas a ON a.code = o.area_code "
+        "WHERE i.kind = 'context' AND a.level = 1 AND o.value IS NOT NULL QUALIFY row_number() "
+        "OVER (PARTITION BY o.indicator_code, o.area_code ORDER BY o.period_start DESC) = 1"
     ).pivot(index="area_code", columns="indicator_code", values="value")
     return density.join(wide).sort_index()
 
@@ -64,7 +65,8 @@ def test_an_earlier_year_uses_that_years_values(demo):
     first = int(years["y"].min())
     early = peers.context(demo, year=first)
     direct = demo.frame(
-        "SELECT area_code, value FROM observations WHERE indicator_code = 'unemployment' AND year(period_start) = ?",
+        "SELECT area_code, value FROM observations "
+        "WHERE indicator_code = 'unemployment' AND year(period_start) = ?",
         [first],
     ).set_index("area_code")["value"]
     assert early["unemployment"].to_numpy() == pytest.approx(direct.reindex(early.index).to_numpy())
