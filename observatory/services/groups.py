@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
+import shapely
 
 from observatory import auth, geo
 from observatory.domain import Actor, Indicator, Issue, Severity
@@ -250,3 +251,20 @@ def from_boundary_attribute(
 def _as_code(value: str) -> str:
     """A group code from an attribute's value: letters and digits kept, other runs become ``_``."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", value.strip())[:40] or "group"
+
+
+def outline(store: Store, code: str) -> dict | None:
+    """A group drawn as one area: the union of its members' display shapes, as a GeoJSON Feature whose
+    ``id`` is the group's code (None when no member has a shape)."""
+    chosen = set(members(store, code))
+    shapes = queries.area_shapes(store, level=1, display=True)
+    shapes = shapes[shapes["code"].isin(chosen)]
+    if shapes.empty:
+        return None
+    union = shapely.union_all([geo.geometry_from_text(text) for text in shapes["geometry"]])
+    return {
+        "type": "Feature",
+        "id": code,
+        "properties": {"code": code},
+        "geometry": json.loads(geo.geometry_to_text(union)),
+    }
