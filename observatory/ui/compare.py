@@ -17,7 +17,7 @@ from observatory import charts
 from observatory.charts.maps import outline_trace
 from observatory.domain import Indicator
 from observatory.i18n import format_number, format_total, get_locale, t
-from observatory.services import funnelview, groups, peers
+from observatory.services import funnelview, group_profile, groups, peers
 from observatory.services.mapview import MapPeriod
 from observatory.stats import funnel as stats_funnel
 from observatory.ui import components, data, widgets
@@ -222,3 +222,96 @@ def draw(fig_spec: dict, layers: list[dict]) -> go.Figure:
 def locale() -> str:
     """The reader's language (cache keys)."""
     return get_locale()
+
+
+@cached()
+def group_profile_table(code: str, year: int) -> pd.DataFrame:
+    """A grouping's profile for one year (see :mod:`services.group_profile`)."""
+    return group_profile.group_profile(reader(), code, year)
+
+
+def group_profile_view(code: str, year: int) -> None:
+    """A grouping's profile: its members, then every indicator that adds up beside the city."""
+    found = group_list().set_index("code").loc[code]
+    names = {str(f["id"]): str(f["properties"]["name"]) for f in data.district_geojson()["features"]}
+    members = [names.get(str(c), str(c)) for c in found["member_codes"]]
+    st.header(t("profile.group_heading", group=escape(found["name"]), members=int(found["members"])))
+    st.caption(t("profile.group_members", districts=", ".join(escape(m) for m in members)))
+    frame = group_profile_table(code, year)
+    rows = []
+    for r in frame.itertuples():
+        info = data.indicator(r.indicator_code)
+        decimals = 2
+        rows.append(
+            {
+                t("common.indicator"): r.name,
+                t("common.value"): format_total(r.value, r.low, r.high, r.basis, decimals=0),
+                components.measure_label(info, "rate") if info.has_rate else t("measure.rate"): format_number(
+                    r.rate if math.isfinite(r.rate) else None, decimals=decimals
+                ),
+                t("footnote.ci"): _interval(r.rate_lower, r.rate_upper, decimals),
+                t("common.city"): format_total(
+                    r.city_rate, r.city_low, r.city_high, r.city_basis, decimals=decimals
+                )
+                if info.has_rate
+                else format_number(None),
+                t("measure.benchmark"): t(f"benchmark.{r.benchmark}")
+                if r.benchmark != "not_compared"
+                else t("map.not_compared"),
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(t("groups.method"))
+    components.download(frame.assign(group=code, year=year), f"group-{code}-{year}.csv", key="group-csv")
+
+
+def _interval(lower: float, upper: float, decimals: int) -> str:
+    if not (math.isfinite(lower) and math.isfinite(upper)):
+        return format_number(None)
+    return f"{format_number(lower, decimals=decimals)} – {format_number(upper, decimals=decimals)}"
+
+
+def peers_section(district: str) -> None:
+    """A district's similar districts: each with its distance, the variables, weights and their spread."""
+    found = similar()
+    if found.variables.empty:
+        st.caption(t("peers.no_context"))
+        return
+    names = {str(f["id"]): str(f["properties"]["name"]) for f in data.district_geojson()["features"]}
+    st.subheader(t("peers.heading"))
+    mine = found.of(district)
+    if district in found.not_close:
+        st.warning(t("peers.not_close", district=escape(names.get(district, district))))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("peers.neighbour"): [names.get(str(c), str(c)) for c in mine["neighbour"]],
+                t("peers.distance"): [format_number(d, decimals=2) for d in mine["distance"]],
+                t("peers.per_variable"): [format_number(d, decimals=2) for d in mine["rms"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    variables = found.variables
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("peers.variable"): [_variable_name(v) for v in variables["variable"]],
+                t("peers.weight"): [format_number(w, decimals=1) for w in variables["weight"]],
+                t("peers.mean"): [format_number(m, decimals=1) for m in variables["mean"]],
+                t("peers.sd"): [format_number(s, decimals=1) for s in variables["sd"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(t("peers.method", count=peers.stats_peers.DEFAULT_COUNT))
+    if mine["tied"].any():
+        st.caption(t("peers.tied"))
+
+
+def _variable_name(code: str) -> str:
+    if code == peers.DENSITY:
+        return t("peers.density")
+    return data.indicator(code).name
