@@ -1,0 +1,87 @@
+"""AppTest of fair comparison: groupings on the map and the profile, the funnel, similar districts; for an
+official (staff store) and for the public (the release, where groupings are published with it)."""
+
+import shutil
+from datetime import datetime
+
+import pytest
+
+from observatory.domain import Actor, Role
+from observatory.services import groups, publish
+from observatory.store import connect
+from tests.app.helpers import figures, official, start
+
+CENTRE = ["01", "02", "03", "04"]
+ADMIN = Actor("test-setup", Role.ADMIN)
+
+
+@pytest.fixture
+def grouped_app(app_env, demo_file, tmp_path):
+    """The demo with a grouping "centre" (districts 01–04), published."""
+    db = shutil.copy(demo_file, tmp_path / "demo.duckdb")
+    store = connect(db)
+    try:
+        assert groups.save_group(store, "centre", "City centre <b>", CENTRE, actor=ADMIN).ok
+        publish.publish(
+            store, actor=ADMIN, snapshot_path=tmp_path / "public.duckdb", now=datetime(2026, 1, 15)
+        )
+    finally:
+        store.close()
+    return app_env(db, tmp_path / "public.duckdb")
+
+
+def _traces(at, kind):
+    return [trace for fig in figures(at) for trace in fig["data"] if trace.get("type") == kind]
+
+
+@pytest.mark.parametrize("audience", ["official", "public"])
+def test_map_draws_the_grouping_and_the_funnel(grouped_app, audience):
+    query = {"indicator": "violence", "period": "2025", "group": "centre"}
+    at = (
+        official("pages/map.py", query=query)
+        if audience == "official"
+        else start("pages/map.py", query=query)
+    )
+    assert not at.exception
+    outline = [t for t in _traces(at, "choroplethmap") if t.get("name") == "City centre <b>"]
+    assert len(outline) == 1 and outline[0]["locations"] == ["centre"]
+    # The funnel: one marker trace per place, every district drawn once, with its code.
+    points = [row[0] for t in _traces(at, "scatter") if t.get("mode") == "markers" for row in t["customdata"]]
+    assert sorted(points) == [f"{i:02d}" for i in range(1, 21)]
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "City centre \\<b\\>" in text  # the grouping's name is text, not HTML
+    assert "overdispersion" in text or "vary as chance" in text
+
+
+def test_map_benchmark_against_similar_districts(grouped_app):
+    at = official("pages/map.py", query={"indicator": "violence", "period": "2025", "measure": "benchmark"})
+    assert not at.exception
+    at.radio(key="versus").set_value("peers").run()
+    assert not at.exception
+    names = {t["name"] for t in _traces(at, "choroplethmap")}
+    assert names & {
+        "better than similar districts",
+        "worse than similar districts",
+        "similar to similar districts",
+    }
+    assert any("CIPFA" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("audience", ["official", "public"])
+def test_profile_of_a_grouping(grouped_app, audience):
+    query = {"group": "centre", "year": "2025"}
+    page = "pages/profile.py"
+    at = official(page, query=query) if audience == "official" else start(page, query=query)
+    assert not at.exception
+    assert "City centre" in at.header[0].value
+    table = at.dataframe[0].value
+    assert "Violence against persons" in set(table.iloc[:, 0])
+    if audience == "official":
+        row = table[table.iloc[:, 0] == "Violence against persons"].iloc[0]
+        assert row.iloc[1] == "711"  # districts 01–04 summed in 2025 (see tests/services/test_groups.py)
+
+
+def test_profile_of_a_district_lists_its_similar_districts(grouped_app):
+    at = official("pages/profile.py", query={"district": "05", "year": "2025"})
+    assert not at.exception
+    assert any(s.value == "Similar districts" for s in at.subheader)
