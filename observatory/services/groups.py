@@ -268,3 +268,11 @@ def outline(store: Store, code: str) -> dict | None:
         "properties": {"code": code},
         "geometry": json.loads(geo.geometry_to_text(union)),
     }
+
+
+def boundary_fields(data: bytes, filename: str) -> list[str]:
+    """The attribute fields of a boundary file (empty when it cannot be read)."""
+    try:
+        return geo.list_fields(data, filename)
+    except geo.BoundarySourceError:
+        return []

@@ -85,3 +85,29 @@ def test_profile_of_a_district_lists_its_similar_districts(grouped_app):
     at = official("pages/profile.py", query={"district": "05", "year": "2025"})
     assert not at.exception
     assert any(s.value == "Similar districts" for s in at.subheader)
+
+
+def test_an_editor_saves_a_grouping_from_the_picker(demo_app):
+    at = start("pages/groups.py", role="editor")
+    assert not at.exception
+    assert at.title[0].value == "Area groupings"
+    at.text_input(key="group-code").set_value("contract")
+    at.text_input(key="group-name").set_value("City contract")
+    at.multiselect(key="group-members").select("05").select("06")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value == "Saved: 1 grouping(s)."
+    store = connect(demo_app)
+    try:
+        assert groups.members(store, "contract") == ["05", "06"]
+    finally:
+        store.close()
+
+
+def test_a_bad_grouping_csv_is_refused_naming_row_and_column(demo_app, buttons):
+    at = start("pages/groups.py", role="editor")
+    at.file_uploader(key="group-csv").upload("g.csv", b"group,name,area\nx,X,01\nx,X,77\n", "text/csv").run()
+    at.button(key="group-csv-import").click().run()
+    assert not at.exception
+    issues = at.dataframe[-1].value
+    assert list(issues.iloc[0][:3]) == [2, "area", "77"]
