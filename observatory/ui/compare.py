@@ -241,23 +241,28 @@ def group_profile_view(code: str, year: int) -> None:
     rows = []
     for r in frame.itertuples():
         info = data.indicator(r.indicator_code)
-        decimals = 2
+        rated = info.has_rate and math.isfinite(r.denominator)
         rows.append(
             {
                 t("common.indicator"): r.name,
                 t("common.value"): format_total(r.value, r.low, r.high, r.basis, decimals=0),
-                components.measure_label(info, "rate") if info.has_rate else t("measure.rate"): format_number(
-                    r.rate if math.isfinite(r.rate) else None, decimals=decimals
-                ),
-                t("footnote.ci"): _interval(r.rate_lower, r.rate_upper, decimals),
-                t("common.city"): format_total(
-                    r.city_rate, r.city_low, r.city_high, r.city_basis, decimals=decimals
+                t("groups.rate"): format_total(
+                    r.rate,
+                    r.low / r.denominator * info.multiplier,
+                    r.high / r.denominator * info.multiplier,
+                    r.basis,
+                    decimals=2,
                 )
+                if rated
+                else format_number(None),
+                t("footnote.ci"): _interval(r.rate_lower, r.rate_upper, 2) if rated else format_number(None),
+                t("common.city"): format_total(r.city_rate, r.city_low, r.city_high, r.city_basis, decimals=2)
                 if info.has_rate
                 else format_number(None),
                 t("measure.benchmark"): t(f"benchmark.{r.benchmark}")
                 if r.benchmark != "not_compared"
                 else t("map.not_compared"),
+                t("overview.measure"): components.measure_label(info, "rate") if rated else "",
             }
         )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -266,6 +271,8 @@ def group_profile_view(code: str, year: int) -> None:
 
 
 def _interval(lower: float, upper: float, decimals: int) -> str:
+    if math.isfinite(lower) and math.isinf(upper):
+        return t("total.at_least", low=format_number(lower, decimals=decimals))
     if not (math.isfinite(lower) and math.isfinite(upper)):
         return format_number(None)
     return f"{format_number(lower, decimals=decimals)} – {format_number(upper, decimals=decimals)}"
