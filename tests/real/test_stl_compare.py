@@ -125,3 +125,32 @@ def _interval(x: float) -> tuple[float, float]:
         return lower, (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
     lower = chi2.ppf(0.025, 2 * x) / 2 if x > 0 else 0.0
     return lower, chi2.ppf(0.975, 2 * x + 2) / 2
+
+
+def test_state_groupings_sum_their_counties(built, tmp_path):
+    """Groupings from the table's own STATE_NAME column (a CSV), each summed by the one total rule."""
+    import shutil
+
+    from observatory.services import groups, views
+    from observatory.services.mapview import MapPeriod
+
+    table = _table()
+    lines = ["group,name,area"] + [
+        f"{row['STATE_NAME'][:2].upper()},{row['STATE_NAME']},{row['FIPSNO']}" for _, row in table.iterrows()
+    ]
+    store = connect(shutil.copy(built.db, tmp_path / "stl.duckdb"))
+    try:
+        done = groups.import_csv(store, ("\n".join(lines) + "\n").encode(), "states.csv", actor=ADMIN)
+        assert done.ok and done.groups == 2
+        info = views.indicator(store, "homicides")
+        figures = {code: groups.figure(store, info, MapPeriod(1988), code) for code in ("IL", "MI")}
+    finally:
+        store.close()
+    for code, state in (("IL", "Illinois"), ("MI", "Missouri")):
+        rows = table[table["STATE_NAME"] == state]
+        events, years = rows["HC8893"].astype(float).sum(), rows["PO8893"].astype(float).sum()
+        assert figures[code].value == events
+        assert figures[code].denominator == years
+        assert figures[code].reference == pytest.approx(events / years * 100_000)
+        rate = figures[code].reference
+        print(f"\n{state}: {len(rows)} counties, {events:.0f} homicides, {rate:.2f} per 100,000")
