@@ -33,7 +33,7 @@ district_map.district_map(
     info, period, measure, scheme, key="map", versus=versus, layers=compare.overlays(group)
 )
 compare.group_caption(info, period, group)
-if versus == compare.PEERS:
+if compare.is_peers(versus):
     compare.peers_note(info)
 compare.funnel_section(info, period, key="funnel")
 st.subheader(t("map.table_heading"))

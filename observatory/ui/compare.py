@@ -15,12 +15,12 @@ import streamlit as st
 
 from observatory import charts
 from observatory.charts.maps import outline_trace
-from observatory.domain import Indicator
+from observatory.domain import Indicator, Role
 from observatory.i18n import format_number, format_total, get_locale, t
 from observatory.services import funnelview, group_profile, groups, peers
 from observatory.services.mapview import MapPeriod
 from observatory.stats import funnel as stats_funnel
-from observatory.ui import components, data, widgets
+from observatory.ui import components, data, session, widgets
 from observatory.ui.methodology import escape
 from observatory.ui.resources import cached, reader
 
@@ -47,16 +47,46 @@ def group_figure(indicator: str, period: str, code: str) -> groups.mapview.CityF
     return groups.figure(reader(), data.indicator(indicator), MapPeriod.parse(period), code)
 
 
-@cached()
-def similar() -> peers.stats_peers.Peers:
-    """Every district's similar districts on the default context (all variables, weight 1)."""
-    return peers.nearest(reader())
+WEIGHTS = "peer_weights"
 
 
 @cached()
-def versus_peers(indicator: str, period: str) -> pd.DataFrame:
+def context_variables() -> list[str]:
+    """The context variables similar districts can be found on."""
+    return peers.variables(reader())
+
+
+def weights_text() -> str:
+    """The weights staff chose this session, as text ("" for the default: every variable, weight 1)."""
+    chosen = st.session_state.get(WEIGHTS, {})
+    return ";".join(f"{k}={v:g}" for k, v in sorted(chosen.items()) if v != 1.0)
+
+
+def _weights(text: str) -> dict[str, float]:
+    return {k: float(v) for k, v in (part.split("=", 1) for part in text.split(";") if part)}
+
+
+@cached()
+def similar(weights: str = "") -> peers.stats_peers.Peers:
+    """Every district's similar districts on the context, with the weights given as text."""
+    return peers.nearest(reader(), weights=_weights(weights) or None)
+
+
+def versus_key(choice: str) -> str:
+    """What a map compares with, as a cache key: ``city``, or ``peers`` with the chosen weights."""
+    return f"{PEERS}|{weights_text()}" if choice == PEERS else CITY
+
+
+def is_peers(versus: str) -> bool:
+    """True when a map compares with similar districts."""
+    return versus.startswith(PEERS)
+
+
+@cached()
+def versus_peers(indicator: str, period: str, versus: str = PEERS) -> pd.DataFrame:
     """The map's table with each district benchmarked against its similar districts."""
-    return peers.versus_peers(reader(), data.indicator(indicator), MapPeriod.parse(period), similar())
+    found = similar(versus.partition("|")[2])
+    return peers.versus_peers(reader(), data.indicator(indicator), MapPeriod.parse(period), found)
 
 
 @cached()
@@ -88,7 +118,7 @@ def choose_versus(info: Indicator) -> str:
     """Compare with the city or with similar districts (only when context indicators exist)."""
     if not info.comparable_with_city or similar().variables.empty:
         return CITY
-    return widgets.select(
+    choice = widgets.select(
         t("map.versus"),
         [CITY, PEERS],
         key="versus",
@@ -96,6 +126,7 @@ def choose_versus(info: Indicator) -> str:
         horizontal=True,
         format_func=lambda v: t(f"map.versus_{v}"),
     )
+    return versus_key(choice)
 
 
 def overlays(group: str) -> list[dict]:
@@ -130,7 +161,7 @@ def group_caption(info: Indicator, period: MapPeriod, group: str) -> None:
 
 def peers_note(info: Indicator) -> None:
     """How similar districts are found, and which districts have no close neighbours."""
-    found = similar()
+    found = similar(weights_text())
     names = {str(f["id"]): str(f["properties"]["name"]) for f in data.district_geojson()["features"]}
     st.caption(t("peers.method", count=peers.stats_peers.DEFAULT_COUNT))
     if found.not_close:
@@ -279,8 +310,11 @@ def _interval(lower: float, upper: float, decimals: int) -> str:
 
 
 def peers_section(district: str) -> None:
-    """A district's similar districts: each with its distance, the variables, weights and their spread."""
-    found = similar()
+    """A district's similar districts: each with its distance, the variables, weights and their spread;
+    signed-in staff may change the weights (0 leaves a variable out) for their session."""
+    if session.role() is not Role.PUBLIC:
+        weights_form()
+    found = similar(weights_text())
     if found.variables.empty:
         st.caption(t("peers.no_context"))
         return
@@ -316,6 +350,24 @@ def peers_section(district: str) -> None:
     st.caption(t("peers.method", count=peers.stats_peers.DEFAULT_COUNT))
     if mine["tied"].any():
         st.caption(t("peers.tied"))
+
+
+def weights_form() -> None:
+    """Number inputs for the weight of each context variable, kept in the session."""
+    chosen = dict(st.session_state.get(WEIGHTS, {}))
+    with st.expander(t("peers.weights_label")):
+        for variable in context_variables():
+            chosen[variable] = float(
+                st.number_input(
+                    _variable_name(variable),
+                    min_value=0.0,
+                    max_value=10.0,
+                    step=0.5,
+                    value=float(chosen.get(variable, 1.0)),
+                    key=f"peer-weight-{variable}",
+                )
+            )
+    st.session_state[WEIGHTS] = chosen
 
 
 def _variable_name(code: str) -> str:

@@ -63,7 +63,7 @@ def shown_table(code: str, period: str, measure: str, locale: str, versus: str =
     """The table with the shown measure and its texts in one language (see :func:`hover_frame`); with
     ``versus="peers"`` each district is benchmarked against its similar districts."""
     del locale  # cache key only: the current language is already set for t()
-    frame = compare.versus_peers(code, period) if versus == compare.PEERS else table(code, period)
+    frame = compare.versus_peers(code, period, versus) if compare.is_peers(versus) else table(code, period)
     return hover_frame(data.indicator(code), frame, measure)
 
 
@@ -193,11 +193,11 @@ def build_figure(
             shown,
             geojson,
             category_col="benchmark",
-            categories=_categories(info, peers=versus == compare.PEERS),
+            categories=_categories(info, peers=compare.is_peers(versus)),
             hover_cols={
                 "shown_text": measure_text(info, basis),
                 **hover,
-                "city_text": t("peers.reference") if versus == compare.PEERS else t("common.city"),
+                "city_text": t("peers.reference") if compare.is_peers(versus) else t("common.city"),
             },
             legend_title=t("measure.benchmark"),
             withheld_label=t("map.not_published"),
@@ -294,8 +294,8 @@ def district_map(
 def ranked_table(info: Indicator, period: MapPeriod, measure: str, *, key: str, versus: str = "city") -> None:
     """Districts from highest to lowest with interval, base and benchmark; withheld ones last."""
     frame = (
-        compare.versus_peers(info.code, period.label)
-        if versus == compare.PEERS
+        compare.versus_peers(info.code, period.label, versus)
+        if compare.is_peers(versus)
         else table(info.code, period.label)
     )
     shown = shown_table(info.code, period.label, measure, get_locale(), versus)

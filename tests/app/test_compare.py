@@ -111,3 +111,16 @@ def test_a_bad_grouping_csv_is_refused_naming_row_and_column(demo_app, buttons):
     assert not at.exception
     issues = at.dataframe[-1].value
     assert list(issues.iloc[0][:3]) == [2, "area", "77"]
+
+
+def test_staff_weights_change_the_similar_districts_and_the_public_has_none(grouped_app):
+    at = official("pages/profile.py", query={"district": "05", "year": "2025"})
+    before = list(at.dataframe[3].value.iloc[:, 0])
+    at.number_input(key="peer-weight-density").set_value(0.0).run()
+    assert not at.exception
+    variables = list(at.dataframe[4].value.iloc[:, 0])
+    assert "Population density (residents per km²)" not in variables
+    assert list(at.dataframe[3].value.iloc[:, 0]) != before
+    public = start("pages/profile.py", query={"district": "05", "year": "2025"})
+    assert not public.exception
+    assert not [n for n in public.number_input if n.key and n.key.startswith("peer-weight")]
