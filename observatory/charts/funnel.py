@@ -36,6 +36,7 @@ def funnel_plot(
     x_title: str,
     y_title: str,
     highlight: Collection[str] = (),
+    multiplier: float = 1.0,
 ) -> go.Figure:
     """Points by place, the limit lines by level, the benchmark as a horizontal line.
 
@@ -48,6 +49,8 @@ def funnel_plot(
         benchmark_label: Words of the centre line.
         x_title: Population axis title; y_title: rate axis title.
         highlight: District codes drawn larger with an outline.
+        multiplier: The rate's multiplier, kept in ``layout.meta`` with ``chart = "funnel"`` so a reader
+            of the figure (a disclosure check) can turn a point back into its count.
     """
     fig = go.Figure()
     for level, frame in lines.groupby("level", sort=True):
@@ -106,6 +109,7 @@ def funnel_plot(
             height=440,
             dragmode="select",
             clickmode="event+select",
+            meta={"chart": "funnel", "multiplier": multiplier},
         )
     )
     return fig

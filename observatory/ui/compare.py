@@ -195,6 +195,7 @@ def funnel_section(info: Indicator, period: MapPeriod, *, key: str) -> None:
         x_title=t(f"denominator.{info.denominator_kind}"),
         y_title=components.measure_label(info, "rate"),
         highlight=highlighted(),
+        multiplier=info.multiplier,
     )
     event = st.plotly_chart(
         fig,
