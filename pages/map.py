@@ -4,7 +4,7 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import components, data
+from observatory.ui import compare, components, data
 from observatory.ui import map as district_map
 
 ui.through_app()
@@ -23,10 +23,21 @@ with middle:
     measure = district_map.choose_measure(info, district_map.measures(code))
 with right:
     scheme = district_map.choose_scheme() if measure != "benchmark" else "quantiles"
+left, right = st.columns(2)
+with left:
+    versus = compare.choose_versus(info) if measure == "benchmark" else compare.CITY
+with right:
+    group = compare.choose_group()
 st.subheader(t("overview.map_heading", indicator=info.name, year=district_map.period_text(period)))
-district_map.district_map(info, period, measure, scheme, key="map")
+district_map.district_map(
+    info, period, measure, scheme, key="map", versus=versus, layers=compare.overlays(group)
+)
+compare.group_caption(info, period, group)
+if compare.is_peers(versus):
+    compare.peers_note(info)
+compare.funnel_section(info, period, key="funnel")
 st.subheader(t("map.table_heading"))
-district_map.ranked_table(info, period, measure, key="table-csv")
+district_map.ranked_table(info, period, measure, key="table-csv", versus=versus)
 district_map.footnotes(info, period, measure)
 if info.unavailable_denominator:
     st.caption(t("map.no_denominators", kind=district_map.denominator_text(info.unavailable_denominator)))

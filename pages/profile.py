@@ -4,7 +4,7 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import documents, profile, widgets
+from observatory.ui import compare, documents, profile, widgets
 
 ui.through_app()
 
@@ -14,13 +14,18 @@ options, default_year = profile.year_options()
 if not names or not options:
     st.info(t("map.no_data"))
     st.stop()
-left, right = st.columns(2)
+left, middle, right = st.columns(3)
 with left:
     district = widgets.select(
         t("common.district"), list(names), key="district", format_func=lambda c: f"{c} · {names[c]}"
     )
-with right:
+with middle:
     year = widgets.select(t("common.year"), options, key="year", default=default_year)
+with right:
+    group = compare.choose_group()
+if group:
+    compare.group_profile_view(group, year)
+    st.stop()
 view = profile.district_profile(district, year)
 st.header(t("profile.heading", district=view.name, year=year))
 documents.district_button(district, year)
@@ -30,4 +35,5 @@ for kind in profile.KINDS:
     profile.kind_section(view, kind)
 profile.table_download(view)
 profile.trends_section(view)
+compare.peers_section(district)
 profile.footnotes(view)

@@ -258,3 +258,27 @@ def category_map(
     if not frame[~known].empty:
         fig.add_trace(_withheld_trace(geojson, frame[~known], options))
     return _map_layout(fig, geojson, legend_title, center, zoom)
+
+
+def outline_trace(
+    features: list[Mapping[str, Any]], *, name: str, colour: str = "#000000", width: float = 3
+) -> dict:
+    """A layer of outlines over a map: the given GeoJSON features (ids as locations), no fill, a thick
+    line, no hover or click (a click on a map names a district, never an outline). As a plain dict, to
+    be appended to a built map's ``data``.
+    """
+    collection = {"type": "FeatureCollection", "features": list(features)}
+    codes = [str(f["id"]) for f in features]
+    trace = go.Choroplethmap(
+        geojson=collection,
+        featureidkey="id",
+        locations=codes,
+        z=[0.0] * len(codes),
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        showscale=False,
+        showlegend=True,
+        name=name,
+        marker={"line": {"color": colour, "width": width}},
+        hoverinfo="skip",
+    )
+    return trace.to_plotly_json()

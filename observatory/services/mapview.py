@@ -207,15 +207,34 @@ def _attach_intervals(info: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _city_total(store: Store, info: Indicator, period: MapPeriod) -> pd.Series:
-    """The city's total for the period by the one city-total rule (:mod:`observatory.services.totals`)."""
+def _window(found: pd.DataFrame, period: MapPeriod) -> pd.Series:
+    """One total over the map period from totals per month (rolling) or per year."""
     if period.rolling:
-        monthly = totals.city_totals(store, info, Granularity.MONTH.value)
         end = period.last_month + pd.DateOffset(months=1)
-        return totals.window_total(monthly, period.first_month, end, periods=period.months)
-    yearly = totals.city_totals(store, info, Granularity.YEAR.value)
+        return totals.window_total(found, period.first_month, end, periods=period.months)
     start = pd.Timestamp(year=period.year, month=1, day=1)
-    return totals.window_total(yearly, start, start + pd.DateOffset(years=1), periods=1)
+    return totals.window_total(found, start, start + pd.DateOffset(years=1), periods=1)
+
+
+def _target(period: MapPeriod) -> str:
+    return Granularity.MONTH.value if period.rolling else Granularity.YEAR.value
+
+
+def _figure(
+    info: Indicator, total: pd.Series, denominators: pd.DataFrame, code: str, year: int
+) -> CityFigure:
+    """A total and the denominator of the year (or the latest earlier one) as a figure with its rate."""
+    value = float(total["value"])
+    low, high = float(total["lower"]), float(total["upper"])
+    basis = TotalBasis(total["basis"])
+    if not info.has_rate:
+        return CityFigure(value, float("nan"), value, low, high, basis)
+    denominator, _ = views.latest_at(denominators, code, year)
+
+    def per(x: float) -> float:
+        return float(rates.rate(x, denominator, info.multiplier))
+
+    return CityFigure(value, denominator, per(value), per(low), per(high), basis)
 
 
 def city_figure(store: Store, info: Indicator, period: MapPeriod) -> CityFigure:
@@ -226,20 +245,37 @@ def city_figure(store: Store, info: Indicator, period: MapPeriod) -> CityFigure:
     denominator; with districts withheld it is known only within bounds, and a district is then higher
     or lower only beyond both.
     """
-    total = _city_total(store, info, period)
-    value = float(total["value"])
-    low, high = float(total["lower"]), float(total["upper"])
-    basis = TotalBasis(total["basis"])
-    if not info.has_rate:
-        return CityFigure(value, float("nan"), value, low, high, basis)
+    total = _window(totals.city_totals(store, info, _target(period)), period)
     city = totals.city_code(store)
-    denominators = totals.city_denominators(store, str(info.denominator_kind), city)
-    denominator, _ = views.latest_at(denominators, city, period.year)
+    kind = str(info.denominator_kind)
+    denominators = totals.city_denominators(store, kind, city) if info.has_rate else pd.DataFrame()
+    return _figure(info, total, denominators, city, period.year)
 
-    def per(x: float) -> float:
-        return float(rates.rate(x, denominator, info.multiplier))
 
-    return CityFigure(value, denominator, per(value), per(low), per(high), basis)
+def area_figure(
+    store: Store, info: Indicator, period: MapPeriod, members: Sequence[str], code: str
+) -> CityFigure:
+    """:func:`city_figure` for any set of districts (a group, a district's similar districts): the
+    members' total by the same rule, their denominators summed in the years all of them have one."""
+    return area_figures(store, info, period, {code: members})[code]
+
+
+def area_figures(
+    store: Store, info: Indicator, period: MapPeriod, sets: Mapping[str, Sequence[str]]
+) -> dict[str, CityFigure]:
+    """:func:`area_figure` of several sets of districts, from one read of the districts' values."""
+    found = totals.area_totals_many(store, info, _target(period), sets)
+    kind = str(info.denominator_kind)
+    stored = queries.denominators(store, kind) if info.has_rate else None
+    figures = {}
+    for code, members in sets.items():
+        denominators = (
+            totals.area_denominators(store, kind, members, code, stored=stored)
+            if info.has_rate
+            else pd.DataFrame()
+        )
+        figures[code] = _figure(info, _window(found[code], period), denominators, code, period.year)
+    return figures
 
 
 def district_table(store: Store, info: Indicator, period: MapPeriod) -> pd.DataFrame:

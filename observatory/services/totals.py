@@ -1,5 +1,8 @@
 """The city's total for every page, document and download: one rule, from :mod:`observatory.stats.totals`.
 
+The same rule gives the total of any set of districts (:func:`area_totals`: an area grouping staff
+define, a district's similar districts), without own rows: a set of districts has no figure of its own.
+
 The city's own rows win; else the districts' sum when complete; else an honest bounded total. In the
 staff database a withheld cell hides at most the indicator's threshold − 1 (a source withholds small
 counts); in a published release a withheld cell may also be withheld so that another cannot be worked
@@ -9,6 +12,7 @@ out, so it has no known limit there and a total with withheld parts is only "at 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -99,7 +103,11 @@ def city_rows(store: Store, info: Indicator, target: str) -> pd.DataFrame:
         period_start, value (NaN unless exact), sample_size, withheld (not one known number), complete
         (every district present), bound_lower, bound_upper, basis (text), ci_lower, ci_upper.
     """
-    found = city_totals(store, info, target)
+    return as_rows(city_totals(store, info, target))
+
+
+def as_rows(found: pd.DataFrame) -> pd.DataFrame:
+    """Totals (:data:`COLUMNS`) in the shape of the districts' rows (see :func:`city_rows`)."""
     exact = found["basis"].map(lambda basis: TotalBasis(basis).exact).astype(bool)
     return pd.DataFrame(
         {
@@ -127,11 +135,64 @@ def city_denominators(store: Store, kind: str, city: str) -> pd.DataFrame:
     own = frame[frame["area_code"] == city]
     if len(own):
         return own[["area_code", "year", "value"]].reset_index(drop=True)
-    districts = set(queries.areas(store, level=1)["code"])
+    return _summed_denominators(frame, set(queries.areas(store, level=1)["code"]), city)
+
+
+def _summed_denominators(frame: pd.DataFrame, districts: set[str], code: str) -> pd.DataFrame:
+    """The districts' denominators summed in each year in which every one of them has one."""
     inside = frame[frame["area_code"].isin(districts)]
     summed = inside.groupby("year", as_index=False).agg(value=("value", "sum"), n=("area_code", "nunique"))
     summed = summed[(summed["n"] == len(districts)) & (len(districts) > 0)]
-    return summed.assign(area_code=city)[["area_code", "year", "value"]].reset_index(drop=True)
+    return summed.assign(area_code=code)[["area_code", "year", "value"]].reset_index(drop=True)
+
+
+def area_denominators(
+    store: Store, kind: str, members: Sequence[str], code: str, *, stored: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """area_code (``code``), year, value: the members' denominators summed in each year all of them have
+    one (as :func:`city_denominators` does for the city without its own figures). ``stored``: the kind's
+    denominators already read (:func:`queries.denominators`), when summing many sets."""
+    frame = queries.denominators(store, kind) if stored is None else stored
+    return _summed_denominators(frame, {str(m) for m in members}, code)
+
+
+def area_totals(store: Store, info: Indicator, target: str, members: Sequence[str]) -> pd.DataFrame:
+    """The total of a set of districts for every ``target`` period, by the one total rule.
+
+    Counts and amounts are summed (exact, bounded or at least, as for the city); a set of districts has no
+    own rows, and rates, shares and indices are never summed, so they have no total (an empty frame).
+    A set holding every district gives the city's total whenever the city has no own rows.
+
+    Returns:
+        :data:`COLUMNS`, as :func:`city_totals`.
+    """
+    return area_totals_many(store, info, target, {"": members})[""]
+
+
+def area_totals_many(
+    store: Store, info: Indicator, target: str, sets: Mapping[str, Sequence[str]]
+) -> dict[str, pd.DataFrame]:
+    """:func:`area_totals` of several sets of districts (each district's similar districts) from one read."""
+    empty = with_interval(info, pd.DataFrame(columns=[*stats_totals.TOTAL_COLUMNS, "sample_size"]))
+    if not info.additive:
+        return {name: empty for name in sets}
+    _, _, release = queries.city_facts(store)
+    stored = queries.granularities_by_level(store, info.code)
+    parts = _level(store, info, target, 1, stored).rename(columns={"value": "known"})
+    most = _withheld_max(info, release=release)
+    found = {}
+    for name, members in sets.items():
+        chosen = sorted({str(m) for m in members})
+        if not chosen:
+            found[name] = empty
+            continue
+        frame = stats_totals.area_total(
+            parts[parts["area_code"].isin(chosen)], areas=len(chosen), withheld_max=most
+        )
+        frame["period_start"] = pd.to_datetime(frame["period_start"])
+        frame["sample_size"] = np.nan
+        found[name] = with_interval(info, frame)
+    return found
 
 
 def window_total(totals: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, periods: int) -> pd.Series:

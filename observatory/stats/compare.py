@@ -10,11 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.stats import beta as beta_dist
-from scipy.stats import poisson
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from observatory.domain import Polarity
-from observatory.stats._arrays import Values, as_float_array, shape_like, template_of, z_value
+from observatory.stats._arrays import as_float_array, template_of, z_value
 
 
 class Benchmark(StrEnum):
@@ -265,40 +264,3 @@ def verdict(change: Change, polarity: Polarity | str) -> str:
         return key
     improved = (change.direction is Direction.DOWN) == (polarity is Polarity.LOWER_IS_BETTER)
     return f"{key}_{'better' if improved else 'worse'}"
-
-
-def funnel_limits(
-    reference_rate: float, denominators: Any, multiplier: float = 1000.0, *, confidence: float = 0.95
-) -> tuple[Values, Values]:
-    """Control limits of a funnel plot of rates around a reference rate.
-
-    Method: Poisson quantiles of the expected count E = reference × N / multiplier, with
-    Spiegelhalter's interpolation between integers so the funnel is smooth (Spiegelhalter 2005,
-    "Funnel plots for comparing institutional performance", Stat Med 24:1185–1202).
-
-    Args:
-        reference_rate: The reference rate (same multiplier), e.g. the city's rate.
-        denominators: Population at risk of each point of the funnel; N ≤ 0 gives NaN.
-        multiplier: Rate per this many.
-        confidence: Two-sided coverage of the funnel (0.95 and 0.998 are customary).
-
-    Returns:
-        ``(lower, upper)`` limits on the rate scale, one per denominator.
-    """
-    population = as_float_array(denominators)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        expected = np.where(population > 0, reference_rate * population / multiplier, np.nan)
-        limits = [_interpolated_quantile(expected, p) for p in ((1 - confidence) / 2, (1 + confidence) / 2)]
-        scale = np.where(population > 0, multiplier / population, np.nan)
-    template = template_of(denominators)
-    return shape_like(template, limits[0] * scale), shape_like(template, limits[1] * scale)
-
-
-def _interpolated_quantile(expected: np.ndarray, p: float) -> np.ndarray:
-    """Spiegelhalter's continuous Poisson quantile: y_p − (F(y_p) − p)/(F(y_p) − F(y_p − 1))."""
-    quantile = poisson.ppf(p, expected)
-    at_q = poisson.cdf(quantile, expected)
-    below_q = poisson.cdf(quantile - 1, expected)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fraction = np.where(at_q > below_q, (at_q - p) / (at_q - below_q), 0.0)
-    return np.maximum(quantile - fraction, 0.0)

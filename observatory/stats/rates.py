@@ -68,7 +68,7 @@ def _exact(observed: FloatArray, confidence: float) -> tuple[FloatArray, FloatAr
     return lower, upper
 
 
-def poisson_ci(count: Any, *, confidence: float = 0.95) -> tuple[Values, Values]:
+def poisson_ci(count: Any, *, confidence: float = 0.95, method: str = "auto") -> tuple[Values, Values]:
     """Confidence interval for an observed count of events.
 
     Method: exact Poisson limits ``χ²(α/2; 2O)/2`` and ``χ²(1−α/2; 2O+2)/2`` for O < 10
@@ -78,12 +78,24 @@ def poisson_ci(count: Any, *, confidence: float = 0.95) -> tuple[Values, Values]
     Args:
         count: Observed events O (≥ 0); negative or missing counts give NaN limits.
         confidence: Two-sided confidence level.
+        method: ``"auto"`` (exact below 10 events, Byar from 10 up), ``"exact"`` or ``"byar"`` for
+            every count (funnel limits draw each method on its own).
 
     Returns:
         ``(lower, upper)`` on the count scale.
+
+    Raises:
+        ValueError: If the method is none of those.
     """
+    if method not in ("auto", "exact", "byar"):
+        raise ValueError(f"method is auto, exact or byar, not {method!r}")
     observed = as_float_array(count)
     observed = np.where(observed >= 0, observed, np.nan)
+    if method != "auto":
+        lower, upper = (
+            _exact(observed, confidence) if method == "exact" else _byar(observed, z_value(confidence))
+        )
+        return shape_like(template_of(count), lower), shape_like(template_of(count), upper)
     # Byar is only evaluated where it is used, so tiny counts raise no overflow warnings.
     byar_lower, byar_upper = _byar(
         np.where(observed >= BYAR_MIN_COUNT, observed, np.nan), z_value(confidence)

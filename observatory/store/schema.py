@@ -102,6 +102,9 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("derived_components", ("indicator_code", "component_code"), (), since=7),
         # A council document's text blocks written by staff; each saved version is a new row.
         TableSpec("document_texts", ("kind", "year", "block", "created_at"), ("text", "author"), since=14),
+        # Area groupings staff define, and their member districts (replaced as a set per group).
+        TableSpec("area_groups", ("code",), ("name",), since=9),
+        TableSpec("area_group_members", ("group_code", "area_code"), (), since=9),
     )
 }
 

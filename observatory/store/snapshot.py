@@ -119,6 +119,9 @@ SNAPSHOT_TABLES: dict[str, tuple[str, ...]] = {
         "old_target_period VARCHAR",
         "new_target_period VARCHAR",
     ),
+    # Area groupings: definitions only; their figures are summed from the published district cells.
+    "area_groups": ("code VARCHAR PRIMARY KEY", "name VARCHAR NOT NULL"),
+    "area_group_members": ("group_code VARCHAR NOT NULL", "area_code VARCHAR NOT NULL"),
     "release": (
         "published_at TIMESTAMP NOT NULL",
         "format_version INTEGER NOT NULL",

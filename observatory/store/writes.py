@@ -22,6 +22,7 @@ from observatory.store.schema import TABLES, TableSpec
 SCOPES: dict[str, tuple[str, ...]] = {
     "action_partners": ("action_code",),
     "derived_components": ("indicator_code",),
+    "area_group_members": ("group_code",),
 }
 
 

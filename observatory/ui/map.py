@@ -16,7 +16,7 @@ from observatory.domain import ROLLING_MONTHS, Indicator, TotalBasis
 from observatory.i18n import denominator_words, format_month, format_number, format_total, get_locale, t
 from observatory.services import mapview, totals
 from observatory.services.mapview import MapPeriod, PeriodOptions
-from observatory.ui import components, data, widgets
+from observatory.ui import compare, components, data, widgets
 from observatory.ui.resources import cached, reader
 
 PROFILE_PAGE = "pages/profile.py"
@@ -46,7 +46,7 @@ def table(code: str, period: str) -> pd.DataFrame:
 
 
 @cached()
-def figure(code: str, period: str, measure: str, scheme: str, locale: str) -> dict:
+def figure(code: str, period: str, measure: str, scheme: str, locale: str, versus: str = "city") -> dict:
     """The map figure as a dict; the locale is in the key because its words and numbers are translated.
 
     A dict, not a Figure: Streamlit names a selectable chart by its JSON, and a Figure rebuilt from
@@ -54,15 +54,17 @@ def figure(code: str, period: str, measure: str, scheme: str, locale: str) -> di
     drawing would be addressed to a chart that no longer exists.
     """
     info = data.indicator(code)
-    shown = shown_table(code, period, measure, locale)
-    return build_figure(info, shown, data.district_geojson(), measure, scheme).to_dict()
+    shown = shown_table(code, period, measure, locale, versus)
+    return build_figure(info, shown, data.district_geojson(), measure, scheme, versus=versus).to_dict()
 
 
 @cached()
-def shown_table(code: str, period: str, measure: str, locale: str) -> pd.DataFrame:
-    """The table with the shown measure and its texts in one language (see :func:`hover_frame`)."""
+def shown_table(code: str, period: str, measure: str, locale: str, versus: str = "city") -> pd.DataFrame:
+    """The table with the shown measure and its texts in one language (see :func:`hover_frame`); with
+    ``versus="peers"`` each district is benchmarked against its similar districts."""
     del locale  # cache key only: the current language is already set for t()
-    return hover_frame(data.indicator(code), table(code, period), measure)
+    frame = compare.versus_peers(code, period, versus) if compare.is_peers(versus) else table(code, period)
+    return hover_frame(data.indicator(code), frame, measure)
 
 
 def period_text(period: MapPeriod) -> str:
@@ -123,8 +125,9 @@ def hover_frame(info: Indicator, frame: pd.DataFrame, measure: str) -> pd.DataFr
             strict=True,
         )
     ]
-    shown["city_text"] = city_text(frame, decimals)
-    shown["benchmark_text"] = [benchmark_word(b) for b in shown["benchmark"]]
+    peers = "peers" in frame.columns
+    shown["city_text"] = reference_texts(frame, decimals) if peers else city_text(frame, decimals)
+    shown["benchmark_text"] = [benchmark_word(b, peers=peers) for b in shown["benchmark"]]
     shown["withheld"] = shown["withheld"] | shown["shown"].isna()
     return shown
 
@@ -148,27 +151,38 @@ def city_text(frame: pd.DataFrame, decimals: int) -> str:
     )
 
 
+def reference_texts(frame: pd.DataFrame, decimals: int) -> list[str]:
+    """Each row's own reference in words (similar districts: one reference per district)."""
+    return [
+        format_total(r.reference, r.reference_low, r.reference_high, r.reference_basis, decimals=decimals)
+        for r in frame.itertuples()
+    ]
+
+
 def city_reference(frame: pd.DataFrame) -> float:
     """The city's value (or rate) the districts of a table are compared with; NaN when unknown."""
     return float(frame["reference"].iloc[0]) if len(frame) else float("nan")
 
 
-def benchmark_word(value: str) -> str:
-    """A benchmark in words ("better than the city"); not compared is "not compared"."""
+def benchmark_word(value: str, *, peers: bool = False) -> str:
+    """A benchmark in words ("better than the city", or "… than similar districts"); not compared is
+    "not compared"."""
     if value == "not_compared":
         return t("map.not_compared")
-    return t(f"benchmark.{value}")
+    return t(f"peers.benchmark.{value}") if peers else t(f"benchmark.{value}")
 
 
-def _categories(info: Indicator) -> dict[str, tuple[str, str]]:
+def _categories(info: Indicator, *, peers: bool = False) -> dict[str, tuple[str, str]]:
     colours = {**charts.BENCHMARK_COLOURS, **_NEUTRAL_COLOURS}
     keys = ("lower", "similar", "higher") if info.polarity == "neutral" else ("better", "similar", "worse")
-    categories = {key: (benchmark_word(key), colours[key]) for key in keys}
+    categories = {key: (benchmark_word(key, peers=peers), colours[key]) for key in keys}
     categories["not_compared"] = (benchmark_word("not_compared"), _NOT_COMPARED_COLOUR)
     return categories
 
 
-def build_figure(info: Indicator, shown: pd.DataFrame, geojson: dict, measure: str, scheme: str) -> go.Figure:
+def build_figure(
+    info: Indicator, shown: pd.DataFrame, geojson: dict, measure: str, scheme: str, *, versus: str = "city"
+) -> go.Figure:
     """A classed choropleth of the measure, or the benchmark map with a word for every colour."""
     hover = {"ci_text": t("footnote.ci")}
     if shown["denominator_kind"].notna().any():
@@ -179,8 +193,12 @@ def build_figure(info: Indicator, shown: pd.DataFrame, geojson: dict, measure: s
             shown,
             geojson,
             category_col="benchmark",
-            categories=_categories(info),
-            hover_cols={"shown_text": measure_text(info, basis), **hover, "city_text": t("common.city")},
+            categories=_categories(info, peers=compare.is_peers(versus)),
+            hover_cols={
+                "shown_text": measure_text(info, basis),
+                **hover,
+                "city_text": t("peers.reference") if compare.is_peers(versus) else t("common.city"),
+            },
             legend_title=t("measure.benchmark"),
             withheld_label=t("map.not_published"),
         )
@@ -235,27 +253,52 @@ def choose_scheme() -> str:
     )
 
 
-def district_map(info: Indicator, period: MapPeriod, measure: str, scheme: str, *, key: str) -> None:
-    """Draw the map; a click on a district opens its profile."""
-    spec = figure(info.code, period.label, measure, scheme, get_locale())
+def district_map(
+    info: Indicator,
+    period: MapPeriod,
+    measure: str,
+    scheme: str,
+    *,
+    key: str,
+    versus: str = "city",
+    layers: list[dict] | None = None,
+) -> None:
+    """Draw the map (with overlay ``layers``: a grouping's outline, highlighted districts); a click on a
+    district opens its profile, a box or lasso selects districts for the funnel plot."""
+    spec = figure(info.code, period.label, measure, scheme, get_locale(), versus)
     st.caption(t("map.click_hint"))
     # Built and checked by the chart builder already; checking the cached copy again on every rerun
     # would cost more than the rest of the page.
-    fig = go.Figure(spec, _validate=False)
+    fig = compare.draw(spec, layers or [])
     event = st.plotly_chart(
-        fig, key=key, on_select="rerun", selection_mode="points", config={"displaylogo": False}
+        fig,
+        key=key,
+        on_select="rerun",
+        selection_mode=("points", "box", "lasso"),
+        config={"displaylogo": False},
     )
+    selection = event.selection if event else None
+    if selection is not None and (selection.get("box") or selection.get("lasso")):
+        codes = sorted({str(p.get("location")) for p in selection.points if p.get("location")})
+        if codes and codes != compare.highlighted():
+            st.session_state[compare.HIGHLIGHT] = codes
+            st.rerun()
+        return
     locations = [list(trace.get("locations") or []) for trace in spec["data"]]
-    code = mapview.selected_code(event.selection.points if event else [], locations)
+    code = mapview.selected_code(selection.points if selection is not None else [], locations)
     if code:
         st.query_params["district"] = code
         st.switch_page(PROFILE_PAGE, query_params={"district": code, "lang": get_locale()})
 
 
-def ranked_table(info: Indicator, period: MapPeriod, measure: str, *, key: str) -> None:
+def ranked_table(info: Indicator, period: MapPeriod, measure: str, *, key: str, versus: str = "city") -> None:
     """Districts from highest to lowest with interval, base and benchmark; withheld ones last."""
-    frame = table(info.code, period.label)
-    shown = shown_table(info.code, period.label, measure, get_locale())
+    frame = (
+        compare.versus_peers(info.code, period.label, versus)
+        if compare.is_peers(versus)
+        else table(info.code, period.label)
+    )
+    shown = shown_table(info.code, period.label, measure, get_locale(), versus)
     shown = shown.sort_values("shown", ascending=False, na_position="last")
     value_label = measure_text(info, mapview.RATE if measure == mapview.BENCHMARK else measure)
     view = pd.DataFrame(

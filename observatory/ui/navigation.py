@@ -57,6 +57,7 @@ PAGES: tuple[PageSpec, ...] = (
     _staff("pages/upload.py", "nav.upload", ":material/upload_file:", "import"),
     _staff("pages/history.py", "nav.history", ":material/history:", "import"),
     _staff("pages/strategy_editing.py", "nav.strategy_editing", ":material/edit_note:", "edit_strategy"),
+    _staff("pages/groups.py", "nav.groups", ":material/workspaces:", "edit_strategy"),
     _staff("pages/indicators.py", "nav.indicators", ":material/tune:", "edit_indicators"),
     _staff("pages/users.py", "nav.users", ":material/group:", "manage_users"),
     _staff("pages/publish.py", "nav.publish", ":material/publish:", "publish"),

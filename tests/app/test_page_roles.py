@@ -25,6 +25,7 @@ EXPECTED: dict[str, set[str]] = {
     "pages/upload.py": STAFF,
     "pages/history.py": STAFF,
     "pages/strategy_editing.py": STAFF,
+    "pages/groups.py": STAFF,
     "pages/indicators.py": STAFF,
     "pages/users.py": {"admin"},
     "pages/publish.py": {"admin"},

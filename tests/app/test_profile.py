@@ -22,7 +22,8 @@ def test_page_renders_its_charts_tables_and_downloads(demo_app):
     assert not at.exception
     # Crime beside feeling, the context and result spines, and the result trends.
     assert len(figures(at)) == 4
-    assert len(at.dataframe) == 3
+    # The three profile tables, then the similar districts and the variables they are found on.
+    assert len(at.dataframe) == 5
     assert len(at.get("download_button")) == 3
     assert len(at.metric) == 4
 

@@ -78,9 +78,23 @@ def _table_violations(at, k: int) -> list[str]:
     return bad
 
 
+def _funnel_counts(figure: dict) -> list[float]:
+    """The counts behind a funnel plot's points: rate × population / multiplier (its lines are limits)."""
+    multiplier = figure["layout"]["meta"]["multiplier"]
+    return [
+        round(rate * population / multiplier, 6)
+        for trace in figure["data"]
+        if trace.get("mode") == "markers"
+        for rate, population in zip(trace.get("y", []), trace.get("x", []), strict=True)
+    ]
+
+
 def _figure_violations(at, k: int, measure: str) -> list[str]:
     bad = []
     for figure in figures(at):
+        if (figure["layout"].get("meta") or {}).get("chart") == "funnel":
+            bad += [f"funnel:{v}" for v in _small(_funnel_counts(figure), k)]
+            continue
         for trace in figure["data"]:
             if trace.get("type") == "choroplethmap" and measure == "count":
                 bad += [f"map:{v}" for v in _small(trace.get("z", []), k)]

@@ -20,6 +20,7 @@ from observatory.services import (
     breaks,
     editing,
     formats,
+    groups,
     imports,
     publish,
     release_changes,
@@ -77,6 +78,17 @@ WRITES: dict[str, tuple[Call, Role]] = {
         Role.EDITOR,
     ),
     "starters.add": (lambda s, a, p: starters.add(s, "police_uk", actor=a), Role.EDITOR),
+    "groups.save_group": (lambda s, a, p: groups.save_group(s, "c", "Centre", ["01"], actor=a), Role.EDITOR),
+    "groups.import_csv": (
+        lambda s, a, p: groups.import_csv(s, b"group,name,area\nc,Centre,01\n", "g.csv", actor=a),
+        Role.EDITOR,
+    ),
+    "groups.from_boundary_attribute": (
+        lambda s, a, p: groups.from_boundary_attribute(
+            s, GEOJSON, "d.geojson", code_field="code", attribute="name", actor=a
+        ),
+        Role.EDITOR,
+    ),
     "editing.save": (
         lambda s, a, p: editing.save(
             s,

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import poisson
 
 from observatory.domain import Polarity
 from observatory.stats.compare import (
@@ -20,7 +19,6 @@ from observatory.stats.compare import (
     Measure,
     benchmark,
     benchmark_many,
-    funnel_limits,
     proportion_change,
     rate_ratio,
     verdict,
@@ -171,24 +169,6 @@ def test_verdict_keys_are_all_declared() -> None:
     changes = [rate_ratio(100, 130), rate_ratio(130, 100), rate_ratio(20, 24), rate_ratio(0, 0)]
     for polarity in Polarity:
         assert {verdict(change, polarity) for change in changes} <= set(VERDICT_KEYS)
-
-
-def test_funnel_limits_bracket_reference_and_narrow_with_size() -> None:
-    lower, upper = funnel_limits(10.0, np.array([100, 1_000, 100_000]), 1000.0)
-    assert (lower < 10).all() and (upper > 10).all()
-    assert np.all(np.diff(upper - lower) < 0)
-
-
-def test_funnel_limits_approach_poisson_quantiles_for_large_counts() -> None:
-    lower, upper = funnel_limits(10.0, 1_000_000, 1000.0, confidence=0.998)
-    expected = 10_000
-    assert lower * 1000 == pytest.approx(poisson.ppf(0.001, expected), abs=1.5)
-    assert upper * 1000 == pytest.approx(poisson.ppf(0.999, expected), abs=1.5)
-
-
-def test_funnel_limits_zero_denominator_is_nan() -> None:
-    lower, upper = funnel_limits(10.0, np.array([0.0]))
-    assert np.isnan(lower).all() and np.isnan(upper).all()
 
 
 @DETERMINISTIC
