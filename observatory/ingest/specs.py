@@ -239,6 +239,18 @@ SPECS: dict[ImportKind, Spec] = {
             Column("start", Cell.DATE, False, True, ("debut", "inicio", "start_date")),
             Column("end", Cell.DATE, False, True, ("fin", "fim", "end_date")),
             Column("budget", Cell.NUMBER, False, True, ("orcamento",)),
+            # Where the action works, what it aims to move, what to compare with (all optional).
+            Column("areas", Cell.CODES, False, True, ("target_areas", "zones", "zonas")),
+            Column(
+                "indicators", Cell.CODES, False, True, ("result_indicators", "indicateurs", "indicadores")
+            ),
+            Column(
+                "comparison_areas",
+                Cell.CODES,
+                False,
+                True,
+                ("comparison", "zones_comparaison", "zonas_comparacao"),
+            ),
         ),
         key=("code",),
         example=(

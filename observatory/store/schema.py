@@ -90,7 +90,19 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "actions",
             ("code",),
-            ("objective_code", "title", "lead_partner", "status", "start_date", "end_date", "budget"),
+            (
+                "objective_code",
+                "title",
+                "lead_partner",
+                "status",
+                "start_date",
+                "end_date",
+                "budget",
+                # Added by migration 008 (its history twin altered there too).
+                "target_areas",
+                "result_indicators",
+                "comparison_areas",
+            ),
         ),
         TableSpec("action_partners", ("action_code", "partner_code"), ()),
         # Which indicator a category of a published format counts towards (NULL: not followed).
@@ -99,6 +111,20 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("assessments", ("objective_code", "year", "created_at"), ("text", "author"), since=5),
         # A derived indicator's components (its figures are their sum), replaced as a set per indicator.
         TableSpec("derived_components", ("indicator_code", "component_code"), (), since=7),
+        # Outcome-based contracts, their parties and their cohorts with thresholds and payments.
+        TableSpec(
+            "contracts",
+            ("code",),
+            ("title", "indicator_code", "comparison_areas", "baseline_start", "start_date", "end_date"),
+            since=8,
+        ),
+        TableSpec("contract_partners", ("contract_code", "partner_code", "role"), (), since=8),
+        TableSpec(
+            "contract_cohorts",
+            ("contract_code", "cohort"),
+            ("areas", "threshold", "payment", "due_date"),
+            since=8,
+        ),
     )
 }
 

@@ -95,6 +95,9 @@ SNAPSHOT_TABLES: dict[str, tuple[str, ...]] = {
         "start_date DATE",
         "end_date DATE",
         "budget DOUBLE",
+        "target_areas VARCHAR",
+        "result_indicators VARCHAR",
+        "comparison_areas VARCHAR",
     ),
     "action_partners": ("action_code VARCHAR NOT NULL", "partner_code VARCHAR NOT NULL"),
     "assessments": (
