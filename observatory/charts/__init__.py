@@ -7,6 +7,7 @@ translated, and numbers are written in the current locale through :mod:`observat
 from observatory.charts._style import BENCHMARK_COLOURS, SERIES_COLOURS
 from observatory.charts.bars import bar_ranked, spine
 from observatory.charts.classes import class_breaks
+from observatory.charts.impact import counterfactual
 from observatory.charts.lines import small_multiples, trajectory, trend
 from observatory.charts.maps import category_map, choropleth
 
@@ -17,6 +18,7 @@ __all__ = [
     "category_map",
     "choropleth",
     "class_breaks",
+    "counterfactual",
     "small_multiples",
     "spine",
     "trajectory",

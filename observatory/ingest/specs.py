@@ -264,8 +264,11 @@ SPECS: dict[ImportKind, Spec] = {
                 "2024-01-15",
                 "2025-12-31",
                 "25000",
+                "01",
+                "burglary",
+                "02",
             ),
-            ("AC2", "OB2", "Evening youth club", "P02", "", "planned", "2025-09-01", "", ""),
+            ("AC2", "OB2", "Evening youth club", "P02", "", "planned", "2025-09-01", "", "", "", "", ""),
         ),
     ),
 }

@@ -226,3 +226,22 @@ def estimates(store: Store, *, lang: str | None = None, actions: list[str] | Non
 def _row_of(item: ActionImpact) -> dict[str, object]:
     action = pd.Series({"code": item.action_code, "objective_code": item.objective_code})
     return _row(action, item.indicator, item.granularity, item.estimate, item.text)
+
+
+def estimates_with_pictures(
+    store: Store, *, lang: str | None = None, actions: list[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`estimates` and, for the same rows, their pictures (action_code, indicator_code beside each).
+
+    The picture's rates are per unit of exposure; multiply by the indicator's multiplier to show them.
+    """
+    items = impacts(store, lang=lang, actions=actions)
+    table = pd.DataFrame([_row_of(item) for item in items], columns=COLUMNS)
+    pictures = [
+        item.estimate.picture.assign(action_code=item.action_code, indicator_code=item.indicator.code)
+        for item in items
+        if len(item.estimate.picture)
+    ]
+    columns = ["action_code", "indicator_code", "period_start", "observed", "counterfactual", "comparison"]
+    frame = pd.concat(pictures, ignore_index=True)[columns] if pictures else pd.DataFrame(columns=columns)
+    return table, frame

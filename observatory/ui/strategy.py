@@ -13,6 +13,7 @@ from observatory.i18n import format_percent, format_period, get_locale, t
 from observatory.services import strategy
 from observatory.ui.components import download
 from observatory.ui.resources import cached, reader
+from observatory.ui.strategy_impact import impact_notes
 from observatory.ui.strategy_notes import assessment_notes, target_change_note
 from observatory.ui.strategy_text import (
     STATUS_COLOURS,
@@ -238,6 +239,7 @@ def objective_block(
         assessment_notes(written, code=code)
         _trajectory(row)
         _actions(actions_shown)
+        impact_notes(code)
 
 
 def objectives_download(table: pd.DataFrame) -> None:

@@ -1,0 +1,60 @@
+"""Impact estimates as shown: the checks in words and the words of the picture, for pages and documents."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from observatory.i18n import format_number, t
+
+
+def _ratio(x: float) -> str:
+    return format_number(x, decimals=2)
+
+
+def checks_text(row: pd.Series) -> list[str]:
+    """The checks of one estimate (a row of ``services.impact.estimates``), one sentence each.
+
+    Parallel trends before the start (DiD), the placebo start, spillover to neighbouring districts, and
+    how many periods the estimate rests on; a check that could not be made is left out.
+    """
+    lines = []
+    if math.isfinite(row["pretrend_ratio"]):
+        lines.append(
+            t(
+                "impact.check.pretrend",
+                ratio=_ratio(row["pretrend_ratio"]),
+                p=format_number(row["pretrend_p"], decimals=3),
+            )
+        )
+    if math.isfinite(row["placebo_ratio"]):
+        lines.append(
+            t(
+                "impact.check.placebo",
+                ratio=_ratio(row["placebo_ratio"]),
+                p=format_number(row["placebo_p"], decimals=3),
+            )
+        )
+    if math.isfinite(row["spillover_ratio"]):
+        lines.append(
+            t(
+                "impact.check.spillover",
+                ratio=_ratio(row["spillover_ratio"]),
+                low=_ratio(row["spillover_low"]),
+                high=_ratio(row["spillover_high"]),
+            )
+        )
+    lines.append(
+        t(
+            f"impact.check.periods.{row['granularity']}",
+            before=int(row["n_before"]),
+            after=int(row["n_after"]),
+        )
+    )
+    return lines
+
+
+def picture_labels() -> dict[str, str]:
+    """The words of the counterfactual picture, in the run's language."""
+    return {key: t(f"impact.picture.{key}") for key in ("observed", "counterfactual", "comparison", "start")}
