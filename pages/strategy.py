@@ -4,7 +4,7 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import strategy, strategy_partners, widgets
+from observatory.ui import strategy, strategy_contracts, strategy_partners, widgets
 
 ui.through_app()
 
@@ -34,6 +34,7 @@ with objectives_tab:
             st.caption(row.description)
         strategy.objective_blocks(mine)
     st.caption(t("strategy.method_note"))
+    strategy_contracts.contracts_section()
 
 with partners_tab:
     sector = widgets.select(

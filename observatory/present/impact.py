@@ -58,3 +58,25 @@ def checks_text(row: pd.Series) -> list[str]:
 def picture_labels() -> dict[str, str]:
     """The words of the counterfactual picture, in the run's language."""
     return {key: t(f"impact.picture.{key}") for key in ("observed", "counterfactual", "comparison", "start")}
+
+
+def contracts_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Contract results as shown: reduction with interval, threshold, probability met, status, payment due."""
+
+    def pct(x: float) -> str:
+        return format_number(100 * x, decimals=1) + " %" if math.isfinite(x) else "–"
+
+    rows = [
+        {
+            t("contracts.col_contract"): r.contract_code,
+            t("contracts.col_cohort"): r.cohort,
+            t("contracts.col_areas"): str(r.areas).replace("|", ", "),
+            t("contracts.col_reduction"): f"{pct(r.reduction)} ({pct(r.low)} – {pct(r.high)})",
+            t("contracts.col_threshold"): pct(r.threshold),
+            t("contracts.col_probability"): pct(r.probability),
+            t("contracts.col_status"): t(f"contracts.status.{r.status}"),
+            t("contracts.col_due"): format_number(r.payment_due),
+        }
+        for r in results.itertuples()
+    ]
+    return pd.DataFrame(rows)

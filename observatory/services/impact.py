@@ -98,6 +98,11 @@ def _panel(store: Store, info: Indicator, *, city: bool) -> tuple[pd.DataFrame, 
     return pd.DataFrame(columns=["area", "period", "count", "exposure"]), "year"
 
 
+def district_panel(store: Store, info: Indicator) -> tuple[pd.DataFrame, str]:
+    """The districts' finest panel (area, period, count, exposure) and its granularity."""
+    return _panel(store, info, city=False)
+
+
 def _neighbours(store: Store) -> dict[str, set[str]]:
     shapes = queries.area_shapes(store, level=1, display=False)
     if shapes.empty:

@@ -100,6 +100,29 @@ SNAPSHOT_TABLES: dict[str, tuple[str, ...]] = {
         "comparison_areas VARCHAR",
     ),
     "action_partners": ("action_code VARCHAR NOT NULL", "partner_code VARCHAR NOT NULL"),
+    # Outcome-based contracts: terms, parties and cohorts (no counts; results are computed from the release).
+    "contracts": (
+        "code VARCHAR PRIMARY KEY",
+        "title VARCHAR NOT NULL",
+        "indicator_code VARCHAR NOT NULL",
+        "comparison_areas VARCHAR",
+        "baseline_start DATE",
+        "start_date DATE NOT NULL",
+        "end_date DATE",
+    ),
+    "contract_partners": (
+        "contract_code VARCHAR NOT NULL",
+        "partner_code VARCHAR NOT NULL",
+        "role VARCHAR NOT NULL",
+    ),
+    "contract_cohorts": (
+        "contract_code VARCHAR NOT NULL",
+        "cohort VARCHAR NOT NULL",
+        "areas VARCHAR NOT NULL",
+        "threshold DOUBLE NOT NULL",
+        "payment DOUBLE NOT NULL",
+        "due_date DATE",
+    ),
     "assessments": (
         "objective_code VARCHAR NOT NULL",
         "year INTEGER NOT NULL",

@@ -22,6 +22,8 @@ from observatory.store.schema import TABLES, TableSpec
 SCOPES: dict[str, tuple[str, ...]] = {
     "action_partners": ("action_code",),
     "derived_components": ("indicator_code",),
+    "contract_partners": ("contract_code",),
+    "contract_cohorts": ("contract_code",),
 }
 
 
