@@ -32,8 +32,19 @@ def _indicator_words(code: str, locale: str) -> tuple[str, str, float]:
     return info.name, rate_label(info) if info.has_rate else t(f"unit.{info.unit}"), scale
 
 
+def impact_wanted() -> bool:
+    """Whether the reader asked for the impact estimates (a toggle above the objectives).
+
+    The estimates fit several count regressions per action (about 3 s for the demo's six on an idle
+    machine, much more on a busy one), so they are computed when asked for, then cached per source.
+    """
+    return bool(st.toggle(t("impact.toggle"), key="impact", help=t("impact.toggle_help")))
+
+
 def impact_notes(objective_code: str) -> None:
     """Under an objective: each of its actions' estimates, checks and picture (nothing when none)."""
+    if not st.session_state.get("impact"):
+        return
     table, pictures = _estimates(get_locale())
     mine = table[table["objective_code"] == objective_code]
     if mine.empty:

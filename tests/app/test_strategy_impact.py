@@ -11,8 +11,15 @@ def _texts(at) -> list[str]:
     return [element.value for element in at.text]
 
 
+def test_estimates_are_computed_only_when_asked_for(demo_app):
+    at = official(PAGE)
+    assert not at.exception
+    assert not any("beyond chance" in x for x in _texts(at))
+
+
 def test_staff_see_every_verdict_beside_the_objectives(demo_app):
     at = official(PAGE)
+    at.toggle(key="impact").set_value(True).run(timeout=300)
     assert not at.exception
     texts = _texts(at)
     assert any(x.startswith("fell by ") and "beyond chance" in x for x in texts)
@@ -28,8 +35,9 @@ def test_staff_see_every_verdict_beside_the_objectives(demo_app):
 
 def test_the_picture_draws_observed_counterfactual_and_comparison(demo_app):
     at = official(PAGE, query={"axis": "AX4"})
+    at.toggle(key="impact").set_value(True).run(timeout=300)
     before = len(figures(at))
-    at.toggle(key="impact-show-AC01-burglary").set_value(True).run()
+    at.toggle(key="impact-show-AC01-burglary").set_value(True).run(timeout=300)
     assert not at.exception
     drawn = figures(at)
     assert len(drawn) == before + 1
@@ -41,6 +49,7 @@ def test_the_picture_draws_observed_counterfactual_and_comparison(demo_app):
 
 def test_public_see_estimates_from_the_release_in_their_language(demo_app):
     at = start(PAGE, query={"lang": "pt"})
+    at.toggle(key="impact").set_value(True).run(timeout=300)
     assert not at.exception
     texts = _texts(at)
     assert "dados insuficientes antes do início para avaliar" in texts
