@@ -56,7 +56,7 @@ def impact_notes(objective_code: str) -> None:
         name, y_title, scale = _indicator_words(indicator, get_locale())
         title = str(facts.loc[action, "title"]) if action in facts.index else action
         # Titles are staff text: shown as text, never Markdown.
-        st.text(t("impact.action_line", action=f"{action} · {title}", indicator=name))
+        st.text(f"{action} · {title} · {name}")
         st.text(str(row["text"]))
         st.caption(t(f"impact.method.{row['method']}") + " · " + " ".join(checks_text(row)))
         picture = pictures[(pictures["action_code"] == action) & (pictures["indicator_code"] == indicator)]
