@@ -4,7 +4,14 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import documents, strategy, strategy_partners, widgets
+from observatory.ui import (
+    documents,
+    strategy,
+    strategy_contracts,
+    strategy_impact,
+    strategy_partners,
+    widgets,
+)
 
 ui.through_app()
 
@@ -22,6 +29,7 @@ with objectives_tab:
         key="axis",
         format_func=lambda a: t("common.all") if a == strategy.ALL else f"{a} · {titles[a]}",
     )
+    strategy_impact.impact_wanted()
     table = strategy.objectives()
     shown = table if axis == strategy.ALL else table[table["axis_code"] == axis]
     strategy.status_overview(shown)
@@ -35,6 +43,7 @@ with objectives_tab:
             st.caption(row.description)
         strategy.objective_blocks(mine)
     st.caption(t("strategy.method_note"))
+    strategy_contracts.contracts_section()
 
 with partners_tab:
     sector = widgets.select(

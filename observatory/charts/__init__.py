@@ -9,6 +9,7 @@ from observatory.charts.bars import bar_ranked, spine
 from observatory.charts.classes import class_breaks
 from observatory.charts.funnel import funnel_plot, selected_codes
 from observatory.charts.grid import state_grid
+from observatory.charts.impact import counterfactual
 from observatory.charts.lines import small_multiples, trajectory, trend
 from observatory.charts.maps import category_map, choropleth
 
@@ -19,6 +20,7 @@ __all__ = [
     "category_map",
     "choropleth",
     "class_breaks",
+    "counterfactual",
     "funnel_plot",
     "selected_codes",
     "small_multiples",

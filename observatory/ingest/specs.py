@@ -239,6 +239,18 @@ SPECS: dict[ImportKind, Spec] = {
             Column("start", Cell.DATE, False, True, ("debut", "inicio", "start_date")),
             Column("end", Cell.DATE, False, True, ("fin", "fim", "end_date")),
             Column("budget", Cell.NUMBER, False, True, ("orcamento",)),
+            # Where the action works, what it aims to move, what to compare with (all optional).
+            Column("areas", Cell.CODES, False, True, ("target_areas", "zones", "zonas")),
+            Column(
+                "indicators", Cell.CODES, False, True, ("result_indicators", "indicateurs", "indicadores")
+            ),
+            Column(
+                "comparison_areas",
+                Cell.CODES,
+                False,
+                True,
+                ("comparison", "zones_comparaison", "zonas_comparacao"),
+            ),
         ),
         key=("code",),
         example=(
@@ -252,8 +264,11 @@ SPECS: dict[ImportKind, Spec] = {
                 "2024-01-15",
                 "2025-12-31",
                 "25000",
+                "01",
+                "burglary",
+                "02",
             ),
-            ("AC2", "OB2", "Evening youth club", "P02", "", "planned", "2025-09-01", "", ""),
+            ("AC2", "OB2", "Evening youth club", "P02", "", "planned", "2025-09-01", "", "", "", "", ""),
         ),
     ),
 }

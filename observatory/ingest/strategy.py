@@ -105,12 +105,22 @@ def check_objectives(sheet: Sheet, typed: Typed, reference: Reference) -> Checke
     return Checked(frame.reset_index(drop=True), issues)
 
 
+def _codes(sheet: Sheet, typed: Typed, name: str) -> pd.Series:
+    """A list column as stored: its codes joined by ``|`` (NULL when the cell or the column is empty)."""
+    index = sheet.text.index
+    if name not in typed.values:
+        return pd.Series(None, index=index, dtype=object)
+    return typed.values[name].map(lambda codes: "|".join(codes) if codes else None).astype(object)
+
+
 def check_actions(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
     """Check actions: known objective and partners, end not before start, budget not negative.
 
     Returns:
         Frame with code, objective_code, title, lead_partner, status, start_date, end_date, budget,
-        and ``extra["action_partners"]`` (action_code, partner_code) from the ``|``-separated list.
+        target_areas, result_indicators, comparison_areas (``|``-joined codes, all optional and
+        checked against the known areas and indicators), and ``extra["action_partners"]``
+        (action_code, partner_code) from the ``|``-separated list.
     """
     index = sheet.text.index
     nat = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
@@ -123,6 +133,14 @@ def check_actions(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
         issues += rules.unknown_in_lists(sheet, "partners", lists, reference.partner_codes)
     issues += rules.not_after(sheet, "end", end, start, "start", same_ok=True)
     issues += rules.negative(sheet, "budget", budget, budget.notna())
+    where = {name: _codes(sheet, typed, name) for name in ("areas", "indicators", "comparison_areas")}
+    for name, known in (
+        ("areas", reference.area_codes),
+        ("indicators", frozenset(reference.indicators)),
+        ("comparison_areas", reference.area_codes),
+    ):
+        if sheet.has(name):
+            issues += rules.unknown_in_lists(sheet, name, typed.values[name], known)
     issues += rules.duplicate_keys(sheet, sheet.text[["code"]], "code")
     status = typed.values.get("status", pd.Series(None, index=index, dtype=object))
     frame = pd.DataFrame(
@@ -135,6 +153,9 @@ def check_actions(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
             "start_date": start,
             "end_date": end,
             "budget": budget,
+            "target_areas": where["areas"],
+            "result_indicators": where["indicators"],
+            "comparison_areas": where["comparison_areas"],
         }
     )
     pairs = pd.DataFrame({"action_code": sheet.text["code"], "partner_code": lists}).explode("partner_code")

@@ -173,8 +173,8 @@ def strategy(store: Store) -> dict[str, pd.DataFrame]:
             "target_value, target_period FROM objectives ORDER BY code"
         ),
         "actions": store.frame(
-            "SELECT code, objective_code, title, lead_partner, status, start_date, end_date, budget "
-            "FROM actions ORDER BY code"
+            "SELECT code, objective_code, title, lead_partner, status, start_date, end_date, budget, "
+            "target_areas, result_indicators, comparison_areas FROM actions ORDER BY code"
         ),
         "partners": store.frame("SELECT code, name, sector FROM partners ORDER BY code"),
         "action_partners": store.frame(

@@ -91,7 +91,19 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "actions",
             ("code",),
-            ("objective_code", "title", "lead_partner", "status", "start_date", "end_date", "budget"),
+            (
+                "objective_code",
+                "title",
+                "lead_partner",
+                "status",
+                "start_date",
+                "end_date",
+                "budget",
+                # Added by migration 008 (its history twin altered there too).
+                "target_areas",
+                "result_indicators",
+                "comparison_areas",
+            ),
         ),
         TableSpec("action_partners", ("action_code", "partner_code"), ()),
         # Which indicator a category of a published format counts towards (NULL: not followed).
@@ -105,6 +117,20 @@ TABLES: dict[str, TableSpec] = {
         # Area groupings staff define, and their member districts (replaced as a set per group).
         TableSpec("area_groups", ("code",), ("name",), since=9),
         TableSpec("area_group_members", ("group_code", "area_code"), (), since=9),
+        # Outcome-based contracts, their parties and their cohorts with thresholds and payments.
+        TableSpec(
+            "contracts",
+            ("code",),
+            ("title", "indicator_code", "comparison_areas", "baseline_start", "start_date", "end_date"),
+            since=8,
+        ),
+        TableSpec("contract_partners", ("contract_code", "partner_code", "role"), (), since=8),
+        TableSpec(
+            "contract_cohorts",
+            ("contract_code", "cohort"),
+            ("areas", "threshold", "payment", "due_date"),
+            since=8,
+        ),
     )
 }
 

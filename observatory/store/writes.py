@@ -23,6 +23,8 @@ SCOPES: dict[str, tuple[str, ...]] = {
     "action_partners": ("action_code",),
     "derived_components": ("indicator_code",),
     "area_group_members": ("group_code",),
+    "contract_partners": ("contract_code",),
+    "contract_cohorts": ("contract_code",),
 }
 
 

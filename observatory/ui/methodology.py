@@ -26,6 +26,8 @@ METHOD_SECTIONS = (
     "change",
     "trend",
     "progress",
+    "impact",
+    "contracts",
     "disclosure",
     "releases",
     "recorded_crime",

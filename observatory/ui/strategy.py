@@ -22,6 +22,7 @@ from observatory.present.strategy_text import (
 from observatory.services import strategy
 from observatory.ui.components import download
 from observatory.ui.resources import cached, reader
+from observatory.ui.strategy_impact import impact_notes
 from observatory.ui.strategy_notes import assessment_notes, target_change_note
 
 ALL = "all"
@@ -238,6 +239,7 @@ def objective_block(
         assessment_notes(written, code=code)
         _trajectory(row)
         _actions(actions_shown)
+        impact_notes(code)
 
 
 def objectives_download(table: pd.DataFrame) -> None:

@@ -59,6 +59,7 @@ def _objective_fields(choices: dict[str, pd.DataFrame]) -> list[Field]:
 def _action_fields(choices: dict[str, pd.DataFrame]) -> list[Field]:
     objectives, partners = _named(choices["objectives"]), _named(choices["partners"], "name")
     statuses = {s.value: t(f"action_status.{s.value}") for s in ActionStatus}
+    areas, indicators = _named(choices["areas"], "name"), _named(choices["indicators"], "name")
     return [
         Field("title"),
         Field("objective", "select", tuple(objectives), objectives),
@@ -68,6 +69,10 @@ def _action_fields(choices: dict[str, pd.DataFrame]) -> list[Field]:
         Field("start", "date"),
         Field("end", "date"),
         Field("budget", "number"),
+        # Where and on what the action is evaluated (the city's code: city-wide).
+        Field("areas", "multi", tuple(areas), areas),
+        Field("indicators", "multi", tuple(indicators), indicators),
+        Field("comparison_areas", "multi", tuple(areas), areas),
     ]
 
 
@@ -159,6 +164,14 @@ def actions_section() -> None:
     current = current_row(table, code, _RENAMES)
     links = choices["action_partners"]
     current["partners"] = list(links.loc[links["action_code"] == code, "partner_code"])
+    stored = table.loc[table["code"] == code]
+    for field, column in (
+        ("areas", "target_areas"),
+        ("indicators", "result_indicators"),
+        ("comparison_areas", "comparison_areas"),
+    ):
+        cell = stored[column].iloc[0] if len(stored) else None
+        current[field] = [c for c in str(cell).split("|") if c] if isinstance(cell, str) else []
     edit_form(ImportKind.ACTIONS, _action_fields(choices), current, code=code, key="edit-action")
 
 

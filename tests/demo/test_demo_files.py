@@ -28,7 +28,9 @@ HEADERS = {
     "partners.csv": "code,name,sector",
     "objectives.csv": "code,axis,title,indicator,area,baseline_period,baseline_value,target_value,"
     "target_period",
-    "actions.csv": "code,objective,title,lead_partner,partners,status,start,end,budget",
+    "actions.csv": (
+        "code,objective,title,lead_partner,partners,status,start,end,budget,areas,indicators,comparison_areas"
+    ),
 }
 GENERATED = {*HEADERS, "city.json", "districts.geojson", "README.md"}
 

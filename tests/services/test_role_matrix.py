@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from observatory.domain import Actor, ImportKind, PermissionDenied, Role, SourceFormat
@@ -18,6 +19,7 @@ from observatory.services import (
     accounts,
     audit,
     breaks,
+    contracts,
     editing,
     formats,
     groups,
@@ -96,6 +98,16 @@ WRITES: dict[str, tuple[Call, Role]] = {
             {"code": "P99", "name": "New partner", "sector": "community"},
             actor=a,
             create=True,
+        ),
+        Role.EDITOR,
+    ),
+    "contracts.save_contract": (
+        lambda s, a, p: contracts.save_contract(
+            s,
+            {"code": "SIB9", "title": "Bond", "indicator_code": "burglary", "start_date": "2023-01-01"},
+            pd.DataFrame({"partner_code": ["P01"], "role": ["payer"]}),
+            pd.DataFrame({"cohort": ["all"], "areas": ["12"], "threshold": [0.1], "payment": [1.0]}),
+            actor=a,
         ),
         Role.EDITOR,
     ),

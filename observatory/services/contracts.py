@@ -1,0 +1,177 @@
+"""Outcome-based contracts: saving one (a batch with history and rollback) and measuring its cohorts.
+
+Each cohort's outcome is an impact estimate of the contract's indicator in the cohort's areas
+(observatory.services.impact, the same reading and estimators as the actions'): against the
+contract's comparison areas by difference-in-differences, or, with none named, against the cohort's
+own trend and season before the start (interrupted time series of the cohort's summed figures). The
+cohort ``all`` is the whole contract. What a cohort is paid follows observatory.stats.contracts.
+Nothing here shows a count: the results are ratios, probabilities and payments, so the public strategy
+page shows them computed from the published release alone.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from observatory import auth
+from observatory.domain import Actor
+from observatory.services import impact as impact_service
+from observatory.services import views
+from observatory.stats import impact
+from observatory.stats.contracts import outcome
+from observatory.store import Store, writes
+from observatory.store import contracts as stored
+
+#: Roles a partner can hold in a contract (its sector, public/private/community, is the partner's own).
+ROLES = ("investor", "provider", "payer")
+#: Columns of :func:`results`.
+RESULT_COLUMNS = [
+    "contract_code",
+    "cohort",
+    "areas",
+    "method",
+    "reduction",
+    "low",
+    "high",
+    "threshold",
+    "probability",
+    "status",
+    "payment",
+    "payment_due",
+]
+
+
+class ContractError(ValueError):
+    """A contract that cannot be saved as given (the message says what to change)."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def save_contract(
+    store: Store, contract: dict[str, object], partners: pd.DataFrame, cohorts: pd.DataFrame, *, actor: Actor
+) -> int:
+    """Write a contract with its parties and cohorts as one batch (history, audit line, rollback).
+
+    Args:
+        contract: code, title, indicator_code, comparison_areas ("|"-joined or None), baseline_start,
+            start_date, end_date.
+        partners: partner_code, role (investor, provider or payer).
+        cohorts: cohort, areas ("|"-joined), threshold (0.075 = 7.5 %), payment, due_date.
+
+    Returns:
+        The batch id.
+
+    Raises:
+        ContractError: An unknown role or a threshold outside 0–1.
+    """
+    auth.require(actor, "edit_strategy")
+    bad = sorted(set(partners["role"]) - set(ROLES))
+    if bad:
+        raise ContractError(f"unknown role(s) {', '.join(bad)}: use {', '.join(ROLES)}")
+    if not cohorts["threshold"].between(0, 1, inclusive="neither").all():
+        raise ContractError("a threshold is a reduction between 0 and 1 (0.075 for 7.5 %)")
+    code = str(contract["code"])
+    columns = [
+        "code",
+        "title",
+        "indicator_code",
+        "comparison_areas",
+        "baseline_start",
+        "start_date",
+        "end_date",
+    ]
+    main = pd.DataFrame([{c: contract.get(c) for c in columns}])
+    for column in ("baseline_start", "start_date", "end_date"):
+        main[column] = pd.to_datetime(main[column])
+    cohorts = cohorts.assign(contract_code=code, due_date=pd.to_datetime(cohorts.get("due_date")))
+    record = writes.BatchRecord(
+        kind="edit",
+        filename=f"contracts {code}",
+        sha256=json.dumps({"contract": code, "at": _now().isoformat()}),
+        rows_read=1,
+        rejected=0,
+        user_name=actor.name,
+        started_at=_now(),
+        tables={
+            "contracts": main,
+            "contract_partners": partners.assign(contract_code=code)[
+                ["contract_code", "partner_code", "role"]
+            ],
+            "contract_cohorts": cohorts[
+                ["contract_code", "cohort", "areas", "threshold", "payment", "due_date"]
+            ],
+        },
+        main_table="contracts",
+        audit_action="edit",
+        scopes={"contract_partners": (code,), "contract_cohorts": (code,)},
+    )
+    batch_id, _ = writes.apply_batch(store, record, dry_run=False)
+    return batch_id
+
+
+def _cohort_estimate(store: Store, contract: pd.Series, areas: list[str]) -> impact.Estimate:
+    info = views.indicator(store, str(contract["indicator_code"]))
+    start = pd.Timestamp(contract["start_date"])
+    end = None if pd.isna(contract["end_date"]) else pd.Timestamp(contract["end_date"])
+    comparison = impact_service.codes(contract["comparison_areas"])
+    frame, granularity = impact_service.district_panel(store, info)
+    if not pd.isna(contract["baseline_start"]):
+        frame = frame[frame["period"] >= pd.Timestamp(contract["baseline_start"])]
+    if comparison:
+        return impact.did(
+            frame,
+            targets=set(areas),
+            start=start,
+            end=end,
+            comparison=set(comparison),
+            granularity=granularity,
+        )
+    mine = frame[frame["area"].isin(areas)]
+    # Only periods every cohort area has: a sum over a changing set of areas is no series.
+    complete = mine.groupby("period")["area"].transform("nunique") == len(set(areas))
+    series = mine[complete].groupby("period", as_index=False)[["count", "exposure"]].sum()
+    return impact.its(series, start=start, end=end, granularity=granularity)
+
+
+def results(store: Store) -> pd.DataFrame:
+    """Every contract's cohorts and overall: measured reduction with interval, probability, status, payment.
+
+    Returns:
+        The columns of :data:`RESULT_COLUMNS`, by contract and cohort.
+    """
+    contracts, cohorts = stored.contracts(store), stored.cohorts(store)
+    rows = []
+    for _, contract in contracts.iterrows():
+        for _, cohort in cohorts[cohorts["contract_code"] == contract["code"]].iterrows():
+            areas = impact_service.codes(cohort["areas"])
+            estimate = _cohort_estimate(store, contract, areas)
+            got = outcome(
+                estimate.effect, threshold=float(cohort["threshold"]), payment=float(cohort["payment"])
+            )
+            rows.append(
+                {
+                    "contract_code": str(contract["code"]),
+                    "cohort": str(cohort["cohort"]),
+                    "areas": "|".join(areas),
+                    "method": str(estimate.method),
+                    "reduction": got.reduction,
+                    "low": got.low,
+                    "high": got.high,
+                    "threshold": float(cohort["threshold"]),
+                    "probability": got.probability,
+                    "status": str(got.status),
+                    "payment": float(cohort["payment"]),
+                    "payment_due": got.payment_due,
+                }
+            )
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def parties(store: Store) -> pd.DataFrame:
+    """contract_code, partner_code, name, sector (public, private, community), role."""
+    return stored.parties(store)

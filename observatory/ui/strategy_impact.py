@@ -1,0 +1,75 @@
+"""The strategy screen's impact notes: did each action move its result indicators, with the picture."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from observatory import charts
+from observatory.i18n import get_locale, rate_label, t
+from observatory.present.impact import checks_text, picture_labels
+from observatory.services import impact, strategy, views
+from observatory.ui.resources import cached, reader
+
+
+@cached()
+def _estimates(locale: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every action's estimates in one language and their pictures, computed once per source."""
+    return impact.estimates_with_pictures(reader(), lang=locale)
+
+
+@cached()
+def _action_facts() -> pd.DataFrame:
+    return strategy.all_actions(reader())[["code", "objective_code", "title", "start_date"]]
+
+
+@cached()
+def _indicator_words(code: str, locale: str) -> tuple[str, str, float]:
+    info = views.indicator(reader(), code)
+    scale = float(info.multiplier) if info.has_rate else 1.0
+    return info.name, rate_label(info) if info.has_rate else t(f"unit.{info.unit}"), scale
+
+
+def impact_wanted() -> bool:
+    """Whether the reader asked for the impact estimates (a toggle above the objectives).
+
+    The estimates fit several count regressions per action (about 3 s for the demo's six on an idle
+    machine, much more on a busy one), so they are computed when asked for, then cached per source.
+    """
+    return bool(st.toggle(t("impact.toggle"), key="impact", help=t("impact.toggle_help")))
+
+
+def impact_notes(objective_code: str) -> None:
+    """Under an objective: each of its actions' estimates, checks and picture (nothing when none)."""
+    if not st.session_state.get("impact"):
+        return
+    table, pictures = _estimates(get_locale())
+    mine = table[table["objective_code"] == objective_code]
+    if mine.empty:
+        return
+    facts = _action_facts().set_index("code")
+    st.markdown(f"**{t('impact.heading')}**")
+    for _, row in mine.iterrows():
+        action, indicator = str(row["action_code"]), str(row["indicator_code"])
+        name, y_title, scale = _indicator_words(indicator, get_locale())
+        title = str(facts.loc[action, "title"]) if action in facts.index else action
+        # Titles are staff text: shown as text, never Markdown.
+        st.text(f"{action} · {title} · {name}")
+        st.text(str(row["text"]))
+        st.caption(t(f"impact.method.{row['method']}") + " · " + " ".join(checks_text(row)))
+        picture = pictures[(pictures["action_code"] == action) & (pictures["indicator_code"] == indicator)]
+        if picture.empty or action not in facts.index:
+            continue
+        # Drawn on request: a page of eight objectives would otherwise build every picture at each run.
+        if st.toggle(t("impact.picture_title"), key=f"impact-show-{action}-{indicator}"):
+            start = pd.Timestamp(facts.loc[action, "start_date"]).date()
+            figure = charts.counterfactual(
+                picture,
+                start=date(start.year, start.month, 1),
+                y_title=y_title,
+                labels=picture_labels(),
+                scale=scale,
+            )
+            st.plotly_chart(figure, key=f"impact-{action}-{indicator}", config={"displaylogo": False})
