@@ -4,8 +4,8 @@ For each objective: baseline, target and deadline, the current value with its 95
 and why (:func:`services.strategy.objective_table`, the strategy page's table), the change since the
 baseline and whether it is beyond chance, the trajectory with the target drawn, the actions with their
 partners and status, and the year's written assessment. Activity indicators follow, with the city's
-figures and change (the overview's headlines). Impact estimates of actions, where the observatory
-computes them, are printed with their verdicts.
+figures and change (the overview's headlines). The impact estimates of the objective's actions
+(:func:`services.impact.estimates`, the strategy page's) are printed with their verdicts in words.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from observatory.present.document import (
     Table,
 )
 from observatory.present.strategy_text import actions_table, change_text
-from observatory.services import headlines, strategy, views
+from observatory.services import headlines, impact, strategy, views
 from observatory.store import Store
 
 
@@ -80,6 +80,19 @@ def _assessment(notes: pd.DataFrame, code: str, year: int, *, public: bool) -> l
     return [Paragraph(heading, note=True), Paragraph(str(latest["text"]))]
 
 
+def _impact_blocks(found: pd.DataFrame, objective: str, names: dict[str, str]) -> list[Block]:
+    """The impact estimates of the objective's actions, in the strategy page's words."""
+    mine = found[found["objective_code"] == objective] if len(found) else found
+    if mine.empty:
+        return []
+    rows = tuple(
+        (str(r.action_code), names.get(str(r.indicator_code), str(r.indicator_code)), str(r.text))
+        for r in mine.itertuples()
+    )
+    header = (t("strategy.col_action"), t("common.indicator"), t("doc.evaluation.impact"))
+    return [Table(header, rows, widths=(1.0, 1.8, 4.2))]
+
+
 def _activity(store: Store) -> list[Block]:
     catalogue = views.catalogue(store)
     codes = catalogue.loc[catalogue["kind"] == "activity", "code"]
@@ -123,6 +136,9 @@ def evaluation(
         if summary:
             blocks.append(Paragraph(t("doc.evaluation.summary", count=len(table), summary=summary)))
         notes = strategy.latest_assessments(store)
+        # Did the actions work? The strategy page's estimates, remembered until the data change.
+        found = store.memo(("impact_estimates", lang), lambda: impact.estimates(store, lang=lang))
+        names = dict(zip(views.catalogue(store)["code"], views.catalogue(store)["name"], strict=True))
         actions = strategy.all_actions(store)
         axes = strategy.axes(store)
         for axis in axes.itertuples():
@@ -148,6 +164,7 @@ def evaluation(
                             widths=(2.2, 1.6, 1.8, 1.0, 1.0, 1.0, 0.8),
                         )
                     )
+                blocks += _impact_blocks(found, str(row["code"]), names)
                 blocks += _assessment(notes, str(row["code"]), year, public=ctx.audience == "public")
         blocks += _activity(store)
         blocks.append(Paragraph(t("doc.evaluation.method"), note=True))
