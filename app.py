@@ -3,13 +3,15 @@
 import streamlit as st
 
 from observatory.i18n import LOCALES, set_locale, t
-from observatory.ui import navigation, session, widgets
+from observatory.ui import menu, navigation, session, widgets
 from observatory.ui.resources import ICON, published, reads_published, settings, use_source
 
 LANGUAGE_NAMES = {"en": "English", "pt": "Português", "fr": "Français"}
 
 st.set_page_config(page_title="Safety observatory", page_icon=ICON, layout="wide")
 conf = settings()
+menu.style()
+menu_slot = st.sidebar.container()
 locale = widgets.select(
     "Language · Idioma · Langue",
     list(LOCALES),
@@ -36,4 +38,7 @@ sections: dict[str, list] = {}
 for spec in specs:
     page = st.Page(spec.path, title=t(spec.title), icon=spec.icon, default=spec.default)
     sections.setdefault(t(spec.section), []).append(page)
-st.navigation(sections).run()
+# Registered hidden and drawn as links (ui/menu.py): the menu is a list screen readers can follow.
+current = st.navigation(sections, position="hidden")
+menu.draw(menu_slot, sections)
+current.run()

@@ -17,9 +17,9 @@ st.caption(t("overview.period_note", window=overview.window_text(overview.main_w
 overview.headline_grid(cards)
 st.caption(t("overview.method_note"))
 
-st.subheader(t("overview.strategy_heading"))
+st.header(t("overview.strategy_heading"))
 overview.strategy_at_a_glance()
 
-st.subheader(t("overview.movers_heading"))
+st.header(t("overview.movers_heading"))
 code = components.indicator_picker(kinds=("result",), units=("count",))
 overview.movers_table(overview.movers(code), f"movers-{code}.csv")

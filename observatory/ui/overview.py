@@ -120,7 +120,8 @@ def headline_card(h: headlines.Headline, main: headlines.Window) -> None:
     period when it is not the page's ``main`` one. The name is the catalogue's text, shown as text."""
     with st.container(border=True):
         st.markdown(f"**{escape(h.name)}**")
-        st.markdown(f"### {_value_text(h)}")
+        # Large text, not a heading: a heading level here would come before the page's h2 sections.
+        st.container(key=f"figure-{h.code}").markdown(_value_text(h))
         st.caption(_rate_text(h) or " ")
         st.markdown(_change_text(h))
         if basis_text(h):
