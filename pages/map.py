@@ -4,7 +4,7 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import components, data
+from observatory.ui import components, data, map_panel
 from observatory.ui import map as district_map
 
 ui.through_app()
@@ -24,7 +24,12 @@ with middle:
 with right:
     scheme = district_map.choose_scheme() if measure != "benchmark" else "quantiles"
 st.header(t("overview.map_heading", indicator=info.name, year=district_map.period_text(period)))
-district_map.district_map(info, period, measure, scheme, key="map")
+# Side by side on a wide screen, one under the other on a phone (ui/assets/site.css).
+on_map, beside = st.columns([3, 2])
+with on_map:
+    tapped = district_map.district_map(info, period, measure, scheme, key="map")
+with beside:
+    map_panel.show(info, period.label, measure, tapped)
 st.header(t("map.table_heading"))
 district_map.ranked_table(info, period, measure, key="table-csv")
 district_map.footnotes(info, period, measure)
