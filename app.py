@@ -10,7 +10,6 @@ LANGUAGE_NAMES = {"en": "English", "pt": "Português", "fr": "Français"}
 
 st.set_page_config(page_title="Safety observatory", page_icon=ICON, layout="wide")
 conf = settings()
-menu.style()
 menu_slot = st.sidebar.container()
 locale = widgets.select(
     "Language · Idioma · Langue",
@@ -21,6 +20,7 @@ locale = widgets.select(
     format_func=LANGUAGE_NAMES.get,
 )
 set_locale(locale)
+menu.style(locale)
 actor = session.begin_run()
 use_source(actor)
 session.sidebar_status()

@@ -9,6 +9,7 @@ the visitor's role is known: a visitor never sees a page they cannot open.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,14 @@ def draw(slot: Any, sections: dict[str, list[Any]]) -> None:
                 st.page_link(page)
 
 
-def style() -> None:
-    """Load the site's style rules (caption contrast comes from the theme, see .streamlit/config.toml)."""
-    st.html(f"<style>{_CSS.read_text(encoding='utf-8')}</style>")
+def style(locale: str) -> None:
+    """Load the site's style rules and set the document's language (``<html lang>``) to ``locale``.
+
+    Streamlit serves ``<html lang="en">`` whatever the page says, so a screen reader would read
+    Portuguese and French pages with English pronunciation; a one-line script sets the attribute.
+    ``locale`` is one of the app's own language codes, never visitor text. Caption contrast comes
+    from the theme (.streamlit/config.toml).
+    """
+    script = f"<script>document.documentElement.lang = {json.dumps(locale)};</script>"
+    css = _CSS.read_text(encoding="utf-8")
+    st.html(f"<style>{css}</style>{script}", unsafe_allow_javascript=True)

@@ -11,7 +11,7 @@ import streamlit as st
 from observatory import charts
 from observatory.i18n import format_percent, format_period, get_locale, t
 from observatory.services import strategy
-from observatory.ui.components import download
+from observatory.ui.components import chart, download
 from observatory.ui.resources import cached, reader
 from observatory.ui.strategy_notes import assessment_notes, target_change_note
 from observatory.ui.strategy_text import (
@@ -184,7 +184,12 @@ def _trajectory(row: pd.Series) -> None:
         float(row["target_value"]),
     )
     figure = _trajectory_figure(points, ends, f"{row['indicator_name']} ({unit_words})", labels)
-    st.plotly_chart(figure, key=f"trajectory-{code}", config={"displaylogo": False})
+    chart(
+        figure,
+        key=f"trajectory-{code}",
+        title=f"{row['indicator_name']} ({unit_words})",
+        data=frame[["year", "value", "lower", "upper", "withheld"]],
+    )
     withheld = [str(y) for y in frame.loc[frame["withheld"], "year"]]
     notes = [t("strategy.trajectory_note")]
     if withheld:

@@ -155,7 +155,22 @@ def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], 
         y_title=components.measure_label(info, measure),
         band_label=t("footnote.ci"),
     )
-    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+    label = components.measure_label(info, measure)
+    readable = pd.DataFrame(
+        {
+            t("trends.col_area"): frame["series"],
+            t("common.period"): frame["period_start"],
+            label: frame["shown"],
+            t("footnote.ci"): [
+                "–"
+                if pd.isna(lo) or pd.isna(hi)
+                else f"{format_number(lo, decimals=2)} – {format_number(hi, decimals=2)}"
+                for lo, hi in zip(frame["lower"], frame["upper"], strict=True)
+            ],
+        }
+    )
+    title = t("trends.chart_heading", indicator=info.name, view=view_label(view))
+    components.chart(figure, key=key, title=title, data=readable)
     _chart_footnotes(info, view, measure, frame, bool(marks))
     table = frame[CSV_COLUMNS].rename(
         columns={"series": "area_name", "value": "count_or_value", "shown": measure}

@@ -3,7 +3,7 @@
 axe-core is a test-only dependency (tests/a11y/package.json, installed by .ci/run with npm); it is
 injected into the page by playwright and never served by the app. Without it the test is skipped.
 Every run writes each page's violations to tests/app/screenshots/axe-<page>-<lang>.json, and a
-screenshot of every public page at 390×844 and 1366×768 in every language.
+screenshot of every public page at 1366×768 (with the axe run) and 390×844 in every language.
 """
 
 import json
@@ -15,7 +15,7 @@ from tests.app.test_browser import SHOTS, _copies, _start_server, _stop, browser
 
 AXE = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 LANGUAGES = ("en", "pt", "fr")
-VIEWPORTS = {"phone": (390, 844), "desktop": (1366, 768)}
+PHONE = (390, 844)
 PUBLIC_PAGES = [
     ("overview", "", 0),
     ("map", "map", 1),
@@ -67,26 +67,28 @@ def test_no_serious_axe_violation(server, browser, name, path, charts, lang):  #
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(_url(server, path, lang), wait_until="domcontentloaded")
     _ready(page, charts)
-    violations = _axe(page)
-    page.close()
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-desktop-{lang}.png"), full_page=True)
+    violations = _axe(page)
+    lang_attribute = page.evaluate("document.documentElement.lang")
+    page.close()
     (SHOTS / f"axe-{name}-{lang}.json").write_text(json.dumps(violations, indent=1, ensure_ascii=False))
     serious = [
         f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes)" for v in violations if v["impact"] in SERIOUS
     ]
     assert serious == []
+    assert lang_attribute == lang
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize(("name", "path", "charts"), PUBLIC_PAGES, ids=[p[0] for p in PUBLIC_PAGES])
-def test_screenshot(server, browser, name, path, charts, viewport, lang):  # noqa: F811
-    width, height = VIEWPORTS[viewport]
-    page = browser.new_page(viewport={"width": width, "height": height})
+def test_phone_screenshot_fits_the_screen(server, browser, name, path, charts, lang):  # noqa: F811
+    width, height = PHONE
+    page = browser.new_page(viewport={"width": width, "height": height}, is_mobile=True, has_touch=True)
     page.goto(_url(server, path, lang), wait_until="domcontentloaded")
     _ready(page, charts)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{viewport}-{lang}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}-phone-{lang}.png"), full_page=True)
     # Nothing wider than the screen: a page that scrolls sideways hides part of itself on a phone.
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     exceptions = page.locator('[data-testid="stException"]').count()
