@@ -164,3 +164,18 @@ def test_public_views_by_month_say_which_chosen_districts_they_cannot_draw(demo_
     assert sorted(_line_names(figures(at)[0])) == ["Conceição", "Portelva"]
     # Only the month-on-month table below still lacks it, and says so.
     assert [box.value.split(",")[0] for box in at.info if "Conceição" in box.value] == ["In the monthly view"]
+
+
+def test_the_chart_has_a_text_alternative_and_its_figures_one_click_away(demo_app):
+    at = _open({"districts": "05"})
+    chart = at.get("plotly_chart")[0].proto
+    assert chart.alt.startswith("Burglary of dwellings over time")
+    before = len(at.dataframe)
+    at.toggle(key="trend-table").set_value(True).run()
+    assert not at.exception
+    assert len(at.dataframe) == before + 1
+    table = at.dataframe[0].value
+    drawn = [trace for trace in figures(at)[0]["data"] if trace.get("mode") == "lines+markers"]
+    # One row per drawn point, for the city and the chosen district.
+    assert len(table) == sum(len(trace["x"]) for trace in drawn)
+    assert set(table.iloc[:, 0]) == {"Portelva", "Conceição"}
