@@ -123,3 +123,29 @@ def test_a_fresh_server_never_shows_the_raw_page_menu(demo_file, demo_release, b
     assert raw_menu is False
     assert any("Mapa" in text for text in links)
     assert not any(word in " ".join(links) for word in ("upload", "users", "publish"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_tap_on_the_phone_map_shows_the_district_and_stays_on_the_map(server, browser, lang):  # noqa: F811
+    page = browser.new_page(viewport={"width": PHONE[0], "height": PHONE[1]}, is_mobile=True, has_touch=True)
+    page.goto(_url(server, "map?indicator=burglary", lang), wait_until="domcontentloaded")
+    _ready(page, 1)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SHOTS / f"map-phone-{lang}-map.png"))
+    box = chart.bounding_box()
+    # The whole map is within the screen's width.
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0]
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.4)
+    page.wait_for_timeout(1500)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    # The panel's link to the district's profile: the tap chose a district without leaving the page.
+    link = page.locator('[data-testid="stMain"] a[href*="profile"]')
+    link.first.wait_for(timeout=30_000)
+    link.first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / f"map-phone-{lang}-tapped.png"))
+    still_on_map = "/map" in page.url
+    page.close()
+    assert still_on_map
