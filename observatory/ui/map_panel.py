@@ -43,6 +43,11 @@ def choose(names: dict[str, str], tapped: str | None) -> str:
     )
 
 
+def _line(label: str, value: str) -> None:
+    """One "label: value" line, with the language's spacing before the colon (French puts one)."""
+    st.markdown(t("map.panel_line", label=escape(label), value=value))
+
+
 def panel(info: Indicator, shown: pd.DataFrame, code: str, measure: str) -> None:
     """The chosen district's figure in a bordered box, or a hint when none is chosen.
 
@@ -60,13 +65,13 @@ def panel(info: Indicator, shown: pd.DataFrame, code: str, measure: str) -> None
     label = measure_text(info, mapview.RATE if measure == mapview.BENCHMARK else measure)
     with st.container(border=True):
         st.markdown(f"**{escape(row['name'])}**")
-        st.markdown(f"{escape(label)}: **{escape(row['shown_text'])}**")
+        _line(label, f"**{escape(row['shown_text'])}**")
         if not row["withheld"]:
-            st.markdown(f"{escape(t('footnote.ci'))}: {escape(row['ci_text'])}")
-        if row["denominator_kind"] is not None and isinstance(row["denominator_kind"], str):
-            st.markdown(f"{escape(t('footnote.denominator_short'))}: {escape(row['base_text'])}")
+            _line(t("footnote.ci"), escape(row["ci_text"]))
+        if isinstance(row["denominator_kind"], str):
+            _line(t("footnote.denominator_short"), escape(row["base_text"]))
         if info.comparable_with_city:
-            st.markdown(f"{escape(t('measure.benchmark'))}: {escape(row['benchmark_text'])}")
+            _line(t("measure.benchmark"), escape(row["benchmark_text"]))
         st.page_link(
             PROFILE_PAGE,
             label=escape(t("map.open_profile", name=row["name"])),

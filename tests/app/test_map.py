@@ -180,3 +180,29 @@ def test_indicator_chosen_on_another_page_carries_over(demo_app):
     at = official(PAGE, query={"indicator": "robbery"})
     assert not at.exception
     assert at.selectbox(key="indicator").value == "robbery"
+
+
+def test_a_withheld_district_s_panel_says_why_and_shows_no_interval(demo_app):
+    import os
+
+    from observatory.store import connect
+    from tests.app.helpers import start
+
+    release = connect(os.environ["OBSERVATORY_SNAPSHOT"], read_only=True)
+    try:
+        cell = release.frame(
+            "SELECT o.indicator_code, o.area_code, year(o.period_start) AS year, o.display "
+            "FROM observations o JOIN areas a ON a.code = o.area_code "
+            "WHERE a.level = 1 AND o.granularity = 'year' AND o.display LIKE '<%' "
+            "ORDER BY o.indicator_code, o.period_start DESC LIMIT 1"
+        ).iloc[0]
+    finally:
+        release.close()
+    query = {"indicator": cell["indicator_code"], "period": str(cell["year"]), "district": cell["area_code"]}
+    at = start(PAGE, query={**query, "measure": "count"})
+    assert not at.exception
+    assert at.selectbox(key="district").value == cell["area_code"]
+    panel = " ".join(m.value for m in at.markdown)
+    k = cell["display"].lstrip("< ")
+    assert f"not published: fewer than {k}" in panel
+    assert "confidence interval" not in panel
