@@ -3,11 +3,12 @@
 import streamlit as st
 
 from observatory.i18n import LANGUAGE_NAMES, LOCALES, set_locale, t
-from observatory.ui import navigation, session, startup, widgets
+from observatory.ui import menu, navigation, session, startup, widgets
 from observatory.ui.resources import ICON, published, reads_published, settings, use_source
 
 st.set_page_config(page_title="Safety observatory", page_icon=ICON, layout="wide")
 conf = settings()
+menu_slot = st.sidebar.container()
 locale = widgets.select(
     "Language · Idioma · Langue",
     list(LOCALES),
@@ -17,6 +18,7 @@ locale = widgets.select(
     format_func=LANGUAGE_NAMES.get,
 )
 set_locale(locale)
+menu.style(locale)
 startup.check_database()
 actor = session.begin_run()
 use_source(actor)
@@ -35,4 +37,7 @@ sections: dict[str, list] = {}
 for spec in specs:
     page = st.Page(spec.path, title=t(spec.title), icon=spec.icon, default=spec.default)
     sections.setdefault(t(spec.section), []).append(page)
-st.navigation(sections).run()
+# Registered hidden and drawn as links (ui/menu.py): the menu is a list screen readers can follow.
+current = st.navigation(sections, position="hidden")
+menu.draw(menu_slot, sections)
+current.run()

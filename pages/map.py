@@ -4,7 +4,7 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import compare, components, data
+from observatory.ui import compare, components, data, map_panel
 from observatory.ui import map as district_map
 
 ui.through_app()
@@ -28,15 +28,20 @@ with left:
     versus = compare.choose_versus(info) if measure == "benchmark" else compare.CITY
 with right:
     group = compare.choose_group()
-st.subheader(t("overview.map_heading", indicator=info.name, year=district_map.period_text(period)))
-district_map.district_map(
-    info, period, measure, scheme, key="map", versus=versus, layers=compare.overlays(group)
-)
+st.header(t("overview.map_heading", indicator=info.name, year=district_map.period_text(period)))
+# Side by side on a wide screen, one under the other on a phone (ui/assets/site.css).
+on_map, beside = st.columns([3, 2])
+with on_map:
+    tapped = district_map.district_map(
+        info, period, measure, scheme, key="map", versus=versus, layers=compare.overlays(group)
+    )
+with beside:
+    map_panel.show(info, period.label, measure, tapped)
 compare.group_caption(info, period, group)
 if compare.is_peers(versus):
     compare.peers_note(info)
 compare.funnel_section(info, period, key="funnel")
-st.subheader(t("map.table_heading"))
+st.header(t("map.table_heading"))
 district_map.ranked_table(info, period, measure, key="table-csv", versus=versus)
 district_map.footnotes(info, period, measure)
 if info.unavailable_denominator:

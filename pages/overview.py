@@ -20,9 +20,9 @@ st.caption(t("overview.method_note"))
 
 st.page_link("pages/where.py", label=t("where.link"), icon=":material/grid_on:")
 
-st.subheader(t("overview.strategy_heading"))
+st.header(t("overview.strategy_heading"))
 overview.strategy_at_a_glance()
 
-st.subheader(t("overview.movers_heading"))
+st.header(t("overview.movers_heading"))
 code = components.indicator_picker(kinds=("result",), units=("count",))
 overview.movers_table(overview.movers(code), f"movers-{code}.csv")

@@ -37,10 +37,10 @@ with right:
         horizontal=True,
         format_func=lambda m: components.measure_label(info, m),
     )
-st.subheader(t("trends.chart_heading", indicator=info.name, view=trends.view_label(view)))
+st.header(t("trends.chart_heading", indicator=info.name, view=trends.view_label(view)))
 trends.trend_chart(info, view, measure, districts, key="trend")
-st.subheader(t("trends.verdict_heading"))
+st.header(t("trends.verdict_heading"))
 trends.verdict_table(info, measure, districts, key="verdicts")
 if trends.is_monthly(info):
-    st.subheader(t("trends.change_heading"))
+    st.header(t("trends.change_heading"))
     trends.change_table(info, measure, districts, key="changes")

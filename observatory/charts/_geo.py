@@ -6,8 +6,9 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-# Pixel size assumed when fitting the zoom: a typical map panel in the app.
-_VIEW_WIDTH = 600
+# Pixel size assumed when fitting the zoom: a phone's map panel (390 px screen), so the whole city is in
+# view on a phone; on a wide screen the height decides and the city keeps most of it.
+_VIEW_WIDTH = 360
 _VIEW_HEIGHT = 450
 _TILE = 512  # MapLibre (plotly map traces) draws the world in 512 px at zoom 0
 _MARGIN = 0.25  # zoom levels kept free around the city so edge districts are not clipped

@@ -57,7 +57,9 @@ def _hover(
 def _withheld_trace(
     geojson: Mapping[str, Any], part: pd.DataFrame, options: dict[str, Any]
 ) -> go.Choroplethmap:
-    heads = [[str(name), options["withheld_label"]] for name in part[options["label_col"]]]
+    # Each district's own reason when the frame says it ("fewer than 5"), else the legend's word.
+    reasons = part["withheld_text"] if "withheld_text" in part else [options["withheld_label"]] * len(part)
+    heads = [[str(name), str(why)] for name, why in zip(part[options["label_col"]], reasons, strict=True)]
     return _trace(
         geojson,
         part,
@@ -83,7 +85,14 @@ def _map_layout(
                 "center": center or fitted_center,
                 "zoom": fitted_zoom if zoom is None else zoom,
             },
-            legend={"title": {"text": legend_title}, "orientation": "v", "x": 0, "y": 1},
+            # Below the map, never over districts; a phone's width wraps its entries.
+            legend={
+                "title": {"text": legend_title, "side": "top"},
+                "orientation": "h",
+                "x": 0,
+                "y": -0.02,
+                "yanchor": "top",
+            },
             margin={"l": 0, "r": 0, "t": 0, "b": 0},
         )
     )

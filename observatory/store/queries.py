@@ -380,3 +380,26 @@ def observation_years(store: Store) -> list[int]:
         int(r[0])
         for r in store.rows("SELECT DISTINCT year(period_start) AS y FROM observations ORDER BY y DESC")
     ]
+
+
+def withheld_cells(store: Store, indicator_code: str, *, level: int, first: date, last: date) -> pd.DataFrame:
+    """Cells of one indicator without a value for the areas of one level, starting between two dates.
+
+    A published release's cells carry the text shown in their place (``< 5``, ``c``); a staff store's
+    do not (``shown`` is NULL there).
+
+    Returns:
+        area_code, period_start, status, shown.
+    """
+    has_display = store.scalar(
+        "SELECT count(*) > 0 FROM information_schema.columns "
+        "WHERE table_name = 'observations' AND column_name = 'display'"
+    )
+    shown = "o.display" if has_display else "NULL::VARCHAR"
+    return store.frame(
+        f"SELECT o.area_code, o.period_start, o.status, {shown} AS shown "  # noqa: S608
+        "FROM observations o JOIN areas a ON a.code = o.area_code "
+        "WHERE o.indicator_code = ? AND a.level = ? AND o.value IS NULL "
+        "AND o.period_start BETWEEN ? AND ? ORDER BY o.area_code, o.period_start",
+        [indicator_code, level, first, last],
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -51,6 +53,24 @@ def _count_interval(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     # Rate limits scaled back to counts: the same Poisson interval, expressed on the count.
     scale = frame["value"] / frame["rate"]
     return frame["lower"] * scale, frame["upper"] * scale
+
+
+def chart(
+    figure: Any, *, key: str, title: str, data: pd.DataFrame | None = None, config: dict | None = None
+) -> None:
+    """A plotly chart with a text alternative and, when given, its figures in a table one click away.
+
+    Args:
+        figure: The figure (or its dict).
+        key: The chart's widget key.
+        title: What the chart shows, in words (its ``alt`` text begins with it).
+        data: The chart's figures as a table (already in the shape a reader can use), under an expander.
+        config: Plotly's config; the plotly logo is left out by default.
+    """
+    st.plotly_chart(figure, key=key, config=config or {"displaylogo": False}, alt=t("chart.alt", title=title))
+    # A switch, not an expander: the table is built only when asked for (one click, keyboard-usable).
+    if data is not None and st.toggle(t("chart.data_table"), key=f"{key}-table"):
+        st.dataframe(data, hide_index=True, width="stretch")
 
 
 def district_map(info: Indicator, frame: pd.DataFrame, geojson: dict, measure: str, *, key: str) -> None:

@@ -6,6 +6,8 @@ language), so a rerun that changes nothing recomputes nothing.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,12 +16,10 @@ import streamlit as st
 from observatory import charts
 from observatory.domain import ROLLING_MONTHS, Indicator, TotalBasis
 from observatory.i18n import denominator_words, format_month, format_number, format_total, get_locale, t
-from observatory.services import mapview, totals
+from observatory.services import mapview, totals, withheld
 from observatory.services.mapview import MapPeriod, PeriodOptions
 from observatory.ui import compare, components, data, widgets
 from observatory.ui.resources import cached, reader
-
-PROFILE_PAGE = "pages/profile.py"
 
 # Lower / higher than the city for indicators with no better direction: purple and orange (PuOr end
 # points), distinguishable in the common colour-vision deficiencies and free of a good/bad reading.
@@ -46,6 +46,17 @@ def table(code: str, period: str) -> pd.DataFrame:
 
 
 @cached()
+def withheld_reasons(code: str, period: str) -> pd.DataFrame:
+    """Why each withheld district of one period is withheld (code, reason, threshold)."""
+    parsed = MapPeriod.parse(period)
+    if parsed.rolling:
+        first, last = parsed.first_month.date(), parsed.last_month.date()
+    else:
+        first, last = date(parsed.year, 1, 1), date(parsed.year, 12, 31)
+    return withheld.reasons(reader(), data.indicator(code), first, last)
+
+
+@cached()
 def figure(code: str, period: str, measure: str, scheme: str, locale: str, versus: str = "city") -> dict:
     """The map figure as a dict; the locale is in the key because its words and numbers are translated.
 
@@ -64,7 +75,7 @@ def shown_table(code: str, period: str, measure: str, locale: str, versus: str =
     ``versus="peers"`` each district is benchmarked against its similar districts."""
     del locale  # cache key only: the current language is already set for t()
     frame = compare.versus_peers(code, period, versus) if compare.is_peers(versus) else table(code, period)
-    return hover_frame(data.indicator(code), frame, measure)
+    return hover_frame(data.indicator(code), frame, measure, withheld_reasons(code, period))
 
 
 def period_text(period: MapPeriod) -> str:
@@ -103,15 +114,36 @@ def _base(denominator: float, kind: object, year: float) -> str:
     return f"{format_number(denominator)} {t(f'denominator.{kind}')} ({int(year)})"
 
 
-def hover_frame(info: Indicator, frame: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """The table with the shown value and the texts of the hover: interval, base, the city."""
+def withheld_text(reason: object, threshold: float) -> str:
+    """Why a district is not shown, in words ("not published: fewer than 5")."""
+    if reason == withheld.SMALL and not np.isnan(threshold):
+        return t("map.withheld_small", k=format_number(threshold))
+    if reason in withheld.REASONS:
+        return t(f"map.withheld_{reason}")
+    return t("map.withheld_incomplete")
+
+
+def hover_frame(
+    info: Indicator, frame: pd.DataFrame, measure: str, reasons: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The table with the shown value and the texts of the hover: interval, base, the city; a withheld
+    district's text says why it is withheld (``reasons`` from :func:`withheld_reasons`)."""
     value, lower, upper = mapview.shown_columns(info, measure)
     decimals = decimals_of(info, measure)
     shown = frame.assign(shown=frame[value], lower=frame[lower], upper=frame[upper])
-    shown["shown_text"] = [
-        t("map.not_published") if hidden else format_number(v, decimals=decimals)
-        for v, hidden in zip(shown["shown"].astype(float), shown["withheld"], strict=True)
+    why = (reasons if reasons is not None else pd.DataFrame(columns=["code", "reason"])).set_index("code")
+    codes = shown["code"].astype(str)
+    whys = [
+        withheld_text(r, th)
+        for r, th in zip(
+            codes.map(why["reason"]), codes.map(why.get("threshold", pd.Series(dtype=float))), strict=True
+        )
     ]
+    shown["shown_text"] = [
+        reason if hidden or np.isnan(v) else format_number(v, decimals=decimals)
+        for v, hidden, reason in zip(shown["shown"].astype(float), shown["withheld"], whys, strict=True)
+    ]
+    shown["withheld_text"] = whys
     shown["ci_text"] = [
         _interval(lo, hi, decimals)
         for lo, hi in zip(shown["lower"].astype(float), shown["upper"].astype(float), strict=True)
@@ -262,11 +294,13 @@ def district_map(
     key: str,
     versus: str = "city",
     layers: list[dict] | None = None,
-) -> None:
-    """Draw the map (with overlay ``layers``: a grouping's outline, highlighted districts); a click on a
-    district opens its profile, a box or lasso selects districts for the funnel plot."""
+) -> str | None:
+    """Draw the map with its text alternative (and overlay ``layers``: a grouping's outline, highlighted
+    districts); return the code of the district tapped, if any. A tap does not leave the page: the
+    district's figure is shown in the panel (ui/map_panel.py), which links to its profile; a box or
+    lasso selects districts for the funnel plot."""
     spec = figure(info.code, period.label, measure, scheme, get_locale(), versus)
-    st.caption(t("map.click_hint"))
+    st.caption(t("map.tap_hint"))
     # Built and checked by the chart builder already; checking the cached copy again on every rerun
     # would cost more than the rest of the page.
     fig = compare.draw(spec, layers or [])
@@ -276,6 +310,7 @@ def district_map(
         on_select="rerun",
         selection_mode=("points", "box", "lasso"),
         config={"displaylogo": False},
+        alt=t("map.alt", indicator=info.name, period=period_text(period)),
     )
     selection = event.selection if event else None
     if selection is not None and (selection.get("box") or selection.get("lasso")):
@@ -283,12 +318,9 @@ def district_map(
         if codes and codes != compare.highlighted():
             st.session_state[compare.HIGHLIGHT] = codes
             st.rerun()
-        return
+        return None
     locations = [list(trace.get("locations") or []) for trace in spec["data"]]
-    code = mapview.selected_code(selection.points if selection is not None else [], locations)
-    if code:
-        st.query_params["district"] = code
-        st.switch_page(PROFILE_PAGE, query_params={"district": code, "lang": get_locale()})
+    return mapview.selected_code(selection.points if selection is not None else [], locations)
 
 
 def ranked_table(info: Indicator, period: MapPeriod, measure: str, *, key: str, versus: str = "city") -> None:

@@ -44,7 +44,8 @@ def headline_card(h: headlines.Headline, main: headlines.Window) -> None:
     period when it is not the page's ``main`` one. The name is the catalogue's text, shown as text."""
     with st.container(border=True):
         st.markdown(f"**{escape(h.name)}**")
-        st.markdown(f"### {words.value_text(h)}")
+        # Large text, not a heading: a heading level here would come before the page's h2 sections.
+        st.container(key=f"figure-{h.code}").markdown(words.value_text(h))
         st.caption(words.rate_text(h) or " ")
         st.markdown(words.change_text(h))
         if words.basis_text(h):

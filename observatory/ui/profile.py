@@ -191,7 +191,13 @@ def crime_section(view: profile.DistrictProfile) -> None:
     if not view.crime.series["value"].notna().any():
         return
     st.subheader(t("profile.crime_heading"))
-    st.plotly_chart(_page_figures(view)["crime"], key="profile-crime", config=_CHART)
+    components.chart(
+        _page_figures(view)["crime"],
+        key="profile-crime",
+        title=t("profile.crime_heading"),
+        data=view.crime.series,
+        config=_CHART,
+    )
     _crime_words(view)
     components.download(
         view.crime.series, f"crime-feeling-{view.code}-{view.year}.csv", key="profile-crime-csv"
@@ -206,7 +212,10 @@ def kind_section(view: profile.DistrictProfile, kind: str) -> None:
     st.subheader(t(f"profile.section_{kind}"))
     spine = _page_figures(view).get(f"spine-{kind}")
     if spine is not None:
-        st.plotly_chart(spine, key=f"profile-spine-{kind}", config=_CHART)
+        # Its figures are the table right below it.
+        components.chart(
+            spine, key=f"profile-spine-{kind}", title=t(f"profile.section_{kind}"), config=_CHART
+        )
     rows = view.table[view.table["kind"] == kind]
     apart = rows.loc[~rows["comparable"], "name"]
     if len(apart):
@@ -231,7 +240,8 @@ def trends_section(view: profile.DistrictProfile) -> None:
     if figure is None:
         return
     st.subheader(t("profile.trends_heading", years=view.trends["year"].nunique()))
-    st.plotly_chart(figure, key="profile-trends", config=_CHART)
+    title = t("profile.trends_heading", years=view.trends["year"].nunique())
+    components.chart(figure, key="profile-trends", title=title, data=view.trends, config=_CHART)
     st.caption(t("profile.trends_caption"))
     components.download(view.trends, f"trends-{view.code}-{view.year}.csv", key="profile-trends-csv")
 

@@ -20,7 +20,7 @@ from observatory.present.strategy_text import (
     value_text,
 )
 from observatory.services import strategy
-from observatory.ui.components import download
+from observatory.ui.components import chart, download
 from observatory.ui.resources import cached, reader
 from observatory.ui.strategy_impact import impact_notes
 from observatory.ui.strategy_notes import assessment_notes, target_change_note
@@ -185,7 +185,12 @@ def _trajectory(row: pd.Series) -> None:
         float(row["target_value"]),
     )
     figure = _trajectory_figure(points, ends, f"{row['indicator_name']} ({unit_words})", labels)
-    st.plotly_chart(figure, key=f"trajectory-{code}", config={"displaylogo": False})
+    chart(
+        figure,
+        key=f"trajectory-{code}",
+        title=f"{row['indicator_name']} ({unit_words})",
+        data=frame[["year", "value", "lower", "upper", "withheld"]],
+    )
     withheld = [str(y) for y in frame.loc[frame["withheld"], "year"]]
     notes = [t("strategy.trajectory_note")]
     if withheld:

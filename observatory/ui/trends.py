@@ -18,6 +18,7 @@ from observatory.domain import Indicator
 from observatory.i18n import denominator_words, format_month, format_number, format_percent, t
 from observatory.services import totals, trend_checks, trends, views
 from observatory.ui import components
+from observatory.ui.methodology import escape
 from observatory.ui.resources import cached, reader
 
 CSV_COLUMNS = [
@@ -125,9 +126,23 @@ def _chosen(frame: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
     return picked.sort_values(by).drop(columns="rank").reset_index(drop=True)
 
 
+def missing_note(frame: pd.DataFrame, districts: list[str], view: str) -> None:
+    """Say which chosen districts have no figure in this view, rather than drop them silently.
+
+    A public release has districts by calendar year only (their months and quarters are mostly small
+    counts), so its quarterly, monthly and rolling views hold the city alone.
+    """
+    present = set(frame["area_code"].astype(str))
+    missing = [area_names().get(code, code) for code in districts if code not in present]
+    if missing:
+        names = ", ".join(escape(name) for name in missing)
+        st.info(t("trends.districts_missing", view=view_label(view), names=names))
+
+
 def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], *, key: str) -> None:
     """The chart of the city and the chosen districts, its footnotes and its CSV download."""
     frame = _chosen(shown(info.code, view, measure), districts)
+    missing_note(frame, districts, view)
     marks = [(when, note or t("common.series_break")) for when, note in breaks(info.code)]
     figure = charts.trend(
         frame,
@@ -140,7 +155,22 @@ def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], 
         y_title=components.measure_label(info, measure),
         band_label=t("footnote.ci"),
     )
-    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+    label = components.measure_label(info, measure)
+    readable = pd.DataFrame(
+        {
+            t("trends.col_area"): frame["series"],
+            t("common.period"): frame["period_start"],
+            label: frame["shown"],
+            t("footnote.ci"): [
+                "–"
+                if pd.isna(lo) or pd.isna(hi)
+                else f"{format_number(lo, decimals=2)} – {format_number(hi, decimals=2)}"
+                for lo, hi in zip(frame["lower"], frame["upper"], strict=True)
+            ],
+        }
+    )
+    title = t("trends.chart_heading", indicator=info.name, view=view_label(view))
+    components.chart(figure, key=key, title=title, data=readable)
     _chart_footnotes(info, view, measure, frame, bool(marks))
     table = frame[CSV_COLUMNS].rename(
         columns={"series": "area_name", "value": "count_or_value", "shown": measure}
@@ -229,6 +259,7 @@ def change_table(info: Indicator, measure: str, districts: list[str], *, key: st
         st.info(t("map.no_data"))
         return
     frame = _chosen(found, districts)
+    missing_note(frame, districts, "month")
     earlier = month - pd.DateOffset(years=1)
     words = {
         "month": t("trends.compare_month", month=format_month(month), earlier=format_month(earlier)),

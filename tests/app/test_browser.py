@@ -145,7 +145,7 @@ def _settle(page) -> None:
 
 def _menu(page, name: str) -> None:
     # A click in the menu keeps the session (and the sign-in); a new URL would start a new session.
-    page.locator('[data-testid="stSidebarNav"] a', has_text=name).first.click()
+    page.locator('[data-testid="stSidebar"] a', has_text=name).first.click()
     _settle(page)
 
 

@@ -91,7 +91,10 @@ def test_withheld_districts_are_drawn_as_not_published(demo_app):
     assert len(withheld) == 1
     assert sorted(withheld[0]["locations"]) == ["03", "11", "12"]
     table = at.dataframe[0].value
-    assert list(table.tail(3)["count"]) == ["not published"] * 3
+    assert set(table.tail(3)["count"]) <= {
+        "not published at source",
+        "not published: part of the period is missing",
+    }
 
 
 def test_switching_to_rolling_offers_end_months(demo_app):
@@ -99,7 +102,7 @@ def test_switching_to_rolling_offers_end_months(demo_app):
     at.radio(key="window").set_value("rolling").run()
     assert not at.exception
     assert at.selectbox(key="period").value == "2025-12"
-    assert "12 months to December 2025" in at.subheader[0].value
+    assert "12 months to December 2025" in at.header[0].value
 
 
 def test_url_restores_the_selections(demo_app):
@@ -130,12 +133,11 @@ def test_every_language_renders(demo_app):
     assert _legend(at)[0] == "meilleur que la ville"
 
 
-def test_clicking_a_district_opens_its_profile(demo_app):
-    at = official(PAGE, query={"indicator": "burglary"})
+def _tap(at, code: str):
     chart = at.get("plotly_chart")[0]
     selection = {
         "selection": {
-            "points": [{"curve_number": 0, "point_index": 0, "location": "05"}],
+            "points": [{"curve_number": 0, "point_index": 0, "location": code}],
             "point_indices": [0],
             "box": [],
             "lasso": [],
@@ -145,11 +147,62 @@ def test_clicking_a_district_opens_its_profile(demo_app):
     states = at._tree.get_widget_states()
     states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(selection)))
     at._run(states)
+    return at
+
+
+def test_tapping_a_district_shows_its_figure_and_a_link_to_its_profile(demo_app):
+    at = _tap(official(PAGE, query={"indicator": "burglary"}), "05")
+    assert not at.exception
+    # The first tap stays on the map: the panel shows the district, the profile is one more click.
+    assert any(title.value == "Map of the districts" for title in at.title)
+    assert at.selectbox(key="district").value == "05"
     assert at.query_params["district"] in ("05", ["05"])
-    assert not any(title.value == "Map of the districts" for title in at.title)
+    name = at.selectbox(key="district").format_func("05")
+    panel = " ".join(m.value for m in at.markdown)
+    assert name in panel and "95% confidence interval" in panel
+    links = [link.proto for link in at.main.get("page_link")]
+    assert [link.page for link in links if "profile" in link.page] != []
+    assert any(name in link.label for link in links)
+
+
+def test_the_search_box_finds_a_district_without_a_tap(demo_app):
+    at = official(PAGE, query={"indicator": "burglary"})
+    box = at.selectbox(key="district")
+    assert box.value == ""
+    at = box.set_value("07").run()
+    code = "07"
+    assert not at.exception
+    assert at.query_params["district"] in (code, [code])
+    assert any("95% confidence interval" in m.value for m in at.markdown)
 
 
 def test_indicator_chosen_on_another_page_carries_over(demo_app):
     at = official(PAGE, query={"indicator": "robbery"})
     assert not at.exception
     assert at.selectbox(key="indicator").value == "robbery"
+
+
+def test_a_withheld_district_s_panel_says_why_and_shows_no_interval(demo_app):
+    import os
+
+    from observatory.store import connect
+    from tests.app.helpers import start
+
+    release = connect(os.environ["OBSERVATORY_SNAPSHOT"], read_only=True)
+    try:
+        cell = release.frame(
+            "SELECT o.indicator_code, o.area_code, year(o.period_start) AS year, o.display "
+            "FROM observations o JOIN areas a ON a.code = o.area_code "
+            "WHERE a.level = 1 AND o.granularity = 'year' AND o.display LIKE '<%' "
+            "ORDER BY o.indicator_code, o.period_start DESC LIMIT 1"
+        ).iloc[0]
+    finally:
+        release.close()
+    query = {"indicator": cell["indicator_code"], "period": str(cell["year"]), "district": cell["area_code"]}
+    at = start(PAGE, query={**query, "measure": "count"})
+    assert not at.exception
+    assert at.selectbox(key="district").value == cell["area_code"]
+    panel = " ".join(m.value for m in at.markdown)
+    k = cell["display"].lstrip("< ")
+    assert f"not published: fewer than {k}" in panel
+    assert "confidence interval" not in panel

@@ -42,3 +42,24 @@ def test_editing_pages_are_registered_for_editors_and_admins_only(role, expected
 def test_editing_pages_are_never_registered_in_public_mode():
     paths = {page.path for page in navigation.pages_for(Role.ADMIN, public_mode=True)}
     assert not EDITING_PAGES & paths
+
+
+def _menu_pages(at) -> set[str]:
+    return {link.proto.page.rsplit("/", 1)[-1].removesuffix(".py") for link in at.sidebar.get("page_link")}
+
+
+def test_the_public_menu_links_exactly_the_public_visitor_s_pages(demo_app):
+    at = start()
+    assert not at.exception
+    expected = {
+        "" if page.default else page.path.removeprefix("pages/").removesuffix(".py")
+        for page in navigation.pages_for(Role.PUBLIC, public_mode=False)
+    }
+    assert _menu_pages(at) == expected
+    assert "upload" not in _menu_pages(at)
+
+
+def test_the_menu_is_in_the_reader_s_language(demo_app):
+    english = {link.proto.label for link in start(query={"lang": "en"}).sidebar.get("page_link")}
+    french = {link.proto.label for link in start(query={"lang": "fr"}).sidebar.get("page_link")}
+    assert english and french and english != french

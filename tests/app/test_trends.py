@@ -147,3 +147,35 @@ def test_a_rise_from_zero_shows_an_unbounded_interval(demo_app):
     rows = changes[(changes["Earlier (count)"] == "0") & (changes["Latest (count)"] != "0")]
     assert len(rows) == 1
     assert rows["Change (95% CI)"].iloc[0].endswith("+∞)")
+
+
+@pytest.mark.parametrize("view", ["quarter", "month", "rolling12"])
+def test_public_views_by_month_say_which_chosen_districts_they_cannot_draw(demo_app, view):
+    from tests.app.helpers import start
+
+    at = start(PAGE, query={"indicator": "burglary", "districts": "05"})
+    at.radio(key="view").set_value(view).run()
+    assert not at.exception
+    # The choice is kept, and the page says where the district is instead of dropping it silently.
+    assert at.multiselect(key="districts").value == ["05"]
+    notes = [box.value for box in at.info]
+    assert any("Conceição" in note and "yearly view" in note for note in notes)
+    at.radio(key="view").set_value("year").run()
+    assert sorted(_line_names(figures(at)[0])) == ["Conceição", "Portelva"]
+    # Only the month-on-month table below still lacks it, and says so.
+    assert [box.value.split(",")[0] for box in at.info if "Conceição" in box.value] == ["In the monthly view"]
+
+
+def test_the_chart_has_a_text_alternative_and_its_figures_one_click_away(demo_app):
+    at = _open({"districts": "05"})
+    chart = at.get("plotly_chart")[0].proto
+    assert chart.alt.startswith("Burglary of dwellings over time")
+    before = len(at.dataframe)
+    at.toggle(key="trend-table").set_value(True).run()
+    assert not at.exception
+    assert len(at.dataframe) == before + 1
+    table = at.dataframe[0].value
+    drawn = [trace for trace in figures(at)[0]["data"] if trace.get("mode") == "lines+markers"]
+    # One row per drawn point, for the city and the chosen district.
+    assert len(table) == sum(len(trace["x"]) for trace in drawn)
+    assert set(table.iloc[:, 0]) == {"Portelva", "Conceição"}
