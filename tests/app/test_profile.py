@@ -24,7 +24,10 @@ def test_page_renders_its_charts_tables_and_downloads(demo_app):
     assert len(figures(at)) == 4
     # The three profile tables, then the similar districts and the variables they are found on.
     assert len(at.dataframe) == 5
-    assert len(at.get("download_button")) == 3
+    # The table downloads, and the district briefing (its own button, key doc-district).
+    buttons = at.get("download_button")
+    assert len([b for b in buttons if not b.key.startswith("doc-")]) == 3
+    assert [b.key for b in buttons if b.key.startswith("doc-")] == ["doc-district"]
     assert len(at.metric) == 4
 
 
