@@ -178,7 +178,8 @@ def test_an_amount_is_never_called_a_change_beyond_chance(case):
 
 @pytest.mark.parametrize("locale", ["en", "pt", "fr"])
 def test_the_rate_label_is_one_answer(case, locale):
-    from observatory.ui import components, methodology, overview
+    from observatory.present import headline_text
+    from observatory.ui import components, methodology
     from observatory.ui import profile as profile_ui
 
     _, store = case
@@ -191,4 +192,4 @@ def test_the_rate_label_is_one_answer(case, locale):
         assert label in methodology.denominator_text(row)
         assert profile_ui._y_title(row) == label
         head = headlines.city_headline(store, "homicide")
-        assert per in overview._rate_text(head)
+        assert per in headline_text.rate_text(head)
