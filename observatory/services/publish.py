@@ -25,6 +25,7 @@ import pandas as pd
 
 from observatory import auth, domain
 from observatory.domain import Actor, ObservationStatus, TotalBasis, Unit
+from observatory.services import open_data as package
 from observatory.services import publish_derived
 from observatory.stats import disclosure
 from observatory.stats import totals as stats_totals
@@ -402,6 +403,7 @@ def publish(store: Store, *, actor: Actor, snapshot_path: str | Path, now: datet
         [{"published_at": now, "format_version": snapshot.FORMAT_VERSION, **figures.as_row()}]
     )
     files = snapshot.write_snapshot(snapshot_path, {**tables, "release": release})
+    package.publish_package(files.path)  # CSV, Parquet and datapackage.json beside the release
     writes.audit(
         store,
         actor.name,

@@ -309,3 +309,14 @@ def open_data(store: Store) -> pd.DataFrame:
         "JOIN indicators i ON i.code = o.indicator_code JOIN areas a ON a.code = o.area_code "
         "ORDER BY o.indicator_code, a.level, o.area_code, o.granularity, o.period_start"
     )
+
+
+def read_table(store: Store, table: str) -> pd.DataFrame:
+    """Every row of one table of an open snapshot, with the columns of :data:`SNAPSHOT_TABLES`.
+
+    Raises:
+        KeyError: If *table* is not a snapshot table.
+    """
+    names = ", ".join(columns(table))  # declared above, never user input
+    order = _ORDER.get(table, "ALL")
+    return store.frame(f"SELECT {names} FROM {table} ORDER BY {order}")  # noqa: S608

@@ -16,7 +16,7 @@ from observatory.domain import ROLLING_MONTHS, Indicator, TotalBasis
 from observatory.i18n import denominator_words, format_month, format_number, format_total, get_locale, t
 from observatory.services import mapview, totals
 from observatory.services.mapview import MapPeriod, PeriodOptions
-from observatory.ui import components, data, widgets
+from observatory.ui import components, data, embed, widgets
 from observatory.ui.resources import cached, reader
 
 PROFILE_PAGE = "pages/profile.py"
@@ -236,8 +236,11 @@ def choose_scheme() -> str:
 
 
 def district_map(info: Indicator, period: MapPeriod, measure: str, scheme: str, *, key: str) -> None:
-    """Draw the map; a click on a district opens its profile."""
+    """Draw the map; a click on a district opens its profile (not in an embedded map: it stays one chart)."""
     spec = figure(info.code, period.label, measure, scheme, get_locale())
+    if embed.active():
+        st.plotly_chart(go.Figure(spec, _validate=False), key=key, config={"displaylogo": False})
+        return
     st.caption(t("map.click_hint"))
     # Built and checked by the chart builder already; checking the cached copy again on every rerun
     # would cost more than the rest of the page.

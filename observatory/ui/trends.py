@@ -125,8 +125,10 @@ def _chosen(frame: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
     return picked.sort_values(by).drop(columns="rank").reset_index(drop=True)
 
 
-def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], *, key: str) -> None:
-    """The chart of the city and the chosen districts, its footnotes and its CSV download."""
+def trend_chart(
+    info: Indicator, view: str, measure: str, districts: list[str], *, key: str, download: bool = True
+) -> None:
+    """The chart of the city and the chosen districts, its footnotes and (unless not) its CSV download."""
     frame = _chosen(shown(info.code, view, measure), districts)
     marks = [(when, note or t("common.series_break")) for when, note in breaks(info.code)]
     figure = charts.trend(
@@ -142,6 +144,8 @@ def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], 
     )
     st.plotly_chart(figure, key=key, config={"displaylogo": False})
     _chart_footnotes(info, view, measure, frame, bool(marks))
+    if not download:
+        return
     table = frame[CSV_COLUMNS].rename(
         columns={"series": "area_name", "value": "count_or_value", "shown": measure}
     )
