@@ -3,25 +3,31 @@
 import streamlit as st
 
 from observatory.i18n import LOCALES, set_locale, t
-from observatory.ui import navigation, session, widgets
+from observatory.ui import embed, navigation, session, widgets
 from observatory.ui.resources import ICON, published, reads_published, settings, use_source
 
 LANGUAGE_NAMES = {"en": "English", "pt": "Português", "fr": "Français"}
 
 st.set_page_config(page_title="Safety observatory", page_icon=ICON, layout="wide")
 conf = settings()
-locale = widgets.select(
-    "Language · Idioma · Langue",
-    list(LOCALES),
-    key="lang",
-    default=conf.default_locale,
-    sidebar=True,
-    format_func=LANGUAGE_NAMES.get,
-)
+# An embedded chart (?embed=true) is the chart alone: no menu, sidebar or language widget.
+embedded = embed.active()
+if embedded:
+    locale = embed.language(conf.default_locale)
+else:
+    locale = widgets.select(
+        "Language · Idioma · Langue",
+        list(LOCALES),
+        key="lang",
+        default=conf.default_locale,
+        sidebar=True,
+        format_func=LANGUAGE_NAMES.get,
+    )
 set_locale(locale)
 actor = session.begin_run()
 use_source(actor)
-session.sidebar_status()
+if not embedded:
+    session.sidebar_status()
 
 specs = navigation.pages_for(actor.role, public_mode=conf.public_mode)
 if reads_published() and published() is None:
@@ -29,11 +35,11 @@ if reads_published() and published() is None:
     specs = [spec for spec in specs if spec.anonymous_only]
     if not specs:
         st.stop()
-elif reads_published():
+elif reads_published() and not embedded:
     session.release_note()
 
 sections: dict[str, list] = {}
 for spec in specs:
     page = st.Page(spec.path, title=t(spec.title), icon=spec.icon, default=spec.default)
     sections.setdefault(t(spec.section), []).append(page)
-st.navigation(sections).run()
+st.navigation(sections, position="hidden" if embedded else "sidebar").run()

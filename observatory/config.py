@@ -122,7 +122,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
         int,
         "A signed-in session ends this many hours after sign-in, used or not.",
     ),
-    SettingSpec("default_locale", "OBSERVATORY_LOCALE", "en", str, "Language shown first: en, pt or fr."),
+    SettingSpec(
+        "default_locale",
+        "OBSERVATORY_LOCALE",
+        "en",
+        str,
+        "Language shown first: en, pt or fr; also the language of the indicators' original texts "
+        "(readers of another language see them marked where no version of theirs is given).",
+    ),
     SettingSpec(
         "memory_limit",
         "OBSERVATORY_MEMORY_LIMIT",

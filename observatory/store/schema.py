@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from observatory.domain import translation_columns
 from observatory.store.connection import Store
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -62,6 +63,7 @@ TABLES: dict[str, TableSpec] = {
                 "disclosure_threshold",
                 "description",
                 "source",
+                *translation_columns(),
             ),
         ),
         TableSpec("denominators", ("area_code", "year", "kind"), ("value",)),

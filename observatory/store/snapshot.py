@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from observatory.domain import translation_columns
 from observatory.store.connection import Store, StoreError
 
 #: Bumped when the layout of a snapshot changes, so a public instance can refuse a file it cannot read.
@@ -60,6 +61,7 @@ SNAPSHOT_TABLES: dict[str, tuple[str, ...]] = {
         "disclosure_threshold INTEGER NOT NULL",
         "description VARCHAR",
         "source VARCHAR",
+        *(f"{name} VARCHAR" for name in translation_columns()),
     ),
     "denominators": ("area_code VARCHAR", "year INTEGER", "kind VARCHAR", "value DOUBLE"),
     "observations": (

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from observatory.i18n import format_date, get_locale, t
+from observatory.i18n import LOCALES, format_date, get_locale, t
 from observatory.services import publish
 from observatory.ui.resources import reader, reads_published, settings
 
@@ -27,6 +27,12 @@ EMBED = "embed"
 def active() -> bool:
     """True when the page was opened with ``embed=true`` (set by Streamlit from the address)."""
     return bool(st.context.is_embedded)
+
+
+def language(default: str) -> str:
+    """The language an embedded chart is shown in: the address's ``lang``, else the site's first one."""
+    wanted = st.query_params.get("lang")
+    return wanted if wanted in LOCALES else default
 
 
 @contextlib.contextmanager
