@@ -3,26 +3,32 @@
 import streamlit as st
 
 from observatory.i18n import LANGUAGE_NAMES, LOCALES, set_locale, t
-from observatory.ui import menu, navigation, session, startup, widgets
+from observatory.ui import embed, menu, navigation, session, startup, widgets
 from observatory.ui.resources import ICON, published, reads_published, settings, use_source
 
 st.set_page_config(page_title="Safety observatory", page_icon=ICON, layout="wide")
 conf = settings()
-menu_slot = st.sidebar.container()
-locale = widgets.select(
-    "Language · Idioma · Langue",
-    list(LOCALES),
-    key="lang",
-    default=conf.default_locale,
-    sidebar=True,
-    format_func=LANGUAGE_NAMES.get,
-)
+# An embedded chart (?embed=true) is the chart alone: no menu, sidebar or language widget.
+embedded = embed.active()
+menu_slot = None if embedded else st.sidebar.container()
+if embedded:
+    locale = embed.language(conf.default_locale)
+else:
+    locale = widgets.select(
+        "Language · Idioma · Langue",
+        list(LOCALES),
+        key="lang",
+        default=conf.default_locale,
+        sidebar=True,
+        format_func=LANGUAGE_NAMES.get,
+    )
 set_locale(locale)
 menu.style(locale)
 startup.check_database()
 actor = session.begin_run()
 use_source(actor)
-session.sidebar_status()
+if not embedded:
+    session.sidebar_status()
 
 specs = navigation.pages_for(actor.role, public_mode=conf.public_mode)
 if reads_published() and published() is None:
@@ -30,7 +36,7 @@ if reads_published() and published() is None:
     specs = [spec for spec in specs if spec.anonymous_only]
     if not specs:
         st.stop()
-elif reads_published():
+elif reads_published() and not embedded:
     session.release_note()
 
 sections: dict[str, list] = {}
@@ -39,5 +45,6 @@ for spec in specs:
     sections.setdefault(t(spec.section), []).append(page)
 # Registered hidden and drawn as links (ui/menu.py): the menu is a list screen readers can follow.
 current = st.navigation(sections, position="hidden")
-menu.draw(menu_slot, sections)
+if menu_slot is not None:
+    menu.draw(menu_slot, sections)
 current.run()

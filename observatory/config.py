@@ -141,7 +141,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "the app. Only from these is `X-Forwarded-For` read for the per-client sign-in limit; empty: the "
         "header is never believed (a request carrying it from elsewhere has no address).",
     ),
-    SettingSpec("default_locale", "OBSERVATORY_LOCALE", "en", str, "Language shown first: en, pt or fr."),
+    SettingSpec(
+        "default_locale",
+        "OBSERVATORY_LOCALE",
+        "en",
+        str,
+        "Language shown first: en, pt or fr; also the language of the indicators' original texts "
+        "(readers of another language see them marked where no version of theirs is given).",
+    ),
     SettingSpec(
         "memory_limit",
         "OBSERVATORY_MEMORY_LIMIT",

@@ -4,41 +4,49 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import components, data, trends, widgets
+from observatory.ui import components, data, embed, trends, widgets
 
 ui.through_app()
 
-st.title(t("trends.title"))
-code = components.indicator_picker()
-info = data.indicator(code)
-views = trends.view_options(code)
-if not views:
-    st.info(t("map.no_data"))
+embedded = embed.active()
+if not embedded:
+    st.title(t("trends.title"))
+with embed.controls():
+    code = components.indicator_picker()
+    info = data.indicator(code)
+    views = trends.view_options(code)
+    if not views:
+        st.info(t("map.no_data"))
+        st.stop()
+    areas = trends.area_names()
+    districts = widgets.multiselect(
+        t("trends.districts"),
+        [area for area in areas if area != trends.city()],
+        key="districts",
+        format_func=areas.get,
+        placeholder=t("trends.districts_placeholder"),
+    )
+    left, right = st.columns(2)
+    with left:
+        view = widgets.select(
+            t("trends.view"), views, key="view", radio=True, horizontal=True, format_func=trends.view_label
+        )
+    with right:
+        measure = widgets.select(
+            t("overview.measure"),
+            trends.measures(info),
+            key="measure",
+            radio=True,
+            horizontal=True,
+            format_func=lambda m: components.measure_label(info, m),
+        )
+heading = t("trends.chart_heading", indicator=info.name, view=trends.view_label(view))
+st.header(heading)
+trends.trend_chart(info, view, measure, districts, key="trend", download=not embedded)
+if embedded:
+    st.caption(embed.credit())
     st.stop()
-areas = trends.area_names()
-districts = widgets.multiselect(
-    t("trends.districts"),
-    [area for area in areas if area != trends.city()],
-    key="districts",
-    format_func=areas.get,
-    placeholder=t("trends.districts_placeholder"),
-)
-left, right = st.columns(2)
-with left:
-    view = widgets.select(
-        t("trends.view"), views, key="view", radio=True, horizontal=True, format_func=trends.view_label
-    )
-with right:
-    measure = widgets.select(
-        t("overview.measure"),
-        trends.measures(info),
-        key="measure",
-        radio=True,
-        horizontal=True,
-        format_func=lambda m: components.measure_label(info, m),
-    )
-st.header(t("trends.chart_heading", indicator=info.name, view=trends.view_label(view)))
-trends.trend_chart(info, view, measure, districts, key="trend")
+embed.how_to("trends", heading)
 st.header(t("trends.verdict_heading"))
 trends.verdict_table(info, measure, districts, key="verdicts")
 if trends.is_monthly(info):

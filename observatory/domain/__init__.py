@@ -236,6 +236,17 @@ class TotalBasis(StrEnum):
         return self in (TotalBasis.OWN, TotalBasis.SUM)
 
 
+#: Languages content (indicator names, themes, descriptions) can be written in, besides the original.
+CONTENT_LOCALES = ("en", "pt", "fr")
+#: Indicator texts that have a version per language: ``name_pt``, ``theme_fr`` … beside the original.
+INDICATOR_TEXTS = ("name", "theme", "description")
+
+
+def translation_columns(fields: tuple[str, ...] = INDICATOR_TEXTS) -> tuple[str, ...]:
+    """The per-language columns of some text fields: ``name_en, name_pt, name_fr, theme_en …``."""
+    return tuple(f"{field}_{code}" for field in fields for code in CONTENT_LOCALES)
+
+
 # The indicator and its rules need the enums above, so they are imported last.
 from observatory.domain.indicator import (  # noqa: E402
     ADDITIVE_UNITS,
@@ -250,7 +261,9 @@ from observatory.domain.indicator import (  # noqa: E402
 
 __all__ = [
     "ADDITIVE_UNITS",
+    "CONTENT_LOCALES",
     "DEFAULT_CITY_CODE",
+    "INDICATOR_TEXTS",
     "ROLLING_MONTHS",
     "ActionStatus",
     "Actor",

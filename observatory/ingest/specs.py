@@ -15,6 +15,7 @@ from observatory.domain import (
     Sector,
     Severity,
     Unit,
+    translation_columns,
 )
 
 
@@ -125,9 +126,14 @@ _ACTION_STATUS = {
 # partners, objectives, actions) are accepted as they are by an empty database.
 _INDICATOR_EXAMPLES = (
     ("burglary", "Burglaries", "property", "result", "count", "lower_is_better", "dwellings", "1000", "5",
-     "Recorded burglaries of homes", "Police"),
+     "Recorded burglaries of homes", "Police",
+     "Burglaries", "Assaltos a residências", "Cambriolages",
+     "property", "património", "atteintes aux biens",
+     "Recorded burglaries of homes", "Assaltos a residências registados",
+     "Cambriolages de logements enregistrés"),
     ("feel_unsafe", "Residents who feel unsafe", "feeling of safety", "result", "percent", "lower_is_better",
-     "", "", "", "Share of surveyed residents who feel unsafe after dark", "Municipal safety survey"),
+     "", "", "", "Share of surveyed residents who feel unsafe after dark", "Municipal safety survey",
+     "", "Residentes que se sentem inseguros", "", "", "", "", "", "", ""),
 )  # fmt: skip
 _OBJECTIVE_EXAMPLES = (
     ("OB1", "AX2", "Cut burglary in district 01 by 20 %", "burglary", "01", "2023", "120", "96", "2027"),
@@ -166,6 +172,7 @@ SPECS: dict[ImportKind, Spec] = {
             Column("threshold", Cell.INTEGER, False, True, ("seuil", "limiar", "disclosure_threshold")),
             Column("description", Cell.TEXT, False, True, _DESCRIPTION),
             Column("source", Cell.TEXT, False, True, ("fonte",)),
+            *(Column(name, Cell.TEXT, False, True) for name in translation_columns()),
         ),
         key=("code",),
         example=_INDICATOR_EXAMPLES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from observatory.domain import ActionStatus
+from observatory.domain import ActionStatus, translation_columns
 from observatory.ingest import rules
 from observatory.ingest.convert import Typed
 from observatory.ingest.reference import Checked, Reference
@@ -26,7 +26,8 @@ def check_indicators(sheet: Sheet, typed: Typed, reference: Reference) -> Checke
 
     Returns:
         Frame with code, name, theme, kind, unit, polarity, denominator_kind, multiplier,
-        disclosure_threshold, description, source.
+        disclosure_threshold, description, source, and the texts in other languages (``name_pt``,
+        ``theme_fr`` …: None where the file has no such column or leaves the cell blank).
     """
     denominator = _optional_text(sheet, typed, "denominator")
     multiplier = _optional_number(sheet, typed, "multiplier")
@@ -50,9 +51,16 @@ def check_indicators(sheet: Sheet, typed: Typed, reference: Reference) -> Checke
             "disclosure_threshold": threshold.fillna(5).round().astype("Int64"),
             "description": _optional_text(sheet, typed, "description"),
             "source": _optional_text(sheet, typed, "source"),
+            **{name: _translation(sheet, typed, name) for name in translation_columns()},
         }
     )
     return Checked(frame.reset_index(drop=True), issues)
+
+
+def _translation(sheet: Sheet, typed: Typed, name: str) -> pd.Series:
+    """A text in another language, None where not given (the original is then shown, marked)."""
+    text = _optional_text(sheet, typed, name).astype(object)
+    return text.where(text.str.strip() != "", None)
 
 
 def check_axes(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:

@@ -37,7 +37,8 @@ PANEL_COLUMNS = [
 ]
 
 # Anti-social behaviour is not crime: an indicator named so must never enter an offences total.
-_ANTI_SOCIAL = re.compile(r"anti[\s_-]?social|\basb\b|incivilit", re.IGNORECASE)
+# "anti-social", "antisocial", Portuguese "antissocial(is)", French "antisociaux": names may be translated.
+_ANTI_SOCIAL = re.compile(r"anti[\s_-]?s?soci|\basb\b|incivilit", re.IGNORECASE)
 
 
 def is_anti_social(*texts: str) -> bool:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from observatory import auth, domain
 from observatory.domain import Actor, ObservationStatus, TotalBasis, Unit
+from observatory.services import open_data as package
 from observatory.services import public_strategy, publish_derived, release_changes, releases
 from observatory.stats import disclosure
 from observatory.stats import totals as stats_totals
@@ -427,6 +428,7 @@ def publish(
     except snapshot.BadRelease as exc:
         releases.record_refusal(store, exc, actor_name=actor.name)
         raise
+    package.publish_package(files.path)  # CSV, Parquet and datapackage.json beside the release
     writes.audit(
         store,
         actor.name,

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from observatory import auth
-from observatory.domain import Actor, ImportKind, Issue, Severity, Unit
+from observatory.domain import Actor, ImportKind, Issue, Severity, Unit, translation_columns
 from observatory.ingest import ValidationReport, parse
 from observatory.services import derived, imports
 from observatory.services.starter_data import CATALOGUES, LOCALES, NOTES, THEMES, Starter, StarterCatalogue
@@ -79,9 +79,16 @@ def preview_rows(name: str, locale: str = "en") -> pd.DataFrame:
                 "threshold": str(_THRESHOLD),
                 "description": _description(catalogue, starter, index),
                 "source": catalogue.source[index],
+                # Every language's version too, so readers of the others see their own words.
+                **{f"name_{code}": starter.names[i] for i, code in enumerate(LOCALES)},
+                **{f"theme_{code}": THEMES[starter.theme][i] for i, code in enumerate(LOCALES)},
+                **{
+                    f"description_{code}": _description(catalogue, starter, i)
+                    for i, code in enumerate(LOCALES)
+                },
             }
         )
-    return pd.DataFrame(rows, columns=[*_HEADER, "description", "source"])
+    return pd.DataFrame(rows, columns=[*_HEADER, "description", "source", *translation_columns()])
 
 
 def plan(store: Store, name: str, locale: str = "en") -> pd.DataFrame:

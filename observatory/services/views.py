@@ -9,14 +9,53 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from observatory.domain import Indicator
+from observatory.config import load_settings
+from observatory.domain import CONTENT_LOCALES, INDICATOR_TEXTS, Indicator
+from observatory.i18n import get_locale
 from observatory.stats import rates
 from observatory.store import Store, queries, snapshot
 
 
-def catalogue(store: Store) -> pd.DataFrame:
-    """The indicator catalogue as a frame."""
-    return queries.indicators(store)
+def catalogue(store: Store, *, locale: str | None = None) -> pd.DataFrame:
+    """The indicator catalogue as a frame, its names, themes and descriptions in the reader's language.
+
+    Every page, document and download reads indicator texts through here (or :func:`indicator`), so
+    they all show the same words (see :func:`localized`).
+
+    Args:
+        store: The store read.
+        locale: The reader's language (default: the language of this run).
+    """
+    return localized(queries.indicators(store), locale or get_locale(), _original_locale())
+
+
+def _original_locale() -> str:
+    """The language the original texts are written in: the site's first language (``default_locale``)."""
+    return load_settings().default_locale
+
+
+def localized(frame: pd.DataFrame, locale: str, original: str) -> pd.DataFrame:
+    """Indicator texts in ``locale``: the version given for it, else the original with a small marker.
+
+    The marker names the language of the text shown (``Burglary of dwellings [en]``) and is left out
+    where the reader reads the original's own language. A row keeps its original texts in
+    ``<field>_original``; the per-language columns (``name_pt`` …) are kept as they are.
+    """
+    out = frame.copy()
+    for field in INDICATOR_TEXTS:
+        given = out.get(f"{field}_{locale}") if locale in CONTENT_LOCALES else None
+        first = out[field]
+        out[f"{field}_original"] = first
+        marked = first if locale == original else first.map(lambda text: _marked(text, original))
+        out[field] = marked if given is None else given.where(given.notna() & (given != ""), marked)
+    return out
+
+
+def _marked(text: object, original: str) -> object:
+    """The original text with the language it is written in ("" and missing texts stay as they are)."""
+    if not isinstance(text, str) or not text:
+        return text
+    return f"{text} [{original}]"
 
 
 def indicator(store: Store, code: str) -> Indicator:
@@ -28,7 +67,7 @@ def indicator(store: Store, code: str) -> Indicator:
     Raises:
         KeyError: If the code is unknown.
     """
-    frame = queries.indicators(store)
+    frame = catalogue(store)
     row = frame[frame["code"] == code]
     if row.empty:
         raise KeyError(code)

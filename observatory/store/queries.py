@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 
+from observatory.domain import translation_columns
 from observatory.store.connection import Store
 from observatory.store.schema import TABLES
 
@@ -59,11 +60,30 @@ def area_shapes(store: Store, *, level: int = 1, display: bool = True) -> pd.Dat
 
 
 def indicators(store: Store) -> pd.DataFrame:
-    """The indicator catalogue."""
-    return store.frame(
-        "SELECT code, name, theme, kind, unit, polarity, denominator_kind, multiplier, disclosure_threshold, "
-        "description, source FROM indicators ORDER BY kind, theme, code"
-    )
+    """The indicator catalogue, with the texts in other languages (``name_pt`` …; None where not given).
+
+    A release published before those texts existed has no such columns: they are read as None.
+    """
+    frame = store.frame("SELECT * FROM indicators ORDER BY kind, theme, code")
+    for name in translation_columns():
+        if name not in frame:
+            frame[name] = None
+    return frame[[*_INDICATOR_COLUMNS, *translation_columns()]]
+
+
+_INDICATOR_COLUMNS = (
+    "code",
+    "name",
+    "theme",
+    "kind",
+    "unit",
+    "polarity",
+    "denominator_kind",
+    "multiplier",
+    "disclosure_threshold",
+    "description",
+    "source",
+)
 
 
 def granularities(store: Store, indicator_code: str, *, level: int | None = None) -> list[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from observatory.domain import translation_columns
 from observatory.store import integrity
 from observatory.store.connection import Store
 
@@ -63,6 +64,7 @@ TABLES: dict[str, TableSpec] = {
                 "disclosure_threshold",
                 "description",
                 "source",
+                *translation_columns(),
             ),
         ),
         TableSpec("denominators", ("area_code", "year", "kind"), ("value",)),

@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from observatory.domain import translation_columns
 from observatory.store import integrity
 from observatory.store.connection import Store, StoreError, open_snapshot
 
@@ -61,6 +62,7 @@ SNAPSHOT_TABLES: dict[str, tuple[str, ...]] = {
         "disclosure_threshold INTEGER NOT NULL",
         "description VARCHAR",
         "source VARCHAR",
+        *(f"{name} VARCHAR" for name in translation_columns()),
     ),
     "denominators": ("area_code VARCHAR", "year INTEGER", "kind VARCHAR", "value DOUBLE"),
     "observations": (
@@ -429,3 +431,14 @@ def open_data(store: Store) -> pd.DataFrame:
         "JOIN indicators i ON i.code = o.indicator_code JOIN areas a ON a.code = o.area_code "
         "ORDER BY o.indicator_code, a.level, o.area_code, o.granularity, o.period_start"
     )
+
+
+def read_table(store: Store, table: str) -> pd.DataFrame:
+    """Every row of one table of an open snapshot, with the columns of :data:`SNAPSHOT_TABLES`.
+
+    Raises:
+        KeyError: If *table* is not a snapshot table.
+    """
+    names = ", ".join(columns(table))  # declared above, never user input
+    order = _ORDER.get(table, "ALL")
+    return store.frame(f"SELECT {names} FROM {table} ORDER BY {order}")  # noqa: S608

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from observatory.domain import ImportKind, IndicatorKind, Polarity, Unit
+from observatory.domain import ImportKind, IndicatorKind, Polarity, Unit, translation_columns
 from observatory.i18n import t
 from observatory.services import editing
 from observatory.ui.edit_forms import Field, chooser, current_row, edit_form
@@ -37,6 +37,11 @@ def _fields() -> list[Field]:
         Field("threshold", "integer", help="edit.threshold_help"),
         Field("description", "area"),
         Field("source"),
+        # The texts in each language; a blank one shows the original, marked, to readers of that language.
+        *(
+            Field(name, "area" if name.startswith("description") else "text")
+            for name in translation_columns()
+        ),
     ]
 
 

@@ -18,7 +18,7 @@ from observatory.domain import ROLLING_MONTHS, Indicator, TotalBasis
 from observatory.i18n import denominator_words, format_month, format_number, format_total, get_locale, t
 from observatory.services import mapview, totals, withheld
 from observatory.services.mapview import MapPeriod, PeriodOptions
-from observatory.ui import compare, components, data, widgets
+from observatory.ui import compare, components, data, embed, widgets
 from observatory.ui.resources import cached, reader
 
 # Lower / higher than the city for indicators with no better direction: purple and orange (PuOr end
@@ -301,6 +301,10 @@ def district_map(
     lasso selects districts for the funnel plot."""
     spec = figure(info.code, period.label, measure, scheme, get_locale(), versus)
     st.caption(t("map.tap_hint"))
+    if embed.active():
+        # Embedded, the map is one chart: no tap panel, no selection.
+        st.plotly_chart(go.Figure(spec, _validate=False), key=key, config={"displaylogo": False})
+        return None
     # Built and checked by the chart builder already; checking the cached copy again on every rerun
     # would cost more than the rest of the page.
     fig = compare.draw(spec, layers or [])

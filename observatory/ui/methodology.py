@@ -11,9 +11,9 @@ import streamlit as st
 from observatory.domain import Granularity, IndicatorKind, Polarity, Unit
 from observatory.i18n import enum_label, format_number, format_percent, rate_words, t
 from observatory.services import catalogue as service
-from observatory.services import publish
+from observatory.services import open_data, publish
 from observatory.ui import components
-from observatory.ui.resources import cached, reader, reads_published
+from observatory.ui.resources import cached, reader, reads_published, settings
 
 #: Kinds in the order the catalogue groups them; "all" is the filter's first option.
 KINDS = tuple(kind.value for kind in IndicatorKind)
@@ -205,19 +205,40 @@ def render_methods() -> None:
 
 
 @cached(max_entries=2)
-def _open_data() -> bytes:
-    return components.csv_bytes(publish.open_data(reader()))
+def package_files() -> list[open_data.PackageFile] | None:
+    """The files of the open-data package written beside the release now read (None when there is none)."""
+    return open_data.stored_files(reader(), settings().snapshot_path)
 
 
 def render_open_data() -> None:
-    """The whole published release as one CSV, for the public (signed-in users read unpublished data)."""
+    """The published release as open data, for the public (signed-in users read unpublished data).
+
+    Nothing is built on a page view: the package was written when the release was published, and both
+    downloads are produced only when a visitor presses their button (Streamlit's deferred download).
+    """
     if not reads_published():
         return
+    published, path = reader(), settings().snapshot_path
     st.header(t("methodology.open_data_heading"))
+    st.markdown(t("methodology.open_data_package_text"))
+    files = package_files()
+    if files:
+        size = sum(f.size for f in files)
+        tables = sum(1 for f in files if f.path.endswith(".csv"))
+        st.caption(
+            t("methodology.open_data_contents", tables=tables, size=format_number(size / 1e6, decimals=1))
+        )
+    st.download_button(
+        t("methodology.open_data_package_button"),
+        lambda: open_data.package_bytes(published, path),
+        file_name="observatory-open-data.zip",
+        mime="application/zip",
+        key="open-data-zip",
+    )
     st.markdown(t("methodology.open_data_text"))
     st.download_button(
         t("methodology.open_data_button"),
-        _open_data(),
+        lambda: components.csv_bytes(publish.open_data(published)),
         file_name="observatory-published-values.csv",
         mime="text/csv",
         key="open-data-csv",

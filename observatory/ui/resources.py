@@ -25,6 +25,7 @@ import streamlit as st
 
 from observatory.config import Settings, load_settings
 from observatory.domain import Actor, Role
+from observatory.i18n import get_locale, locale_scope
 from observatory.services import accounts, releases
 from observatory.services.demo import ensure_demo
 from observatory.services.releases import BadRelease, snapshot
@@ -198,7 +199,8 @@ def reader() -> Store:
 
 
 def cached(*, max_entries: int | None = None, resource: bool = False) -> Callable[[F], F]:
-    """``st.cache_data`` (or ``st.cache_resource``) keyed on this run's source as well as the arguments.
+    """``st.cache_data`` (or ``st.cache_resource``) keyed on this run's source and language as well as the
+    arguments: indicator texts are read in the reader's language (``services.views.catalogue``).
 
     Args:
         max_entries: Bound on cached results (default: the setting ``cache_max_entries``).
@@ -209,8 +211,9 @@ def cached(*, max_entries: int | None = None, resource: bool = False) -> Callabl
     cache: Any = st.cache_resource if resource else st.cache_data
 
     def decorate(func: F) -> F:
-        def keyed(source: str, *args: Any, **kwargs: Any) -> Any:
-            return func(*args, **kwargs)
+        def keyed(source: str, locale: str, *args: Any, **kwargs: Any) -> Any:
+            with locale_scope(locale):
+                return func(*args, **kwargs)
 
         # Streamlit names a cache by module, qualified name and source; give each its function's names.
         keyed.__module__, keyed.__qualname__ = func.__module__, func.__qualname__
@@ -218,7 +221,7 @@ def cached(*, max_entries: int | None = None, resource: bool = False) -> Callabl
 
         @functools.wraps(func)
         def call(*args: Any, **kwargs: Any) -> Any:
-            return stored(source_key(), *args, **kwargs)
+            return stored(source_key(), get_locale(), *args, **kwargs)
 
         return cast(F, call)
 

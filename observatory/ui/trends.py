@@ -139,8 +139,10 @@ def missing_note(frame: pd.DataFrame, districts: list[str], view: str) -> None:
         st.info(t("trends.districts_missing", view=view_label(view), names=names))
 
 
-def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], *, key: str) -> None:
-    """The chart of the city and the chosen districts, its footnotes and its CSV download."""
+def trend_chart(
+    info: Indicator, view: str, measure: str, districts: list[str], *, key: str, download: bool = True
+) -> None:
+    """The chart of the city and the chosen districts, its footnotes and (unless not) its CSV download."""
     frame = _chosen(shown(info.code, view, measure), districts)
     missing_note(frame, districts, view)
     marks = [(when, note or t("common.series_break")) for when, note in breaks(info.code)]
@@ -172,6 +174,8 @@ def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], 
     title = t("trends.chart_heading", indicator=info.name, view=view_label(view))
     components.chart(figure, key=key, title=title, data=readable)
     _chart_footnotes(info, view, measure, frame, bool(marks))
+    if not download:
+        return
     table = frame[CSV_COLUMNS].rename(
         columns={"series": "area_name", "value": "count_or_value", "shown": measure}
     )

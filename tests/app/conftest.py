@@ -53,6 +53,23 @@ def buttons(monkeypatch):
 
 
 @pytest.fixture
+def deferred_downloads(monkeypatch):
+    """The callables of every deferred download button rendered (built only when pressed), by file name."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        if file_name:
+            found[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return found
+
+
+@pytest.fixture
 def downloads(monkeypatch):
     """Bytes of every download button rendered, by its file name."""
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage

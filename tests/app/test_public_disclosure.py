@@ -179,9 +179,10 @@ def test_the_snapshot_file_itself_has_no_small_count(public_cells):
     assert small.empty
 
 
-def test_open_data_download_is_the_whole_release_and_only_for_the_public(demo_app, downloads):
+def test_open_data_download_is_the_whole_release_and_only_for_the_public(demo_app, deferred_downloads):
     start("pages/methodology.py")
-    frame = pd.read_csv(io.BytesIO(downloads["observatory-published-values.csv"]), dtype={"area_code": str})
+    built = deferred_downloads["observatory-published-values.csv"]()  # built only when pressed
+    frame = pd.read_csv(io.BytesIO(built), dtype={"area_code": str})
     assert len(frame) == 4020  # every observation of the demo's release (no row for an unknown city total)
     withheld = frame[frame["value"].isna()]
     release = open_snapshot(os.environ["OBSERVATORY_SNAPSHOT"])
@@ -191,6 +192,7 @@ def test_open_data_download_is_the_whole_release_and_only_for_the_public(demo_ap
         release.close()
     # 70 below the threshold, 23 withheld so they cannot be worked out (protection width 2), 10 at source.
     assert len(withheld) == hidden == 103 and withheld["shown"].notna().all()
-    downloads.clear()
+    deferred_downloads.clear()
     start("pages/methodology.py", role="viewer")
-    assert "observatory-published-values.csv" not in downloads
+    assert "observatory-published-values.csv" not in deferred_downloads
+    assert "observatory-open-data.zip" not in deferred_downloads

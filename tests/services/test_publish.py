@@ -260,7 +260,12 @@ def test_crash_while_writing_leaves_old_snapshot(staff, tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         publish.publish(staff, actor=ADMIN, snapshot_path=target, now=datetime(2026, 2, 1))
     assert target.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["public.duckdb", "staff.duckdb"]
+    # The first release's open-data package stays beside it, untouched.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "public.duckdb",
+        "public.open-data.zip",
+        "staff.duckdb",
+    ]
     assert staff.scalar("SELECT count(*) FROM audit_log WHERE action = 'publish'") == 1
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from observatory.domain import Issue, ObservationStatus, SourceFormat
+from observatory.domain import Issue, ObservationStatus, SourceFormat, translation_columns
 from observatory.ingest import rules
 from observatory.ingest.cells import detect_decimal, to_number
 from observatory.ingest.formats import ssmsi_denominators as extra
@@ -102,6 +102,8 @@ def _new_indicators(categories: pd.Series, units: pd.Series, create: set[str]) -
                 for c, u in zip(first["category"], first["unit"], strict=True)
             ],
             "source": SOURCE,
+            # No version in other languages: readers of those see the French class name, marked.
+            **dict.fromkeys(translation_columns()),
         }
     )
 
