@@ -23,7 +23,9 @@ with middle:
     measure = district_map.choose_measure(info, district_map.measures(code))
 with right:
     scheme = district_map.choose_scheme() if measure != "benchmark" else "quantiles"
-st.subheader(t("overview.map_heading", indicator=info.name, year=district_map.period_text(period)))
+st.subheader(
+    components.message("overview.map_heading", indicator=info.name, year=district_map.period_text(period))
+)
 district_map.district_map(info, period, measure, scheme, key="map")
 st.subheader(t("map.table_heading"))
 district_map.ranked_table(info, period, measure, key="table-csv")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import profile, widgets
+from observatory.ui import components, profile, widgets
 
 ui.through_app()
 
@@ -22,7 +22,7 @@ with left:
 with right:
     year = widgets.select(t("common.year"), options, key="year", default=default_year)
 view = profile.district_profile(district, year)
-st.header(t("profile.heading", district=view.name, year=year))
+st.header(components.message("profile.heading", district=view.name, year=year))
 profile.context_metrics(view)
 profile.crime_section(view)
 for kind in profile.KINDS:

@@ -37,7 +37,7 @@ with right:
         horizontal=True,
         format_func=lambda m: components.measure_label(info, m),
     )
-st.subheader(t("trends.chart_heading", indicator=info.name, view=trends.view_label(view)))
+st.subheader(components.message("trends.chart_heading", indicator=info.name, view=trends.view_label(view)))
 trends.trend_chart(info, view, measure, districts, key="trend")
 st.subheader(t("trends.verdict_heading"))
 trends.verdict_table(info, measure, districts, key="verdicts")

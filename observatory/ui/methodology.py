@@ -10,6 +10,7 @@ import streamlit as st
 
 from observatory.domain import Granularity, IndicatorKind, Polarity, Unit
 from observatory.i18n import enum_label, format_number, format_percent, rate_words, t
+from observatory.present import downloads, text
 from observatory.services import catalogue as service
 from observatory.services import publish
 from observatory.ui import components
@@ -30,7 +31,6 @@ METHOD_SECTIONS = (
     "recorded_crime",
 )
 _SEARCHED = ("code", "name", "theme", "description", "source")
-_MARKDOWN_SPECIAL = "\\`*_[]<>#|$~"
 
 
 @cached()
@@ -66,9 +66,7 @@ def filter_catalogue(frame: pd.DataFrame, kind: str, query: str) -> pd.DataFrame
     return order.sort_values(["_rank", "theme", "code"], kind="stable").drop(columns="_rank")
 
 
-def escape(text: object) -> str:
-    """Text from the data made safe for Markdown (no accidental bold, links or formulas)."""
-    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+escape = text.markdown
 
 
 def _label(enum: type[StrEnum], value: object) -> str:
@@ -126,7 +124,7 @@ def indicator_markdown(row: pd.Series) -> str:
     if row["series_breaks"]:
         facts.append((t("methodology.field_breaks"), escape(row["series_breaks"])))
     facts.append((t("methodology.field_source"), escape(row["source"]) or "–"))
-    head = f"**{escape(row['name'])}** · `{row['code']}`"
+    head = f"**{escape(row['name'])}** · {escape(row['code'])}"
     definition = escape(row["description"]) if row["description"] else ""
     listed = "\n".join(f"- **{name}:** {value}" for name, value in facts)
     return "\n\n".join(part for part in (head, definition, listed) if part)
@@ -203,7 +201,9 @@ def render_methods() -> None:
 
 @cached(max_entries=2)
 def _open_data() -> bytes:
-    return components.csv_bytes(publish.open_data(reader()))
+    # The open-data file is for machines as much as people: stored column names, "," and ".".
+    frame = publish.open_data(reader())
+    return downloads.csv_bytes(frame, lang="en", headers={str(c): str(c) for c in frame.columns})
 
 
 def render_open_data() -> None:
@@ -212,10 +212,11 @@ def render_open_data() -> None:
         return
     st.header(t("methodology.open_data_heading"))
     st.markdown(t("methodology.open_data_text"))
-    st.download_button(
+    published = _open_data()  # read in the run: the button's callable runs outside it
+    components.file_button(
         t("methodology.open_data_button"),
-        _open_data(),
-        file_name="observatory-published-values.csv",
-        mime="text/csv",
+        lambda: published,
+        "observatory-published-values.csv",
+        components.CSV,
         key="open-data-csv",
     )

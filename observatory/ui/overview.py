@@ -16,10 +16,10 @@ from observatory.i18n import (
     rate_words,
     t,
 )
+from observatory.present.text import markdown as escape
 from observatory.services import headlines, totals, views
 from observatory.ui import strategy as strategy_ui
 from observatory.ui.components import download
-from observatory.ui.methodology import escape
 from observatory.ui.resources import cached, reader, settings
 from observatory.ui.strategy_text import status_label
 

@@ -11,6 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from observatory.i18n import format_date, format_period, t
+from observatory.present.text import markdown as as_text
+from observatory.present.text import message
 from observatory.ui.strategy_text import value_text
 
 
@@ -38,8 +40,8 @@ def target_change_note(row: pd.Series, changes: pd.DataFrame) -> None:
 
 
 def _assessment(item: pd.Series) -> None:
-    st.markdown(f"**{item['year']}** — {item['text']}")
-    st.caption(t("strategy.assessment_by", author=item["author"], date=format_date(item["created_at"])))
+    st.markdown(f"**{item['year']}** — {as_text(item['text'])}")
+    st.caption(message("strategy.assessment_by", author=item["author"], date=format_date(item["created_at"])))
 
 
 def assessment_notes(written: pd.DataFrame, *, code: str) -> None:

@@ -16,6 +16,7 @@ import streamlit as st
 from observatory import charts
 from observatory.domain import Indicator
 from observatory.i18n import denominator_words, format_month, format_number, format_percent, t
+from observatory.present import text
 from observatory.services import totals, trend_checks, trends, views
 from observatory.ui import components
 from observatory.ui.resources import cached, reader
@@ -128,7 +129,9 @@ def _chosen(frame: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
 def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], *, key: str) -> None:
     """The chart of the city and the chosen districts, its footnotes and its CSV download."""
     frame = _chosen(shown(info.code, view, measure), districts)
-    marks = [(when, note or t("common.series_break")) for when, note in breaks(info.code)]
+    marks = [
+        (when, text.plotly(note) if note else t("common.series_break")) for when, note in breaks(info.code)
+    ]
     figure = charts.trend(
         frame,
         x="period_start",
@@ -140,7 +143,8 @@ def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], 
         y_title=components.measure_label(info, measure),
         band_label=t("footnote.ci"),
     )
-    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+    title = f"{info.name} — {components.measure_label(info, measure)}"
+    components.chart(figure, key=key, title=title, source=info.source)
     _chart_footnotes(info, view, measure, frame, bool(marks))
     table = frame[CSV_COLUMNS].rename(
         columns={"series": "area_name", "value": "count_or_value", "shown": measure}

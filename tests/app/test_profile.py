@@ -23,7 +23,7 @@ def test_page_renders_its_charts_tables_and_downloads(demo_app):
     # Crime beside feeling, the context and result spines, and the result trends.
     assert len(figures(at)) == 4
     assert len(at.dataframe) == 3
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 3 * 2  # each table as CSV and as .xlsx
     assert len(at.metric) == 4
 
 
