@@ -5,6 +5,7 @@ translated, and numbers are written in the current locale through :mod:`observat
 """
 
 from observatory.charts._style import BENCHMARK_COLOURS, SERIES_COLOURS
+from observatory.charts._style import escape as escape_text
 from observatory.charts.bars import bar_ranked, spine
 from observatory.charts.classes import class_breaks
 from observatory.charts.lines import small_multiples, trajectory, trend
@@ -17,6 +18,7 @@ __all__ = [
     "category_map",
     "choropleth",
     "class_breaks",
+    "escape_text",
     "small_multiples",
     "spine",
     "trajectory",

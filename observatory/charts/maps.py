@@ -83,7 +83,12 @@ def _map_layout(
                 "center": center or fitted_center,
                 "zoom": fitted_zoom if zoom is None else zoom,
             },
-            legend={"title": {"text": legend_title}, "orientation": "v", "x": 0, "y": 1},
+            legend={
+                "title": {"text": _style.escape(legend_title, template=False)},
+                "orientation": "v",
+                "x": 0,
+                "y": 1,
+            },
             margin={"l": 0, "r": 0, "t": 0, "b": 0},
         )
     )

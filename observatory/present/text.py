@@ -11,19 +11,28 @@ every value a figure's traces carry).
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from typing import Any
 
+from observatory.charts import escape_text
 from observatory.i18n import t
 
-# Every character with a meaning in CommonMark, GitHub-flavoured Markdown or Streamlit's directives
-# (:color[...], :material/icon:, $math$): escaped with a backslash, it stands for itself. ":" breaks
-# the autolink literals http://x and mailto:, "@" the e-mail literal a@b.org.
-_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-!|$~:&@")
-# A "." is escaped only where it makes Markdown: an autolink literal (www.x.org) and an ordered list (1. x).
-_MARKDOWN_DOTS = re.compile(r"(?i)(?<=www)\.|(?<=^\d)\.|(?<=^\d\d)\.|(?<=^\d\d\d)\.")
+# Characters with a meaning anywhere in a line of CommonMark, GitHub-flavoured Markdown or Streamlit's
+# directives (:color[...], :material/icon:, $math$): escaped with a backslash, each stands for itself.
+# ":" breaks the autolink literals (http://x, mailto:) and "@" the e-mail literal (a@b.org).
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]<>#|$~:&@")
+# Characters that make Markdown only in one place: "." after www (autolink literal www.x.org); a list,
+# quote or rule marker at the start of the text ("- x", "+ x", "1. x", "1) x").
+_MARKDOWN_PLACED = re.compile(r"(?i)(?<=www)\.|^(\s*)([-+=])|^(\s*\d{1,9})([.)])")
+
+
+def _placed(match: re.Match[str]) -> str:
+    if match.group(2):
+        return f"{match.group(1)}\\{match.group(2)}"
+    if match.group(4):
+        return f"{match.group(3)}\\{match.group(4)}"
+    return "\\."
 
 
 def markdown(text: object) -> str:
@@ -34,7 +43,13 @@ def markdown(text: object) -> str:
     """
     flat = " ".join(str(text).splitlines())
     escaped = "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIAL else ch for ch in flat)
-    return _MARKDOWN_DOTS.sub(r"\\.", escaped)
+    return _MARKDOWN_PLACED.sub(_placed, escaped)
+
+
+def code_span(text: object) -> str:
+    """User text as inline code (nothing inside is interpreted), or escaped text if it holds a backtick."""
+    flat = " ".join(str(text).splitlines())
+    return f"`{flat}`" if flat and "`" not in flat else markdown(flat)
 
 
 def plotly(text: object, *, template: bool = False) -> str:
@@ -42,10 +57,10 @@ def plotly(text: object, *, template: bool = False) -> str:
 
     ``&``, ``<`` and ``>`` become HTML entities (plotly draws entities as their character, tags as
     markup) and line breaks become spaces. With ``template``, for text placed inside a hover or text
-    template, ``%{`` cannot open a placeholder either.
+    template, ``%{`` cannot open a placeholder either. The rule itself is the chart builders'
+    (:func:`observatory.charts.escape_text`), so figures built below this room escape the same way.
     """
-    flat = html.escape(" ".join(str(text).splitlines()), quote=False)
-    return flat.replace("%{", "%%{") if template else flat
+    return escape_text(text, template=template)
 
 
 def _escaped(value: Any) -> Any:
@@ -71,10 +86,22 @@ def _needs_escape(value: Any) -> bool:
 
 
 # Trace properties that can hold data text drawn by plotly (labels, categories, hover data, legend names).
-TRACE_TEXT = ("x", "y", "text", "hovertext", "customdata", "name", "labels", "ids", "legendgrouptitle")
+TRACE_TEXT = ("x", "y", "text", "hovertext", "customdata", "name", "labels", "ids")
 _ESCAPED = "_observatory_escaped"
 # Annotation properties that are positions on a category axis (the same names as the categories).
 _POSITIONS = ("x", "y")
+
+
+def _escape_layout(layout: Any) -> None:
+    """Category orders and category positions of annotations, escaped as the categories are."""
+    for axis in (name for name in layout if name.startswith(("xaxis", "yaxis"))):
+        order = layout[axis].categoryarray
+        if order is not None and _needs_escape(order):
+            layout[axis].categoryarray = _escaped(order)
+    for note in layout.annotations or ():
+        for prop in _POSITIONS:
+            if isinstance(note[prop], str):
+                note[prop] = plotly(note[prop])
 
 
 def safe_figure(figure: Any) -> Any:
@@ -90,15 +117,9 @@ def safe_figure(figure: Any) -> Any:
         return figure
     for trace in figure.data:
         for prop in TRACE_TEXT:
-            if prop == "legendgrouptitle" or prop not in trace:
-                continue
-            value = trace[prop]
-            if value is not None and _needs_escape(value):
-                trace[prop] = _escaped(value)
-    for note in figure.layout.annotations or ():
-        for prop in _POSITIONS:
-            if isinstance(note[prop], str):
-                note[prop] = plotly(note[prop])
+            if prop in trace and _needs_escape(trace[prop]):
+                trace[prop] = _escaped(trace[prop])
+    _escape_layout(figure.layout)
     setattr(figure, _ESCAPED, True)
     return figure
 

@@ -124,7 +124,7 @@ def indicator_markdown(row: pd.Series) -> str:
     if row["series_breaks"]:
         facts.append((t("methodology.field_breaks"), escape(row["series_breaks"])))
     facts.append((t("methodology.field_source"), escape(row["source"]) or "–"))
-    head = f"**{escape(row['name'])}** · {escape(row['code'])}"
+    head = f"**{escape(row['name'])}** · {text.code_span(row['code'])}"
     definition = escape(row["description"]) if row["description"] else ""
     listed = "\n".join(f"- **{name}:** {value}" for name, value in facts)
     return "\n\n".join(part for part in (head, definition, listed) if part)

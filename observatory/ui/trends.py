@@ -153,7 +153,7 @@ def trend_chart(info: Indicator, view: str, measure: str, districts: list[str], 
 
 
 def _chart_footnotes(info: Indicator, view: str, measure: str, frame: pd.DataFrame, broken: bool) -> None:
-    lines = [f"{t('footnote.source')} {info.source}"]
+    lines = [f"{t('footnote.source')} {text.markdown(info.source)}"]
     years = frame["denominator_year"].dropna()
     if measure == "rate" and info.has_rate and len(years):
         kind = denominator_words(info.denominator_kind)

@@ -48,11 +48,13 @@ def poison(db: Path) -> Path:
                 f"UPDATE {table} SET {column} = ? || ' ' || rowid{clause}", [payload(f"{table}.{column}")]
             )
         cur.execute(
-            "INSERT INTO assessments SELECT code, 2025, ?, ?, TIMESTAMP '2026-01-10 10:00' FROM objectives",
+            "INSERT INTO assessments (objective_code, year, text, author, created_at) "
+            "SELECT code, 2025, ?, ?, TIMESTAMP '2026-01-10 10:00' FROM objectives",
             [payload("assessment"), payload("author")],
         )
         cur.execute(
-            "INSERT INTO series_breaks SELECT code, DATE '2020-01-01', ? FROM indicators",
+            "INSERT INTO series_breaks (indicator_code, break_date, note) "
+            "SELECT code, DATE '2020-01-01', ? FROM indicators",
             [payload("break")],
         )
     release = db.parent / "public.duckdb"

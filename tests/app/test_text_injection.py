@@ -47,7 +47,9 @@ def _markdown_elements(at) -> list[str]:
     return found
 
 
-def _strings(value, skip=("hovertemplate", "texttemplate")):
+# Never drawn: the map's boundaries (geojson properties) and legend-group ids. (Hover templates are
+# checked: a label built into one from user text would be drawn.)
+def _strings(value, skip=("geojson", "legendgroup")):
     if isinstance(value, dict):
         for key, item in value.items():
             if key not in skip:
