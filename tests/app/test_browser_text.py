@@ -128,14 +128,13 @@ def test_every_stored_text_shows_as_text_on_every_page(hostile, browser):  # noq
         where: (r.get("injected"), r.get("ran"), len(r.get("outside", [])), r.get("errors"), r.get("samples"))
         for where, r in results.items()
     }
-    print("\nCORPUS", summary)
     assert not any(r.get("missing") for r in results.values()), summary
     assert sum(r["injected"] for r in results.values()) == 0, summary
     assert not any(r["ran"] for r in results.values()), summary
     assert [u for r in results.values() for u in r["outside"]] == [], summary
     assert sum(r["errors"] for r in results.values()) == 0, summary
-    # The payloads are on the pages, as text: the test looked where they are.
-    assert all(r["shown"] > 0 for r in results.values()), summary
+    # The payloads are on the pages, as text: the test looked where they are (the audit log holds none).
+    assert all(r["shown"] > 0 for where, r in results.items() if where != "staff Audit log"), summary
 
 
 def _fetch_status(url: str) -> int:
