@@ -147,7 +147,8 @@ def test_the_staff_view_of_the_same_page_does_show_small_counts(demo_app, downlo
     at = start("pages/trends.py", query=query, role="viewer")
     found = _figure_violations(at, 10, "count")
     for name, data in downloads.items():
-        found += _csv_violations(name, data, 10)
+        if name.endswith(".csv"):  # the .xlsx beside each holds the same table
+            found += _csv_violations(name, data, 10)
     assert found
 
 
