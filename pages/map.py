@@ -31,7 +31,9 @@ with embed.controls():
         versus = compare.choose_versus(info) if measure == "benchmark" else compare.CITY
     with right:
         group = compare.choose_group()
-heading = t("overview.map_heading", indicator=info.name, year=district_map.period_text(period))
+heading = components.message(
+    "overview.map_heading", indicator=info.name, year=district_map.period_text(period)
+)
 st.header(heading)
 if embedded:
     district_map.district_map(info, period, measure, scheme, key="map", versus=versus)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from observatory import ui
 from observatory.i18n import t
-from observatory.ui import compare, documents, profile, widgets
+from observatory.ui import compare, components, documents, profile, widgets
 
 ui.through_app()
 
@@ -27,7 +27,7 @@ if group:
     compare.group_profile_view(group, year)
     st.stop()
 view = profile.district_profile(district, year)
-st.header(t("profile.heading", district=view.name, year=year))
+st.header(components.message("profile.heading", district=view.name, year=year))
 documents.district_button(district, year)
 profile.context_metrics(view)
 profile.crime_section(view)

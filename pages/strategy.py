@@ -5,6 +5,7 @@ import streamlit as st
 from observatory import ui
 from observatory.i18n import t
 from observatory.ui import (
+    components,
     documents,
     strategy,
     strategy_contracts,
@@ -38,9 +39,9 @@ with objectives_tab:
         mine = shown[shown["axis_code"] == row.code]
         if mine.empty:
             continue
-        st.header(f"{row.code} · {row.title}")
+        st.header(f"{components.as_text(row.code)} · {components.as_text(row.title)}")
         if isinstance(row.description, str) and row.description:
-            st.caption(row.description)
+            st.caption(components.as_text(row.description))
         strategy.objective_blocks(mine)
     st.caption(t("strategy.method_note"))
     strategy_contracts.contracts_section()

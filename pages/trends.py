@@ -40,7 +40,7 @@ with embed.controls():
             horizontal=True,
             format_func=lambda m: components.measure_label(info, m),
         )
-heading = t("trends.chart_heading", indicator=info.name, view=trends.view_label(view))
+heading = components.message("trends.chart_heading", indicator=info.name, view=trends.view_label(view))
 st.header(heading)
 trends.trend_chart(info, view, measure, districts, key="trend", download=not embedded)
 if embedded:

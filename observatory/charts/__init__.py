@@ -5,6 +5,7 @@ translated, and numbers are written in the current locale through :mod:`observat
 """
 
 from observatory.charts._style import BENCHMARK_COLOURS, SERIES_COLOURS
+from observatory.charts._style import escape as escape_text
 from observatory.charts.bars import bar_ranked, spine
 from observatory.charts.classes import class_breaks
 from observatory.charts.funnel import funnel_plot, selected_codes
@@ -21,6 +22,7 @@ __all__ = [
     "choropleth",
     "class_breaks",
     "counterfactual",
+    "escape_text",
     "funnel_plot",
     "selected_codes",
     "small_multiples",

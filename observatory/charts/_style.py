@@ -7,6 +7,7 @@ only carrier of meaning: each class or category also has a word in the legend an
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -71,9 +72,17 @@ def text_columns(frame: pd.DataFrame, columns: list[str], decimals: int) -> list
     return [list(row) for row in zip(*cells, strict=True)] if cells else [[] for _ in range(len(frame))]
 
 
-def escape(text: str) -> str:
-    """Keep plotly from reading user text as a hover template placeholder."""
-    return text.replace("%{", "%%{")
+def escape(text: object, *, template: bool = True) -> str:
+    """Text made safe for plotly: shown as typed, never as markup or (in a template) a placeholder.
+
+    Plotly draws a subset of HTML (``<a href>``, ``<b>``, ``<br>``, ``<span style>``) in every label,
+    hover and title, and decodes entities after reading tags: ``&``, ``<`` and ``>`` become entities, line
+    breaks spaces, and with ``template`` ``%{`` cannot open a placeholder. The one rule for plotly
+    (:func:`observatory.present.text.plotly` is this function); the builders apply it to every label they
+    put into a template or a legend title.
+    """
+    flat = html.escape(" ".join(str(text).splitlines()), quote=False)
+    return flat.replace("%{", "%%{") if template else flat
 
 
 def hover_template(title_index: int, lines: list[tuple[str, int]]) -> str:

@@ -2,7 +2,9 @@
 
 States are categories, so the heatmap's ``z`` is the state's position in :data:`palette.STATE_COLOURS`
 and the colour scale is a step function over them; each cell also prints the state's symbol, so a cell
-never speaks by colour alone. Hover text arrives already written (value, interval, the three verdicts).
+never speaks by colour alone. A cell's hover lines (value, interval, the three verdicts) travel as
+``customdata`` after the row and column ids, and the project's own template joins them: user text stays
+data, escaped where every chart is shown, never markup.
 """
 
 from __future__ import annotations
@@ -30,16 +32,21 @@ def state_grid(
     rows: Sequence[str],
     columns: Sequence[str],
     states: Sequence[Sequence[str]],
-    hovers: Sequence[Sequence[str]],
+    hovers: Sequence[Sequence[Sequence[str]]],
     *,
     row_ids: Sequence[str],
     column_ids: Sequence[str],
     title: str,
 ) -> go.Figure:
-    """The heatmap; ``customdata`` of each cell is [row id, column id] for click-through."""
+    """The heatmap; ``customdata`` of each cell is [row id, column id, hover lines…] for click-through."""
     z = [[STATES.index(state) + 0.5 for state in row] for row in states]
     text = [[STATE_SYMBOLS[state] for state in row] for row in states]
-    custom = [[[r, c] for c in column_ids] for r in row_ids]
+    width = max((len(cell) for row in hovers for cell in row), default=0)
+    custom = [
+        [[r, c, *cell, *([""] * (width - len(cell)))] for c, cell in zip(column_ids, cells, strict=True)]
+        for r, cells in zip(row_ids, hovers, strict=True)
+    ]
+    template = "<br>".join(f"%{{customdata[{2 + i}]}}" for i in range(width))
     figure = go.Figure(
         go.Heatmap(
             z=z,
@@ -47,8 +54,7 @@ def state_grid(
             y=list(rows),
             text=text,
             texttemplate="%{text}",
-            hovertext=[list(h) for h in hovers],
-            hovertemplate="%{hovertext}<extra></extra>",
+            hovertemplate=template + "<extra></extra>",
             customdata=custom,
             colorscale=_scale(),
             zmin=0,

@@ -87,7 +87,7 @@ def _map_layout(
             },
             # Below the map, never over districts; a phone's width wraps its entries.
             legend={
-                "title": {"text": legend_title, "side": "top"},
+                "title": {"text": _style.escape(legend_title, template=False), "side": "top"},
                 "orientation": "h",
                 "x": 0,
                 "y": -0.02,

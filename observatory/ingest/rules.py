@@ -85,6 +85,21 @@ def missing_cells(sheet: Sheet, columns: Collection[str]) -> list[Issue]:
     return issues
 
 
+#: A code names a row in links, file names and URLs: letters, digits and ``_ - .``, at most 40, no blanks.
+SAFE_CODE = r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}"
+
+
+def unsafe_codes(sheet: Sheet, column: str) -> list[Issue]:
+    """A code outside the safe character set (unsafe-code), e.g. markup, spaces or control characters."""
+    text = sheet.text[column]
+    bad = (text != "") & ~text.str.fullmatch(SAFE_CODE).fillna(False).astype(bool)
+    message = (
+        "{value!r} is not a valid code: use letters, digits, '_', '-' or '.' "
+        "(at most 40, starting with a letter or digit)"
+    )
+    return flag(sheet, bad, "unsafe-code", column, message)
+
+
 def type_errors(sheet: Sheet, column: str, bad: pd.Series, expected: str) -> list[Issue]:
     """A cell that cannot be read as its column's type (type-error)."""
     return flag(sheet, bad, "type-error", column, f"{{value!r}} is not {expected}")

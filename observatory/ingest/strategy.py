@@ -77,8 +77,9 @@ def check_axes(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
 
 
 def check_partners(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
-    """Check partners: frame with code, name, sector."""
+    """Check partners: frame with code, name, sector; codes only in the safe character set."""
     issues = rules.duplicate_keys(sheet, sheet.text[["code"]], "code")
+    issues += rules.unsafe_codes(sheet, "code")
     frame = pd.DataFrame(
         {
             "code": sheet.text["code"],

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from observatory import charts
 from observatory.i18n import t
+from observatory.present import text
 
 #: Benchmark words and colours; neutral indicators say lower/higher, in colours that judge nothing.
 CATEGORY_COLOURS = {**charts.BENCHMARK_COLOURS, "lower": "#b2abd2", "higher": "#5e3c99"}
@@ -76,7 +77,9 @@ def small_multiples(
     return charts.small_multiples(
         yearly,
         panel=panel,
-        titles=[(key, f"{title}<br><sup>{unit}</sup>") for key, title, unit in panels],
+        titles=[
+            (key, f"{text.plotly(title)}<br><sup>{text.plotly(unit)}</sup>") for key, title, unit in panels
+        ],
         x="period",
         y="value",
         series="series",

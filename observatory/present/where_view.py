@@ -6,7 +6,6 @@ table and the downloads, so all three say the same thing.
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
@@ -29,7 +28,7 @@ class GridView:
     columns: tuple[str, ...]
     column_ids: tuple[str, ...]
     states: tuple[tuple[str, ...], ...]
-    hovers: tuple[tuple[str, ...], ...]
+    hovers: tuple[tuple[tuple[str, ...], ...], ...]
     hidden_areas: int
 
 
@@ -59,9 +58,9 @@ def _change_words(cell: pd.Series) -> str:
     return f"{size} — {verdict}"
 
 
-def hover(cell: pd.Series) -> str:
-    """The cell's words: area and indicator, value with interval, and the three verdicts (HTML-escaped:
-    plotly reads hover text as markup, and names come from users and files)."""
+def hover(cell: pd.Series) -> tuple[str, ...]:
+    """The cell's words, one line each: area and indicator, value with interval, the three verdicts. Plain
+    text: the chart escapes it where every chart is shown (:func:`observatory.present.text.safe_figure`)."""
     if cell["withheld"] and pd.isna(cell["value"]):
         value = t("map.not_published")
     else:
@@ -82,7 +81,7 @@ def hover(cell: pd.Series) -> str:
         f"{t('where.lens.benchmark')}: {benchmark}",
         f"{t('where.lens.trend')}: {t('trends.trend.' + str(cell['trend']))}",
     ]
-    return "<br>".join(html.escape(line) for line in lines)
+    return tuple(lines)
 
 
 def chosen_areas(
@@ -113,13 +112,13 @@ def view(grid: where.Grid, lens: str, wanted: list[str] | None = None) -> GridVi
                 str(by_area.at[a, f"{lens}_state"]) if a in by_area.index else "not_comparable" for a in areas
             )
         )
-        hovers.append(tuple(hover(by_area.loc[a]) if a in by_area.index else "" for a in areas))
+        hovers.append(tuple(hover(by_area.loc[a]) if a in by_area.index else () for a in areas))
     every = cells.loc[cells["level"] != 0, "area_code"].nunique()
     shown_districts = len([a for a in areas if a in set(cells.loc[cells["level"] != 0, "area_code"])])
     return GridView(
-        tuple(html.escape(r) for r in rows),
+        tuple(rows),
         tuple(row_ids),
-        tuple(html.escape(str(names[a])) for a in areas),
+        tuple(str(names[a]) for a in areas),
         tuple(areas),
         tuple(states),
         tuple(hovers),

@@ -12,7 +12,9 @@ import streamlit as st
 
 from observatory.domain import Actor
 from observatory.i18n import format_datetime, format_number, t
+from observatory.present import downloads
 from observatory.services import audit
+from observatory.ui import components
 from observatory.ui.resources import store
 
 _PAGE = "audit-page"
@@ -78,13 +80,12 @@ def download(actor: Actor, where: audit.AuditFilter) -> None:
     staff = store()
 
     def csv() -> bytes:
-        return audit.export(staff, where, actor=actor).to_csv(index=False).encode("utf-8")
+        return downloads.csv_bytes(audit.export(staff, where, actor=actor))
 
-    st.download_button(
+    components.file_button(
         t("audit.download", limit=format_number(audit.EXPORT_LIMIT)),
         csv,
-        file_name="audit-log.csv",
-        mime="text/csv",
+        "audit-log.csv",
+        components.CSV,
         key="audit-csv",
-        on_click="ignore",
     )

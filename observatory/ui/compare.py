@@ -197,12 +197,13 @@ def funnel_section(info: Indicator, period: MapPeriod, *, key: str) -> None:
         highlight=highlighted(),
         multiplier=info.multiplier,
     )
-    event = st.plotly_chart(
+    event = components.chart(
         fig,
         key=key,
+        title=f"{t('funnel.heading')} — {info.name}",
+        source=info.source,
         on_select="rerun",
         selection_mode=("points", "box", "lasso"),
-        config={"displaylogo": False},
     )
     chosen = charts.selected_codes(list(event.selection.points) if event else [])
     if chosen and chosen != highlighted():

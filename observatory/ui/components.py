@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from observatory import charts
 from observatory.domain import Indicator
-from observatory.i18n import denominator_words, format_number, format_period, rate_label, t
+from observatory.i18n import (
+    denominator_words,
+    format_number,
+    format_period,
+    get_locale,
+    locale_scope,
+    rate_label,
+    t,
+)
+from observatory.present import downloads, figures, text
 from observatory.ui import data, widgets
+
+#: User or file text placed in Markdown as text, and catalogue messages with such values (for pages).
+as_text = text.markdown
+message = text.message
 
 
 def measure_label(info: Indicator, measure: str) -> str:
@@ -55,24 +71,6 @@ def _count_interval(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return frame["lower"] * scale, frame["upper"] * scale
 
 
-def chart(
-    figure: Any, *, key: str, title: str, data: pd.DataFrame | None = None, config: dict | None = None
-) -> None:
-    """A plotly chart with a text alternative and, when given, its figures in a table one click away.
-
-    Args:
-        figure: The figure (or its dict).
-        key: The chart's widget key.
-        title: What the chart shows, in words (its ``alt`` text begins with it).
-        data: The chart's figures as a table (already in the shape a reader can use), under an expander.
-        config: Plotly's config; the plotly logo is left out by default.
-    """
-    st.plotly_chart(figure, key=key, config=config or {"displaylogo": False}, alt=t("chart.alt", title=title))
-    # A switch, not an expander: the table is built only when asked for (one click, keyboard-usable).
-    if data is not None and st.toggle(t("chart.data_table"), key=f"{key}-table"):
-        st.dataframe(data, hide_index=True, width="stretch")
-
-
 def district_map(info: Indicator, frame: pd.DataFrame, geojson: dict, measure: str, *, key: str) -> None:
     """Draw the choropleth of one indicator and period, with footnotes and a CSV download."""
     shown, decimals = map_frame(info, frame, measure)
@@ -90,7 +88,7 @@ def district_map(info: Indicator, frame: pd.DataFrame, geojson: dict, measure: s
         withheld_label=t("map.not_published"),
         decimals=decimals,
     )
-    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+    chart(figure, key=key, title=f"{info.name} — {label}", source=info.source)
     footnotes(info, frame)
     download(
         shown[
@@ -114,13 +112,13 @@ def city_trend(info: Indicator, series: pd.DataFrame, *, granularity: str, key: 
         y_title=measure_label(info, "count" if info.additive else "value"),
         band_label=t("footnote.ci"),
     )
-    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+    chart(figure, key=key, title=info.name, source=info.source)
     download(series, f"{info.code}-{granularity}.csv", key=f"{key}-csv")
 
 
 def footnotes(info: Indicator, frame: pd.DataFrame) -> None:
     """Source, denominator and its year, and what the interval means."""
-    lines = [f"{t('footnote.source')} {info.source}"]
+    lines = [f"{t('footnote.source')} {text.markdown(info.source)}"]
     if info.has_rate and frame["denominator_year"].notna().any():
         year = int(frame["denominator_year"].max())
         lines.append(t("footnote.denominator", kind=denominator_words(info.denominator_kind), year=year))
@@ -128,43 +126,76 @@ def footnotes(info: Indicator, frame: pd.DataFrame) -> None:
     st.caption(" · ".join(lines))
 
 
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def download(
+    frame: pd.DataFrame,
+    filename: str,
+    *,
+    key: str,
+    headers: Mapping[str, str] | None = None,
+    decimals: Mapping[str, int] | None = None,
+) -> None:
+    """Buttons that download a table as CSV and as .xlsx, safe to open in a spreadsheet.
 
-
-def neutralise(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula, made inert with a leading apostrophe.
-
-    Numbers are left alone (a negative number is data, not a formula); only text is touched.
+    Written by :mod:`observatory.present.downloads` (the reader's language, the page's rounding, formulas
+    neutralised). The files are made when a button is pressed (a callable), for the session that pressed
+    it: no file sits at a media address a visitor without the session could fetch.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    lang = get_locale()
+    stem = filename.removesuffix(".csv")
+
+    def csv_file() -> bytes:
+        with locale_scope(lang):
+            return downloads.csv_bytes(frame, headers=headers, decimals=decimals)
+
+    def xlsx_file() -> bytes:
+        with locale_scope(lang):
+            return downloads.xlsx_bytes(frame, headers=headers, decimals=decimals)
+
+    with st.container(horizontal=True):
+        file_button(t("common.download_csv"), csv_file, f"{stem}.csv", CSV, key=key)
+        file_button(t("common.download_xlsx"), xlsx_file, f"{stem}.xlsx", XLSX, key=f"{key}-xlsx")
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV with every text cell and header neutralised (see :func:`neutralise`)."""
-    safe = frame.rename(columns=lambda c: neutralise(str(c)))
-    texts = [c for c in safe.columns if not pd.api.types.is_numeric_dtype(safe[c])]
-    for name in texts:
-        column = safe[name]
-        if pd.api.types.is_string_dtype(column):
-            # Once per distinct cell: codes, names and areas repeat down a column.
-            safe[name] = column.map({value: neutralise(value) for value in column.dropna().unique()})
-        else:
-            safe[name] = column.map(neutralise, na_action="ignore")
-    return safe.to_csv(index=False).encode("utf-8")
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download(frame: pd.DataFrame, filename: str, *, key: str) -> None:
-    """A button that downloads a table as CSV, safe to open in a spreadsheet."""
-    st.download_button(
-        t("common.download_csv"),
-        csv_bytes(frame),
-        file_name=filename,
-        mime="text/csv",
-        key=key,
-    )
+def file_button(
+    label: str, make: Callable[[], bytes], file_name: str, mime: str, *, key: str, **kw: Any
+) -> None:
+    """The one download button: the file is made by ``make`` when pressed, and only for this session."""
+    st.download_button(label, make, file_name=file_name, mime=mime, key=key, on_click="ignore", **kw)
+
+
+def chart(
+    figure: Any,
+    *,
+    key: str,
+    title: str,
+    source: str = "",
+    data: pd.DataFrame | None = None,
+    config: dict | None = None,
+    **kw: Any,
+) -> Any:
+    """The one way a page shows a plotly chart: user text escaped, titled, with its source and date (also in
+    its image export), a text alternative, and its figures in a table one click away when given.
+
+    Args:
+        figure: The figure (or its dict).
+        key: The chart's widget key.
+        title: What the chart shows, in words (its title, and the start of its ``alt`` text).
+        source: The data's source, printed under the title with the date.
+        data: The chart's figures as a table a reader can use, behind a switch.
+        config: Plotly config entries added to the stamped ones.
+        kw: Passed to ``st.plotly_chart`` (``on_select``, ``selection_mode``…).
+    """
+    shown = figure if isinstance(figure, go.Figure) else go.Figure(figure, _validate=False)
+    stamped = {**figures.stamped(shown, title=title, source=source, made=date.today()), **(config or {})}
+    event = st.plotly_chart(shown, key=key, config=stamped, alt=t("chart.alt", title=title), **kw)
+    # A switch, not an expander: the table is built only when asked for (one click, keyboard-usable).
+    if data is not None and st.toggle(t("chart.data_table"), key=f"{key}-table"):
+        st.dataframe(data, hide_index=True, width="stretch")
+    return event
 
 
 def period_label(value: object) -> str:

@@ -17,6 +17,7 @@ import streamlit as st
 
 from observatory.domain import Actor, ImportKind
 from observatory.i18n import t
+from observatory.present.text import markdown as as_text
 from observatory.services import editing
 from observatory.ui import data, session
 from observatory.ui.resources import store
@@ -145,7 +146,9 @@ def show_outcome(key: str) -> None:
         st.info(t("edit.unchanged"))
         return
     lines = [
-        f"- **{t(f'edit.field.{issue.column}')}**: {issue.message}" if issue.column else f"- {issue.message}"
+        f"- **{t(f'edit.field.{issue.column}')}**: {as_text(issue.message)}"
+        if issue.column
+        else f"- {as_text(issue.message)}"
         for issue in result.issues
     ]
     st.error("\n".join([t("edit.refused"), "", *lines]))

@@ -11,6 +11,8 @@ import streamlit as st
 
 from observatory.domain import Actor, BatchState, NotFound
 from observatory.i18n import format_date, t
+from observatory.present.text import markdown as as_text
+from observatory.present.text import message
 from observatory.services import history, imports
 from observatory.ui import data, upload_report, widgets
 from observatory.ui.components import download
@@ -116,12 +118,12 @@ def batch_detail(actor: Actor, batch_id: int) -> None:
     try:
         found = history.detail(store(), batch_id)
     except NotFound as exc:
-        st.error(str(exc))
+        st.error(as_text(exc))
         return
     batch = found.batch
     st.subheader(t("history.detail_heading", batch=batch_id))
     st.markdown(
-        t(
+        message(
             "history.detail_line",
             file=batch["filename"],
             kind=kind_label(str(batch["kind"])),
@@ -149,7 +151,7 @@ def _rollback(actor: Actor, batch_id: int, filename: str) -> None:
             st.session_state[_PENDING] = batch_id
             st.rerun()
         return
-    st.warning(t("history.confirm_text", batch=batch_id, file=filename))
+    st.warning(message("history.confirm_text", batch=batch_id, file=filename))
     yes, no = st.columns(2)
     if no.button(t("history.cancel"), key="history-cancel"):
         st.session_state.pop(_PENDING, None)
@@ -160,7 +162,7 @@ def _rollback(actor: Actor, batch_id: int, filename: str) -> None:
             new_id = imports.rollback(store(), batch_id, actor=actor)
         except (imports.RollbackRefused, NotFound) as exc:
             reason = str(exc)
-            st.error(t("history.refused", reason=reason[:1].upper() + reason[1:]))
+            st.error(message("history.refused", reason=reason[:1].upper() + reason[1:]))
             return
         data.clear()  # cached dashboard reads must forget the undone rows
         st.session_state[_NOTICE] = (batch_id, new_id)

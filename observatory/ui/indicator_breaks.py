@@ -16,6 +16,7 @@ import streamlit as st
 
 from observatory.domain import Actor, ObservatoryError
 from observatory.i18n import format_date, t
+from observatory.present.text import message
 from observatory.services import breaks
 from observatory.ui import data
 from observatory.ui.resources import store
@@ -29,7 +30,7 @@ def _write(call: Callable[[], None], done: str) -> None:
     try:
         call()
     except ObservatoryError as exc:
-        st.error(t("breaks.refused", reason=str(exc)))
+        st.error(message("breaks.refused", reason=str(exc)))
         return
     data.clear()  # trend charts and trend tests must see the register as it is now
     st.session_state[_FLASH] = done

@@ -16,6 +16,7 @@ import streamlit as st
 from observatory import charts
 from observatory.domain import ROLLING_MONTHS, Indicator, TotalBasis
 from observatory.i18n import denominator_words, format_month, format_number, format_total, get_locale, t
+from observatory.present.text import markdown as as_text
 from observatory.services import mapview, totals, withheld
 from observatory.services.mapview import MapPeriod, PeriodOptions
 from observatory.ui import compare, components, data, embed, widgets
@@ -308,13 +309,14 @@ def district_map(
     # Built and checked by the chart builder already; checking the cached copy again on every rerun
     # would cost more than the rest of the page.
     fig = compare.draw(spec, layers or [])
-    event = st.plotly_chart(
+    title = f"{info.name} — {measure_text(info, measure)} · {period.label}"
+    event = components.chart(
         fig,
         key=key,
+        title=title,
+        source=info.source,
         on_select="rerun",
         selection_mode=("points", "box", "lasso"),
-        config={"displaylogo": False},
-        alt=t("map.alt", indicator=info.name, period=period_text(period)),
     )
     selection = event.selection if event else None
     if selection is not None and (selection.get("box") or selection.get("lasso")):
@@ -358,7 +360,7 @@ def ranked_table(info: Indicator, period: MapPeriod, measure: str, *, key: str, 
 def footnotes(info: Indicator, period: MapPeriod, measure: str) -> None:
     """Source, the denominator's kind and year, the interval method, and the benchmark rule."""
     frame = table(info.code, period.label)
-    lines = [f"{t('footnote.source')} {info.source}"]
+    lines = [f"{t('footnote.source')} {as_text(info.source)}"]
     kinds = frame["denominator_kind"].dropna()
     if len(kinds) and frame["denominator_year"].notna().any():
         year = int(frame["denominator_year"].max())

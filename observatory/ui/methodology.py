@@ -10,8 +10,10 @@ import streamlit as st
 
 from observatory.domain import Granularity, IndicatorKind, Polarity, Unit
 from observatory.i18n import enum_label, format_number, format_percent, rate_words, t
+from observatory.present import downloads, text
 from observatory.services import catalogue as service
 from observatory.services import open_data, publish
+from observatory.store import Store
 from observatory.ui import components
 from observatory.ui.resources import cached, reader, reads_published, settings
 
@@ -33,7 +35,6 @@ METHOD_SECTIONS = (
     "recorded_crime",
 )
 _SEARCHED = ("code", "name", "theme", "description", "source")
-_MARKDOWN_SPECIAL = "\\`*_[]<>#|$~"
 
 
 @cached()
@@ -69,9 +70,7 @@ def filter_catalogue(frame: pd.DataFrame, kind: str, query: str) -> pd.DataFrame
     return order.sort_values(["_rank", "theme", "code"], kind="stable").drop(columns="_rank")
 
 
-def escape(text: object) -> str:
-    """Text from the data made safe for Markdown (no accidental bold, links or formulas)."""
-    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+escape = text.markdown
 
 
 def _label(enum: type[StrEnum], value: object) -> str:
@@ -129,7 +128,7 @@ def indicator_markdown(row: pd.Series) -> str:
     if row["series_breaks"]:
         facts.append((t("methodology.field_breaks"), escape(row["series_breaks"])))
     facts.append((t("methodology.field_source"), escape(row["source"]) or "–"))
-    head = f"**{escape(row['name'])}** · `{row['code']}`"
+    head = f"**{escape(row['name'])}** · {text.code_span(row['code'])}"
     definition = escape(row["description"]) if row["description"] else ""
     listed = "\n".join(f"- **{name}:** {value}" for name, value in facts)
     return "\n\n".join(part for part in (head, definition, listed) if part)
@@ -210,6 +209,13 @@ def package_files() -> list[open_data.PackageFile] | None:
     return open_data.stored_files(reader(), settings().snapshot_path)
 
 
+def _open_data_csv(store: Store) -> bytes:
+    """The release's values as one CSV, made when its button is pressed. The open-data file is for
+    machines as much as people: stored column names, "," and "."."""
+    frame = publish.open_data(store)
+    return downloads.csv_bytes(frame, lang="en", headers={str(c): str(c) for c in frame.columns})
+
+
 def render_open_data() -> None:
     """The published release as open data, for the public (signed-in users read unpublished data).
 
@@ -236,10 +242,10 @@ def render_open_data() -> None:
         key="open-data-zip",
     )
     st.markdown(t("methodology.open_data_text"))
-    st.download_button(
+    components.file_button(
         t("methodology.open_data_button"),
-        lambda: components.csv_bytes(publish.open_data(published)),
-        file_name="observatory-published-values.csv",
-        mime="text/csv",
+        lambda: _open_data_csv(published),
+        "observatory-published-values.csv",
+        components.CSV,
         key="open-data-csv",
     )

@@ -14,11 +14,11 @@ from observatory.i18n import (
 from observatory.present import headline_text as words
 from observatory.present import where_view
 from observatory.present.strategy_text import status_label
+from observatory.present.text import markdown as escape
 from observatory.services import headlines, totals, views, where
+from observatory.ui import components, widgets
 from observatory.ui import strategy as strategy_ui
-from observatory.ui import widgets
 from observatory.ui.components import download
-from observatory.ui.methodology import escape
 from observatory.ui.resources import cached, reader, settings
 
 
@@ -157,12 +157,12 @@ def where_section(*, key: str = "where") -> None:
         column_ids=shown.column_ids,
         title=t("where.title." + lens),
     )
-    st.plotly_chart(
+    components.chart(
         figure,
         key=key,
+        title=t("where.title." + lens),
         on_select=lambda: _open_trend(key),
         selection_mode="points",
-        config={"displaylogo": False},
         width="stretch",
     )
     legend = " · ".join(t(f"where.state.{state}") for state in where.STATES)

@@ -16,11 +16,18 @@ import streamlit as st
 from observatory.i18n import format_number, get_locale, rate_words, t
 from observatory.present import profile_charts as figures
 from observatory.present import profile_table as words
+from observatory.present.text import markdown as as_text
+from observatory.present.text import message
 from observatory.services import profile
 from observatory.ui import components
 from observatory.ui.resources import cached, reader
 
-_CHART = {"displaylogo": False}
+
+def _title(view: profile.DistrictProfile, key: str) -> str:
+    """A chart's title: the district, what the chart shows and the year."""
+    return f"{view.name} — {t(key)} ({view.year})"
+
+
 KINDS = profile.KIND_ORDER
 
 
@@ -157,7 +164,7 @@ def _crime_words(view: profile.DistrictProfile) -> None:
     for label, change, verdict in lines:
         text = words.change_text(_change_row(change))
         st.markdown(
-            t(
+            message(
                 "profile.change_line",
                 indicator=label,
                 change=text,
@@ -194,9 +201,8 @@ def crime_section(view: profile.DistrictProfile) -> None:
     components.chart(
         _page_figures(view)["crime"],
         key="profile-crime",
-        title=t("profile.crime_heading"),
+        title=_title(view, "profile.crime_heading"),
         data=view.crime.series,
-        config=_CHART,
     )
     _crime_words(view)
     components.download(
@@ -213,13 +219,11 @@ def kind_section(view: profile.DistrictProfile, kind: str) -> None:
     spine = _page_figures(view).get(f"spine-{kind}")
     if spine is not None:
         # Its figures are the table right below it.
-        components.chart(
-            spine, key=f"profile-spine-{kind}", title=t(f"profile.section_{kind}"), config=_CHART
-        )
+        components.chart(spine, key=f"profile-spine-{kind}", title=_title(view, f"profile.section_{kind}"))
     rows = view.table[view.table["kind"] == kind]
     apart = rows.loc[~rows["comparable"], "name"]
     if len(apart):
-        st.caption(t("profile.not_comparable", names=", ".join(apart)))
+        st.caption(message("profile.not_comparable", names=", ".join(apart)))
     st.dataframe(tables[kind], hide_index=True, width="stretch")
 
 
@@ -240,8 +244,13 @@ def trends_section(view: profile.DistrictProfile) -> None:
     if figure is None:
         return
     st.subheader(t("profile.trends_heading", years=view.trends["year"].nunique()))
-    title = t("profile.trends_heading", years=view.trends["year"].nunique())
-    components.chart(figure, key="profile-trends", title=title, data=view.trends, config=_CHART)
+    heading = t("profile.trends_heading", years=view.trends["year"].nunique())
+    components.chart(
+        figure,
+        key="profile-trends",
+        title=f"{view.name} — {heading} ({view.year})",
+        data=view.trends,
+    )
     st.caption(t("profile.trends_caption"))
     components.download(view.trends, f"trends-{view.code}-{view.year}.csv", key="profile-trends-csv")
 
@@ -259,12 +268,12 @@ def footnotes(view: profile.DistrictProfile) -> None:
     sources = sorted({str(s) for s in view.table["source"] if s})
     offences = view.table.loc[view.table["code"].isin(view.crime.offence_codes), "name"]
     lines = [
-        f"{t('footnote.source')} {'; '.join(sources)}",
+        f"{t('footnote.source')} {as_text('; '.join(sources))}",
         t("profile.footnote_denominators"),
         t("footnote.ci_method"),
         t("profile.footnote_benchmark"),
         t("profile.footnote_change"),
-        t("profile.offences_rule", names=", ".join(offences)),
+        message("profile.offences_rule", names=", ".join(offences)),
     ]
     for line in lines:
         st.caption(line)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from observatory import charts
 from observatory.i18n import format_percent, format_period, get_locale, t
+from observatory.present import text
 from observatory.present.strategy_text import (
     STATUS_COLOURS,
     STATUS_SYMBOLS,
@@ -184,11 +185,11 @@ def _trajectory(row: pd.Series) -> None:
         date(int(row["target_year"]), 1, 1),
         float(row["target_value"]),
     )
-    figure = _trajectory_figure(points, ends, f"{row['indicator_name']} ({unit_words})", labels)
+    figure = _trajectory_figure(points, ends, text.plotly(f"{row['indicator_name']} ({unit_words})"), labels)
     chart(
         figure,
         key=f"trajectory-{code}",
-        title=f"{row['indicator_name']} ({unit_words})",
+        title=f"{code} — {row['title']}",
         data=frame[["year", "value", "lower", "upper", "withheld"]],
     )
     withheld = [str(y) for y in frame.loc[frame["withheld"], "year"]]
@@ -233,9 +234,11 @@ def objective_block(
     """
     code = str(row["code"])
     with st.container(border=True):
-        st.subheader(f"{code} · {row['title']}")
+        st.subheader(text.joined([code, row["title"]]))
         st.badge(status_label(str(row["status"])), color=STATUS_COLOURS.get(str(row["status"]), "gray"))
-        st.caption(t("strategy.measured_on", indicator=row["indicator_name"], area=row["area_name"]))
+        st.caption(
+            text.message("strategy.measured_on", indicator=row["indicator_name"], area=row["area_name"])
+        )
         _figures(row)
         target_change_note(row, changes if changes is not None else pd.DataFrame())
         _progress(row)

@@ -13,6 +13,8 @@ import streamlit as st
 
 from observatory.domain import ActionStatus, ImportKind, Sector
 from observatory.i18n import format_date, format_number, format_period, t
+from observatory.present.text import markdown as as_text
+from observatory.present.text import message
 from observatory.services import editing
 from observatory.ui.edit_forms import (
     NEW,
@@ -140,8 +142,10 @@ def _assessment(code: str) -> None:
         return
     with st.expander(t("edit.assessment_versions", count=len(versions))):
         for item in versions.itertuples():
-            st.markdown(f"**{item.year}** — {item.text}")
-            st.caption(t("strategy.assessment_by", author=item.author, date=format_date(item.created_at)))
+            st.markdown(f"**{item.year}** — {as_text(item.text)}")
+            st.caption(
+                message("strategy.assessment_by", author=item.author, date=format_date(item.created_at))
+            )
 
 
 def objectives_section() -> None:

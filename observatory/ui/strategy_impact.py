@@ -11,6 +11,7 @@ from observatory import charts
 from observatory.i18n import get_locale, rate_label, t
 from observatory.present.impact import checks_text, picture_labels
 from observatory.services import impact, strategy, views
+from observatory.ui import components
 from observatory.ui.resources import cached, reader
 
 
@@ -72,4 +73,4 @@ def impact_notes(objective_code: str) -> None:
                 labels=picture_labels(),
                 scale=scale,
             )
-            st.plotly_chart(figure, key=f"impact-{action}-{indicator}", config={"displaylogo": False})
+            components.chart(figure, key=f"impact-{action}-{indicator}", title=f"{action} — {y_title}")

@@ -12,6 +12,8 @@ import streamlit as st
 
 from observatory.i18n import format_date, format_period, t
 from observatory.present.strategy_text import value_text
+from observatory.present.text import markdown as as_text
+from observatory.present.text import message
 
 
 def target_change_note(row: pd.Series, changes: pd.DataFrame) -> None:
@@ -38,12 +40,12 @@ def target_change_note(row: pd.Series, changes: pd.DataFrame) -> None:
 
 
 def _assessment(item: pd.Series) -> None:
-    st.markdown(f"**{item['year']}** — {item['text']}")
+    st.markdown(f"**{item['year']}** — {as_text(item['text'])}")
     # The public release holds no author (staff names stay staff-side): only the date is said.
     author = str(item["author"] or "")
     when = format_date(item["created_at"])
     st.caption(
-        t("strategy.assessment_by", author=author, date=when)
+        message("strategy.assessment_by", author=author, date=when)
         if author
         else t("strategy.assessment_on", date=when)
     )

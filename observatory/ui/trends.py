@@ -16,6 +16,7 @@ import streamlit as st
 from observatory import charts
 from observatory.domain import Indicator
 from observatory.i18n import denominator_words, format_month, format_number, format_percent, t
+from observatory.present import text
 from observatory.services import totals, trend_checks, trends, views
 from observatory.ui import components
 from observatory.ui.methodology import escape
@@ -145,7 +146,9 @@ def trend_chart(
     """The chart of the city and the chosen districts, its footnotes and (unless not) its CSV download."""
     frame = _chosen(shown(info.code, view, measure), districts)
     missing_note(frame, districts, view)
-    marks = [(when, note or t("common.series_break")) for when, note in breaks(info.code)]
+    marks = [
+        (when, text.plotly(note) if note else t("common.series_break")) for when, note in breaks(info.code)
+    ]
     figure = charts.trend(
         frame,
         x="period_start",
@@ -171,8 +174,8 @@ def trend_chart(
             ],
         }
     )
-    title = t("trends.chart_heading", indicator=info.name, view=view_label(view))
-    components.chart(figure, key=key, title=title, data=readable)
+    title = f"{info.name} — {label}"
+    components.chart(figure, key=key, title=title, source=info.source, data=readable)
     _chart_footnotes(info, view, measure, frame, bool(marks))
     if not download:
         return
@@ -183,7 +186,7 @@ def trend_chart(
 
 
 def _chart_footnotes(info: Indicator, view: str, measure: str, frame: pd.DataFrame, broken: bool) -> None:
-    lines = [f"{t('footnote.source')} {info.source}"]
+    lines = [f"{t('footnote.source')} {text.markdown(info.source)}"]
     years = frame["denominator_year"].dropna()
     if measure == "rate" and info.has_rate and len(years):
         kind = denominator_words(info.denominator_kind)

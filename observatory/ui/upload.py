@@ -17,6 +17,7 @@ import streamlit as st
 
 from observatory.domain import Actor, ObservatoryError
 from observatory.i18n import format_number, t
+from observatory.present.text import message
 from observatory.services import imports, uploads
 from observatory.services.uploads import UploadKind, ValidationReport
 from observatory.ui import data, upload_boundaries, upload_formats, upload_report, widgets
@@ -130,7 +131,7 @@ def _combined(files: Sequence[UploadedFile]) -> UploadedFile | None:
     try:
         name, content = uploads.combine([(f.name, f.getvalue()) for f in files])
     except ObservatoryError as exc:
-        st.error(t("upload.refused", file=files[0].name, reason=str(exc)))
+        st.error(message("upload.refused", file=files[0].name, reason=str(exc)))
         return None
     return Combined(name, "+".join(f.file_id for f in files), content)
 
@@ -140,10 +141,10 @@ def _guarded(filename: str, call: Callable[[], ValidationReport]) -> ValidationR
     try:
         return call()
     except ObservatoryError as exc:
-        st.error(t("upload.refused", file=filename, reason=str(exc)))
+        st.error(message("upload.refused", file=filename, reason=str(exc)))
     except Exception:  # a traceback helps the administrators' log, never the uploader
         _log.exception("upload of %s failed", filename)
-        st.error(t("upload.unexpected_error", file=filename))
+        st.error(message("upload.unexpected_error", file=filename))
     return None
 
 
@@ -153,12 +154,14 @@ def _resolve(chosen: str, content: bytes, filename: str) -> UploadKind | None:
     if chosen != AUTO:
         kind = uploads.KINDS[chosen]
         if found is not None and found is not kind:
-            st.warning(t("upload.kind_mismatch", file=filename, found=t(found.label), chosen=t(kind.label)))
+            st.warning(
+                message("upload.kind_mismatch", file=filename, found=t(found.label), chosen=t(kind.label))
+            )
         return kind
     if found is None:
-        st.error(t("upload.not_recognised", file=filename))
+        st.error(message("upload.not_recognised", file=filename))
     else:
-        st.info(t("upload.recognised", file=filename, kind=t(found.label)))
+        st.info(message("upload.recognised", file=filename, kind=t(found.label)))
     return found
 
 

@@ -10,8 +10,10 @@ import streamlit as st
 from observatory import charts
 from observatory.domain import ImportRejected
 from observatory.i18n import format_number, t
+from observatory.present.text import message
 from observatory.services import boundary_areas, imports
 from observatory.services.uploads import ValidationReport
+from observatory.ui import components
 
 # Field names that usually hold a district's code or name, tried in order for the first choice offered.
 _CODE_GUESSES = ("code", "codigo", "cod", "insee_com", "dicofre", "id")
@@ -46,10 +48,10 @@ def field_choice(data: bytes, filename: str) -> FieldChoice | None:
     try:
         info = imports.describe_boundaries(data, filename)
     except ImportRejected as exc:
-        st.error(t("upload.refused", file=filename, reason=str(exc)))
+        st.error(message("upload.refused", file=filename, reason=str(exc)))
         return None
     if not info.fields:
-        st.error(t("upload.refused", file=filename, reason="no attribute fields"))
+        st.error(message("upload.refused", file=filename, reason="no attribute fields"))
         return None
     fields = info.fields
     code = st.selectbox(
@@ -125,5 +127,5 @@ def boundary_map(shapes: dict) -> None:
         legend_title=label,
         withheld_label=label,
     )
-    st.plotly_chart(figure, key="upload-map", config={"displaylogo": False})
+    components.chart(figure, key="upload-map", title=label)
     st.caption(t("upload.map_caption", n=format_number(len(features))))

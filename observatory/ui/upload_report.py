@@ -7,6 +7,7 @@ import streamlit as st
 
 from observatory.domain import Granularity, Period
 from observatory.i18n import format_number, t
+from observatory.present.text import message
 from observatory.services import uploads
 from observatory.services.uploads import ValidationReport
 from observatory.ui.components import download
@@ -104,14 +105,14 @@ def nothing_stored_text(report: ValidationReport) -> str | None:
 
 def _status(report: ValidationReport) -> None:
     if report.ok:
-        st.success(t("upload.valid", file=report.filename))
+        st.success(message("upload.valid", file=report.filename))
         empty = nothing_stored_text(report)
         if empty:
             st.warning(empty)
         return
     first = report.errors[0]
     st.error(
-        t(
+        message(
             "upload.invalid",
             file=report.filename,
             errors=error_count_text(report),

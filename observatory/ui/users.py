@@ -17,6 +17,7 @@ import streamlit as st
 from observatory import auth
 from observatory.domain import Actor, NotFound, PermissionDenied, Role
 from observatory.i18n import format_date, t
+from observatory.present.text import message
 from observatory.services import accounts
 from observatory.ui import data
 from observatory.ui.resources import store
@@ -50,10 +51,10 @@ def start() -> None:
             st.session_state.pop(key, None)
     outcome = st.session_state.pop(_OUTCOME, None)
     if outcome:
-        st.success(t(outcome[0], **outcome[1]))
+        st.success(message(outcome[0], **outcome[1]))
     shown = st.session_state.pop(_SHOWN, None)
     if shown:
-        st.markdown(t("users.generated", name=shown[0]))
+        st.markdown(message("users.generated", name=shown[0]))
         st.code(shown[1], language=None)  # the code box has a copy button
         st.caption(t("users.copy_hint"))
 

@@ -71,7 +71,12 @@ def deferred_downloads(monkeypatch):
 
 @pytest.fixture
 def downloads(monkeypatch):
-    """Bytes of every download button rendered, by its file name."""
+    """Bytes of every download button rendered, by its file name.
+
+    A download made when its button is pressed (a callable, as every product download is) is made here
+    as soon as the button is drawn, as a press would make it.
+    """
+    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
     found: dict[str, bytes] = {}
@@ -83,4 +88,13 @@ def downloads(monkeypatch):
         return original(self, path_or_data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    deferred = MediaFileManager.add_deferred
+
+    def made_now(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        if file_name:
+            made = data_callable()
+            found[file_name] = made.encode() if isinstance(made, str) else made
+        return deferred(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", made_now)
     return found

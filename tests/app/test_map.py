@@ -47,7 +47,7 @@ def test_page_draws_every_district_once_with_a_ranked_table_and_a_download(demo_
     assert sorted(map_locations(_map(at))) == [f"{i:02d}" for i in range(1, 21)]
     table = at.dataframe[0].value
     assert len(table) == 20
-    assert len(at.get("download_button")) == 1
+    assert len(at.get("download_button")) == 2  # CSV and .xlsx
 
 
 def test_rate_legend_names_the_denominator_and_the_hover_its_year(demo_app):

@@ -24,9 +24,9 @@ def test_page_renders_its_charts_tables_and_downloads(demo_app):
     assert len(figures(at)) == 4
     # The three profile tables, then the similar districts and the variables they are found on.
     assert len(at.dataframe) == 5
-    # The table downloads, and the district briefing (its own button, key doc-district).
+    # Each table as CSV and as .xlsx, and the district briefing (its own button, key doc-district).
     buttons = at.get("download_button")
-    assert len([b for b in buttons if not b.key.startswith("doc-")]) == 3
+    assert len([b for b in buttons if not b.key.startswith("doc-")]) == 3 * 2
     assert [b.key for b in buttons if b.key.startswith("doc-")] == ["doc-district"]
     assert len(at.metric) == 4
 

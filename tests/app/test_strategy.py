@@ -66,7 +66,8 @@ def test_url_restores_axis_and_sector(demo_app):
 def test_objectives_and_partners_can_be_downloaded(demo_app):
     at = official(PAGE)
     labels = [b.proto.label for b in at.get("download_button") if not b.key.startswith("doc-")]
-    assert len(labels) == 8 + 3  # one per trajectory, the objectives, the partners and their actions
+    # one per trajectory, the objectives, the partners and their actions; each as CSV and as .xlsx
+    assert len(labels) == (8 + 3) * 2
     assert [b.key for b in at.get("download_button") if b.key.startswith("doc-")] == ["doc-evaluation"]
 
 

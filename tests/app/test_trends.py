@@ -94,7 +94,7 @@ def test_withheld_months_say_not_published(demo_app):
 
 def test_every_table_can_be_downloaded(demo_app):
     at = _open()
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 3 * 2  # each table as CSV and as .xlsx
 
 
 def test_series_break_is_drawn_and_named(demo_app):
