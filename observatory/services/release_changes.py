@@ -18,7 +18,7 @@ import pandas as pd
 from observatory import auth
 from observatory.domain import Actor, Unit
 from observatory.stats import disclosure
-from observatory.store import Store, StoreError, open_snapshot, snapshot
+from observatory.store import Store, snapshot
 
 KEY = ["indicator_code", "area_code", "granularity", "period_start"]
 _BLOCK = "_block"
@@ -45,17 +45,23 @@ def current_observations(published: Store | None) -> pd.DataFrame | None:
 
 
 def read_current(snapshot_path: str | Path) -> pd.DataFrame | None:
-    """The observation rows of the release at *snapshot_path* (None when nothing is published there)."""
-    if not Path(snapshot_path).exists():
-        return None
-    try:
-        opened = open_snapshot(snapshot_path)
-    except StoreError:
-        return None
-    try:
-        return current_observations(opened)
-    finally:
-        opened.close()
+    """The observation rows of the release the public sees (None when nothing is published).
+
+    That is the file at *snapshot_path* when it passes the release checks, else the last good release
+    kept beside it (a damaged file is never served, so it is not what the public compares with).
+    """
+    for path in (Path(snapshot_path), snapshot.previous_path(snapshot_path)):
+        if not path.exists():
+            continue
+        try:
+            opened = snapshot.open_verified(path)
+        except snapshot.BadRelease:
+            continue
+        try:
+            return current_observations(opened)
+        finally:
+            opened.close()
+    return None
 
 
 def _blocks(rows: pd.DataFrame, counts: set[str], together: Sequence[tuple[str, ...]]) -> pd.Series:

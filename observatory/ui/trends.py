@@ -174,7 +174,7 @@ def trend_chart(
             ],
         }
     )
-    title = f"{info.name} — {label}"
+    title = t("trends.chart_heading", indicator=info.name, view=view_label(view))
     components.chart(figure, key=key, title=title, source=info.source, data=readable)
     _chart_footnotes(info, view, measure, frame, bool(marks))
     if not download:

@@ -43,7 +43,8 @@ def test_map_draws_the_grouping_and_the_funnel(grouped_app, audience):
         else start("pages/map.py", query=query)
     )
     assert not at.exception
-    outline = [t for t in _traces(at, "choroplethmap") if t.get("name") == "City centre <b>"]
+    # The grouping's name is user text: escaped where every chart is shown, so plotly draws it as typed.
+    outline = [t for t in _traces(at, "choroplethmap") if t.get("name") == "City centre &lt;b&gt;"]
     assert len(outline) == 1 and outline[0]["locations"] == ["centre"]
     # The funnel: one marker trace per place, every district drawn once, with its code.
     points = [row[0] for t in _traces(at, "scatter") if t.get("mode") == "markers" for row in t["customdata"]]

@@ -85,7 +85,7 @@ def test_staff_see_why_on_the_publish_page_and_in_the_audit_log(demo_app, tmp_pa
     at.switch_page("pages/publish.py").run()
     at.checkbox(key="publish-confirm").check().run()
     at.button(key="publish-button").click().run()
-    assert not at.warning
+    assert not at.warning, [w.value for w in at.warning]
     snapshot.verify(release)
 
 

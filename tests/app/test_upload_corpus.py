@@ -1,5 +1,7 @@
 """A sample of the generated bad-file corpus through the upload page: words, never a traceback."""
 
+import re
+
 import pytest
 
 from tests.app.helpers import start
@@ -17,7 +19,8 @@ def test_bad_file_is_refused_in_words_naming_row_and_column(case, demo_app, butt
     at.file_uploader(key="upload-file").upload(f"{case.name}.csv", case.data, "text/csv").run()
     assert not at.exception
     assert at.error, [e.value for e in (*at.warning, *at.info)]
-    message = at.error[0].value
+    # What the reader sees: the Markdown with the escapes that keep file text as text taken out.
+    message = re.sub(r"\\(.)", r"\1", at.error[0].value)
     if case.row:
         assert f"row {case.row}" in message, message
     if case.column:
