@@ -26,7 +26,9 @@ def _quote(text: str) -> str:
 
 def entry(key: str, texts: dict[str, str], code: str) -> str:
     """One catalogue entry for ``code``."""
-    comment = "" if code == "en" else f"#. English: {texts['en']}\n"
+    # Every line of a translator comment starts with "#." (a text of several paragraphs included).
+    english = texts["en"].replace("\n", "\n#. ")
+    comment = "" if code == "en" else f"#. English: {english}\n"
     return f"{comment}msgid {_quote(key)}\nmsgstr {_quote(texts[code])}\n"
 
 

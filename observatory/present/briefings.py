@@ -18,8 +18,16 @@ import pandas as pd
 from observatory.charts.palette import STATE_SYMBOLS
 from observatory.domain import NotFound
 from observatory.i18n import format_number, format_percent, locale_scope, t
-from observatory.present import headline_text, profile_table, svg, where_view
-from observatory.present.doc_parts import Context, context, district_map, state_legend
+from observatory.present import profile_table, svg, where_view
+from observatory.present.doc_parts import (
+    Context,
+    codes_of,
+    context,
+    district_map,
+    document,
+    headline_cards,
+    state_legend,
+)
 from observatory.present.document import (
     Block,
     Document,
@@ -32,7 +40,7 @@ from observatory.present.document import (
     Table,
 )
 from observatory.present.strategy_text import status_label, status_note
-from observatory.services import headlines, profile, profile_panel, strategy, views, where
+from observatory.services import profile, profile_panel, strategy, views, where
 from observatory.store import Store
 
 #: Columns of the grid a city briefing prints: the city and the districts that moved most.
@@ -186,34 +194,13 @@ def district_briefing(
             header, rows = objective_rows(mine)
             blocks.append(Table(header, rows, widths=(2.2, 1.8, 1.1, 1.1, 1.6, 2.4)))
         blocks.append(Paragraph(t("doc.method_note"), note=True))
-        return Document(
-            "district",
-            t("doc.district.title", name=found.name),
-            f"{ctx.city_name} — {found.year}",
-            lang,
-            ctx.audience,
-            ctx.mark,
-            ctx.made,
-            ctx.source,
-            tuple(blocks),
-            ctx.created,
-        )
+        return document("district", t("doc.district.title", name=found.name), found.year, lang, ctx, blocks)
 
 
 def _cards(store: Store) -> list[KeyFigure]:
-    catalogue = views.catalogue(store)
-    codes = catalogue.loc[catalogue["kind"] == "result", "code"]
-    found = [headlines.city_headline(store, str(c)) for c in (codes if len(codes) else catalogue["code"])]
-    cards = []
-    for h in found:
-        if h is None:
-            continue
-        lines = [line for line in (headline_text.rate_text(h), headline_text.change_text(h)) if line]
-        if headline_text.basis_text(h):
-            lines.append(headline_text.basis_text(h))
-        lines.append(headline_text.window_text(h.window))
-        cards.append(KeyFigure(h.name, headline_text.value_text(h), tuple(lines)))
-    return cards
+    """The overview's cards: every result indicator (every indicator when the city keeps no result one)."""
+    results = codes_of(store, kind="result")
+    return headline_cards(store, results or [str(c) for c in views.catalogue(store)["code"]])
 
 
 def grid_table(grid: where.Grid, *, lens: str = "change", columns: int = GRID_AREAS) -> Table:
@@ -292,17 +279,8 @@ def city_briefing(store: Store, *, lang: str = "en", now: datetime | None = None
             header, rows = objective_rows(table.sort_values(["status", "code"]))
             blocks.append(Table(header, rows, widths=(2.2, 1.8, 1.1, 1.1, 1.6, 2.4)))
         blocks.append(Paragraph(t("doc.method_note"), note=True))
-        return Document(
-            "city",
-            t("doc.city.title", city=ctx.city_name),
-            f"{ctx.city_name} — {headline_period(cards)}",
-            lang,
-            ctx.audience,
-            ctx.mark,
-            ctx.made,
-            ctx.source,
-            tuple(blocks),
-            ctx.created,
+        return document(
+            "city", t("doc.city.title", city=ctx.city_name), headline_period(cards), lang, ctx, blocks
         )
 
 

@@ -16,19 +16,18 @@ import pandas as pd
 from observatory.charts.palette import STATE_COLOURS
 from observatory.domain import Polarity
 from observatory.i18n import format_number, locale_scope, t
-from observatory.present import headline_text, svg
-from observatory.present.doc_parts import Context, context, district_map
+from observatory.present import svg
+from observatory.present.doc_parts import Context, codes_of, context, district_map, document, headline_cards
 from observatory.present.document import (
     Block,
     Document,
     Figure,
     Heading,
-    KeyFigure,
     KeyFigures,
     Paragraph,
     Table,
 )
-from observatory.services import headlines, profile_crime, profile_panel, strategy, views, where
+from observatory.services import profile_crime, profile_panel, strategy, where
 from observatory.stats import compare
 from observatory.store import Store, queries
 
@@ -129,23 +128,7 @@ def _states(frame: pd.DataFrame, reference: float) -> list[str]:
 
 def _feeling(store: Store, data: profile_panel.ProfileData, year: int) -> list[Block]:
     feeling = profile_crime.feeling_indicator(data.indicators)
-    catalogue = views.catalogue(store)
-    surveys = catalogue.loc[(catalogue["unit"] == "percent") & (catalogue["kind"] == "result"), "code"]
-    cards = []
-    for code in surveys:
-        h = headlines.city_headline(store, str(code))
-        if h is None:
-            continue
-        lines = [
-            x
-            for x in (
-                headline_text.rate_text(h),
-                headline_text.change_text(h),
-                headline_text.window_text(h.window),
-            )
-            if x
-        ]
-        cards.append(KeyFigure(h.name, headline_text.value_text(h), tuple(lines)))
+    cards = headline_cards(store, codes_of(store, kind="result", unit="percent"))
     blocks: list[Block] = [KeyFigures(tuple(cards))] if cards else [Paragraph(t("doc.diagnosis.no_survey"))]
     if feeling is None:
         return blocks
@@ -195,13 +178,7 @@ def _responses(store: Store) -> list[Block]:
                 numeric=(False, True, True, True),
             )
         )
-    catalogue = views.catalogue(store)
-    cards = []
-    for code in catalogue.loc[catalogue["kind"] == "activity", "code"]:
-        h = headlines.city_headline(store, str(code))
-        if h is not None:
-            lines = [x for x in (headline_text.change_text(h), headline_text.window_text(h.window)) if x]
-            cards.append(KeyFigure(h.name, headline_text.value_text(h), tuple(lines)))
+    cards = headline_cards(store, codes_of(store, kind="activity"), rate=False)
     if cards:
         blocks.append(KeyFigures(tuple(cards)))
     return blocks
@@ -258,15 +235,4 @@ def diagnosis(
             *_block(written, "conclusions", draft["conclusions"]),
         ]
         blocks.append(Paragraph(t("doc.method_note"), note=True))
-        return Document(
-            KIND,
-            t("doc.diagnosis.title", city=ctx.city_name),
-            f"{ctx.city_name} — {year}",
-            lang,
-            ctx.audience,
-            ctx.mark,
-            ctx.made,
-            ctx.source,
-            tuple(blocks),
-            ctx.created,
-        )
+        return document(KIND, t("doc.diagnosis.title", city=ctx.city_name), year, lang, ctx, blocks)

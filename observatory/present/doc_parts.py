@@ -8,7 +8,7 @@ already disclosure-controlled, so the document cannot show more than the public 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,9 +17,9 @@ import pandas as pd
 from observatory.charts.palette import STATE_COLOURS
 from observatory.domain import Indicator
 from observatory.i18n import format_date, format_number, format_percent, t
-from observatory.present import svg
-from observatory.present.document import Audience, Figure, Legend
-from observatory.services import views
+from observatory.present import headline_text, svg
+from observatory.present.document import Audience, Block, Document, Figure, KeyFigure, Legend
+from observatory.services import headlines, views
 from observatory.store import Store
 
 #: Document kinds, in the order the documents page offers them.
@@ -102,3 +102,46 @@ def district_map(
     labels = {str(f["id"]): str(f["properties"]["name"]) for f in geojson["features"]}
     drawn = svg.district_map(geojson, fills=fills, labels=labels, highlight=highlight, alt=title)
     return Figure(drawn, title, unit, ctx.source, period, ctx.made, alt=title, width=width)
+
+
+def headline_cards(store: Store, codes: Iterable[str], *, rate: bool = True) -> list[KeyFigure]:
+    """The overview's headline cards of these indicators (those with a city figure), in its own words."""
+    cards = []
+    for code in codes:
+        h = headlines.city_headline(store, str(code))
+        if h is None:
+            continue
+        parts = (headline_text.rate_text(h) if rate else "", headline_text.change_text(h))
+        lines = [*(x for x in parts if x)]
+        if headline_text.basis_text(h):
+            lines.append(headline_text.basis_text(h))
+        lines.append(headline_text.window_text(h.window))
+        cards.append(KeyFigure(h.name, headline_text.value_text(h), tuple(lines)))
+    return cards
+
+
+def codes_of(store: Store, *, kind: str, unit: str | None = None) -> list[str]:
+    """The catalogue's indicators of one kind (and unit), in catalogue order."""
+    catalogue = views.catalogue(store)
+    chosen = catalogue["kind"] == kind
+    if unit is not None:
+        chosen &= catalogue["unit"] == unit
+    return [str(c) for c in catalogue.loc[chosen, "code"]]
+
+
+def document(
+    kind: str, title: str, period: object, lang: str, ctx: Context, blocks: Iterable[Block]
+) -> Document:
+    """A document with the context's audience, mark, date and source; subtitled "<city> — <period>"."""
+    return Document(
+        kind,
+        title,
+        f"{ctx.city_name} — {period}",
+        lang,
+        ctx.audience,
+        ctx.mark,
+        ctx.made,
+        ctx.source,
+        tuple(blocks),
+        ctx.created,
+    )

@@ -15,21 +15,20 @@ from datetime import datetime
 import pandas as pd
 
 from observatory.i18n import format_date, format_number, locale_scope, t
-from observatory.present import headline_text, svg
+from observatory.present import svg
 from observatory.present.briefings import objective_rows
-from observatory.present.doc_parts import context
+from observatory.present.doc_parts import codes_of, context, document, headline_cards
 from observatory.present.document import (
     Block,
     Document,
     Figure,
     Heading,
-    KeyFigure,
     KeyFigures,
     Paragraph,
     Table,
 )
 from observatory.present.strategy_text import actions_table, change_text
-from observatory.services import headlines, impact, strategy, views
+from observatory.services import impact, strategy, views
 from observatory.store import Store
 
 
@@ -94,23 +93,7 @@ def _impact_blocks(found: pd.DataFrame, objective: str, names: dict[str, str]) -
 
 
 def _activity(store: Store) -> list[Block]:
-    catalogue = views.catalogue(store)
-    codes = catalogue.loc[catalogue["kind"] == "activity", "code"]
-    cards = []
-    for code in codes:
-        h = headlines.city_headline(store, str(code))
-        if h is None:
-            continue
-        lines = [
-            x
-            for x in (
-                headline_text.rate_text(h),
-                headline_text.change_text(h),
-                headline_text.window_text(h.window),
-            )
-            if x
-        ]
-        cards.append(KeyFigure(h.name, headline_text.value_text(h), tuple(lines)))
+    cards = headline_cards(store, codes_of(store, kind="activity"))
     if not cards:
         return []
     return [Heading(t("doc.evaluation.activity")), KeyFigures(tuple(cards))]
@@ -168,15 +151,4 @@ def evaluation(
                 blocks += _assessment(notes, str(row["code"]), year, public=ctx.audience == "public")
         blocks += _activity(store)
         blocks.append(Paragraph(t("doc.evaluation.method"), note=True))
-        return Document(
-            "evaluation",
-            t("doc.evaluation.title", city=ctx.city_name),
-            f"{ctx.city_name} — {year}",
-            lang,
-            ctx.audience,
-            ctx.mark,
-            ctx.made,
-            ctx.source,
-            tuple(blocks),
-            ctx.created,
-        )
+        return document("evaluation", t("doc.evaluation.title", city=ctx.city_name), year, lang, ctx, blocks)
