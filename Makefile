@@ -1,12 +1,17 @@
-# One command for every check: `make test` (what CI runs). `make quick` skips the slow and browser tests.
+# One command for every check: `make test` (what CI runs: all but the tests marked slow, which `make slow`
+# runs on demand: crash and scale runs, the full release-pair sweep, the browser injection corpus).
+# `make quick` skips the browser tests too.
 # Tests run on every core (pytest-xdist; the tests of one xdist_group share a worker); JOBS=1 runs them in one process.
 PYTHON ?= python
 JOBS ?= auto
 
-.PHONY: test quick lint format demo run bench reliability
+.PHONY: test slow quick lint format demo run bench reliability
 
 test: lint
-	$(PYTHON) -m pytest -q -n $(JOBS) --dist loadgroup
+	$(PYTHON) -m pytest -q -n $(JOBS) --dist loadgroup -m "not slow"
+
+slow:
+	$(PYTHON) -m pytest -q -n $(JOBS) --dist loadgroup -m slow
 
 quick: lint
 	$(PYTHON) -m pytest -q -n $(JOBS) --dist loadgroup -m "not slow and not browser"

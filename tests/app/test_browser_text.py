@@ -98,6 +98,7 @@ STAFF = [
 ]
 
 
+@pytest.mark.slow
 def test_every_stored_text_shows_as_text_on_every_page(hostile, browser):  # noqa: F811
     origin = "{0.scheme}://{0.netloc}/".format(urlsplit(hostile))
     results: dict[str, dict] = {}
