@@ -115,6 +115,12 @@ WRITES: dict[str, tuple[Call, Role]] = {
         lambda s, a, p: editing.add_assessment(s, "OB1", 2025, "On course.", actor=a),
         Role.EDITOR,
     ),
+    "editing.save_document_text": (
+        lambda s, a, p: editing.save_document_text(
+            s, "diagnosis", 2025, "introduction", "Our text.", blocks=frozenset({"introduction"}), actor=a
+        ),
+        Role.EDITOR,
+    ),
     "formats.import_ssmsi": (lambda s, a, p: formats.import_ssmsi(s, b"x", "f.csv", actor=a), Role.EDITOR),
     "formats.import_police_uk": (
         lambda s, a, p: formats.import_police_uk(s, POLICE_UK, "p.csv", actor=a),

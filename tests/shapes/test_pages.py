@@ -60,7 +60,8 @@ def _errors(seen: list[Seen]) -> list[str]:
 
 def _cards(markdown: list[str], captions: list[str]) -> dict[str, tuple[str, str]]:
     """Headline name → (value text, rate line): each card is a bold name, its value, one caption."""
-    names = [i for i, text in enumerate(markdown) if re.fullmatch(r"\*\*[^*]+\*\*", text)]
+    # A bold line with nothing after it (the public release's note in the sidebar) is not a card.
+    names = [i for i, text in enumerate(markdown[:-1]) if re.fullmatch(r"\*\*[^*]+\*\*", text)]
     # The first caption is the period note; then one caption per card, in order.
     return {
         markdown[i].strip("*"): (markdown[i + 1].removeprefix("### "), (captions[1 + k : 2 + k] or [""])[0])
