@@ -80,7 +80,9 @@ def test_values_keep_their_declared_types_and_the_release(package, demo_release)
     finally:
         published.close()
     assert len(observations) == len(stored) == 4020
-    assert observations["value"].isna().sum() == stored["value"].isna().sum() == 99
+    assert (
+        observations["value"].isna().sum() == stored["value"].isna().sum() == 103
+    )  # 70 primary, 23 secondary (protection width), 10 at source
     text = pd.read_csv(io.BytesIO(files["data/observations.csv"]), dtype=str, keep_default_na=False)
     assert text["period_start"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()  # dates, not timestamps
     sizes = text.loc[text["sample_size"] != "", "sample_size"]
