@@ -65,6 +65,12 @@ TABLE_TEXT = {
     "action_partners": "Which partners take part in which action.",
     "assessments": "Yearly assessments of objectives.",
     "objective_changes": "Changes of objectives' baselines and targets, with when they were made.",
+    "contracts": "Outcome-based contracts: the outcome indicator, comparison areas and contract period.",
+    "contract_partners": "The parties of each contract (investor, provider or public payer).",
+    "contract_cohorts": "Each contract's cohorts or areas, the threshold that triggers payment, and "
+    "the payment.",
+    "area_groups": "Groupings of districts staff define (wards, priority neighbourhoods, police sectors).",
+    "area_group_members": "Which districts belong to which grouping.",
     VALUES: "Every published value with its indicator's and area's names (one table for spreadsheets).",
 }
 #: Descriptions of the columns whose meaning is not plain from their names.
