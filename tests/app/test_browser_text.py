@@ -114,7 +114,7 @@ def test_every_stored_text_shows_as_text_on_every_page(hostile, browser):  # noq
     requests = []
     page.on("request", lambda req: requests.append(req.url))
     for name in STAFF:
-        link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True)
+        link = page.locator('[data-testid="stSidebar"]').get_by_role("link", name=name, exact=True)
         more = page.locator('[data-testid="stSidebarNavViewButton"]')
         if not link.count() and more.count():  # a long menu shows its first pages only
             more.first.click()
@@ -155,7 +155,7 @@ def test_a_staff_download_cannot_be_fetched_without_the_session(demo_file, demo_
     proc, url = _start_server(db, tmp_path, snapshot=snapshot)
     try:
         page = _sign_in(browser, url, "viewer")
-        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Map", exact=True).click()
+        page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Map", exact=True).click()
         _settle(page)
         with page.expect_download(timeout=60_000) as download:
             page.get_by_role("button", name="Download CSV").first.click()
