@@ -121,7 +121,8 @@ def evaluation(
         notes = strategy.latest_assessments(store)
         # Did the actions work? The strategy page's estimates, remembered until the data change.
         found = store.memo(("impact_estimates", lang), lambda: impact.estimates(store, lang=lang))
-        names = dict(zip(views.catalogue(store)["code"], views.catalogue(store)["name"], strict=True))
+        catalogue = views.catalogue(store)
+        names = dict(zip(catalogue["code"], catalogue["name"], strict=True))
         actions = strategy.all_actions(store)
         axes = strategy.axes(store)
         for axis in axes.itertuples():

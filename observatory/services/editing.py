@@ -185,18 +185,23 @@ def add_assessment(
     issues = check_assessment(objective_code, year, text, build_reference(store).objective_codes)
     if issues:
         return EditResult(0, tuple(issues))
+    keys = {"objective_code": objective_code, "year": int(year)}
+    return _new_version(store, "assessments", keys, text, actor=actor, now=now)
+
+
+def _new_version(
+    store: Store, table: str, keys: Mapping[str, object], text: str, *, actor: Actor, now: datetime | None
+) -> EditResult:
+    """A written text kept by version (assessments, document texts): a new row, in a batch of its own.
+
+    The row is ``keys`` with the time it is written, the text and its author (the actor).
+    """
     written = now or _now()
-    frame = pd.DataFrame(
-        {
-            "objective_code": [objective_code],
-            "year": [int(year)],
-            "created_at": [pd.Timestamp(written)],
-            "text": [text.strip()],
-            "author": [actor.name],
-        }
-    )
-    digest = json.dumps({"sha256": f"{objective_code}:{year}:{written.isoformat()}"})
-    record = _record("assessments", f"{objective_code} {year}", {"assessments": frame}, actor, digest)
+    row = {**keys, "created_at": pd.Timestamp(written), "text": text.strip(), "author": actor.name}
+    frame = pd.DataFrame({name: [value] for name, value in row.items()})
+    label = " ".join(str(v) for v in keys.values())
+    digest = json.dumps({"sha256": ":".join([*(str(v) for v in keys.values()), written.isoformat()])})
+    record = _record(table, label, {table: frame}, actor, digest)
     batch_id, _ = writes.apply_batch(store, record, dry_run=False)
     return EditResult(batch_id, ())
 
@@ -229,21 +234,8 @@ def save_document_text(
     issues = check_document_text(kind, year, block, text, blocks)
     if issues:
         return EditResult(0, tuple(issues))
-    written = now or _now()
-    frame = pd.DataFrame(
-        {
-            "kind": [kind],
-            "year": [int(year)],
-            "block": [block],
-            "created_at": [pd.Timestamp(written)],
-            "text": [text.strip()],
-            "author": [actor.name],
-        }
-    )
-    digest = json.dumps({"sha256": f"{kind}:{year}:{block}:{written.isoformat()}"})
-    record = _record("document_texts", f"{kind} {year} {block}", {"document_texts": frame}, actor, digest)
-    batch_id, _ = writes.apply_batch(store, record, dry_run=False)
-    return EditResult(batch_id, ())
+    keys = {"kind": kind, "year": int(year), "block": block}
+    return _new_version(store, "document_texts", keys, text, actor=actor, now=now)
 
 
 def form_choices(store: Store) -> dict[str, pd.DataFrame]:

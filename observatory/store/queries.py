@@ -68,22 +68,8 @@ def indicators(store: Store) -> pd.DataFrame:
     for name in translation_columns():
         if name not in frame:
             frame[name] = None
-    return frame[[*_INDICATOR_COLUMNS, *translation_columns()]]
-
-
-_INDICATOR_COLUMNS = (
-    "code",
-    "name",
-    "theme",
-    "kind",
-    "unit",
-    "polarity",
-    "denominator_kind",
-    "multiplier",
-    "disclosure_threshold",
-    "description",
-    "source",
-)
+    spec = TABLES["indicators"]
+    return frame[[*spec.keys, *spec.values]]
 
 
 def granularities(store: Store, indicator_code: str, *, level: int | None = None) -> list[str]:
