@@ -47,7 +47,8 @@ def _buttons(at) -> set[str]:
     return {b.key for b in at.button}
 
 
-@pytest.fixture(params=["editor", "admin"])
+# Every test as an editor; as an admin too in the slow run (one admin rollback runs by default, below).
+@pytest.fixture(params=["editor", pytest.param("admin", marks=pytest.mark.slow)])
 def role(request, demo_app, buttons):
     return request.param
 
@@ -172,3 +173,7 @@ def test_page_is_not_routable_below_editor(demo_app, visitor):
     at = start(role=visitor)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(PAGE)
+
+
+def test_an_admin_rolls_back_like_an_editor(demo_app, buttons):
+    test_upload_commit_then_rollback_restores_the_store_exactly(demo_app, "admin")

@@ -79,7 +79,8 @@ def _texts(at):
     return [e.value for e in (*at.success, *at.error, *at.info, *at.warning)]
 
 
-@pytest.fixture(params=["editor", "admin"])
+# Every test as an editor; as an admin too in the slow run (one admin commit runs by default, below).
+@pytest.fixture(params=["editor", pytest.param("admin", marks=pytest.mark.slow)])
 def staff(request, demo_app, buttons):
     """The page as each role that may import."""
     return start(PAGE, role=request.param)
@@ -323,3 +324,7 @@ def _stored_names(path):
         return queries.areas(store, level=1).set_index("code")["name"].to_dict()
     finally:
         store.close()
+
+
+def test_an_admin_imports_like_an_editor(demo_app, buttons):
+    test_commit_writes_the_file_and_links_to_the_history(start(PAGE, role="admin"), demo_app)
