@@ -1,7 +1,9 @@
 """Did an action work? Impact estimators on a panel of counts, with their checks and a plain verdict.
 
-Two designs, both count regressions fitted by statsmodels' GLM (Poisson family, log link, the
-denominator as exposure, i.e. ``log(denominator)`` as offset):
+Two designs, both Poisson count regressions (log link, the denominator as exposure, i.e.
+``log(denominator)`` as offset); the time series by statsmodels' GLM, the difference-in-differences by
+the same likelihood with its area effects absorbed (:func:`_two_way_poisson`, statsmodels' GLM with
+dummies where that solver declines and for cluster-robust errors):
 
 * **Difference-in-differences** (area-targeted actions): ``log E[y_at] = log N_at + α_a + γ_t + δ·D_at``
   with one effect per area (α) and per period (γ; for monthly data the period effects absorb the
