@@ -222,6 +222,7 @@ def forget() -> None:
     """Drop every kept estimate (tests; the memory is otherwise bounded by :data:`MEMO_STATES`)."""
     with _memo_lock:
         _memo.clear()
+        _shown.clear()
 
 
 def impacts(store: Store, *, lang: str | None = None, actions: list[str] | None = None) -> list[ActionImpact]:
@@ -268,12 +269,7 @@ def estimable(store: Store) -> list[str]:
     ]
 
 
-def _recalled_impacts(store: Store, lang: str | None) -> list[ActionImpact]:
-    return [
-        ActionImpact(code, objective, info, granularity, estimate, describe(estimate, lang=lang))
-        for code, items in _recalled(_state(store)).items()
-        for objective, info, granularity, estimate in items
-    ]
+_shown: OrderedDict[tuple[object, ...], tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
 
 
 def memoized(store: Store, *, lang: str | None = None) -> pd.DataFrame:
@@ -282,12 +278,33 @@ def memoized(store: Store, *, lang: str | None = None) -> pd.DataFrame:
     Same columns as :func:`estimates`; only the actions some earlier call estimated (none after a write).
     Meant for pages that show verdicts where they are known and must not fit a model to draw a table.
     """
-    return pd.DataFrame([_row_of(item) for item in _recalled_impacts(store, lang)], columns=COLUMNS)
+    return memoized_with_pictures(store, lang=lang)[0]
 
 
 def memoized_with_pictures(store: Store, *, lang: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`memoized` and its pictures, as :func:`estimates_with_pictures` gives them."""
-    return _with_pictures(_recalled_impacts(store, lang))
+    """:func:`memoized` and its pictures, as :func:`estimates_with_pictures` gives them.
+
+    Built once per data state, language and set of kept actions (a page reads them at every run):
+    the frames returned are shared, not to be changed in place.
+    """
+    state, lang = _state(store), lang or get_locale()
+    kept = _recalled(state)
+    key = (state, lang, tuple(sorted(kept)))
+    with _memo_lock:
+        found = _shown.get(key)
+    if found is not None:
+        return found
+    items = [
+        ActionImpact(code, objective, info, granularity, estimate, describe(estimate, lang=lang))
+        for code, entries in kept.items()
+        for objective, info, granularity, estimate in entries
+    ]
+    made = _with_pictures(items)
+    with _memo_lock:
+        _shown[key] = made
+        while len(_shown) > 2 * MEMO_STATES:
+            _shown.popitem(last=False)
+    return made
 
 
 def estimates(store: Store, *, lang: str | None = None, actions: list[str] | None = None) -> pd.DataFrame:

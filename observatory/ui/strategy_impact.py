@@ -27,17 +27,21 @@ def estimable() -> list[str]:
     return impact.estimable(reader())
 
 
-def _known(locale: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The estimates some earlier run computed for the data as it is now (never computed here).
+Known = tuple[pd.DataFrame, pd.DataFrame]
 
-    Not cached: the memory fills as readers turn the estimates on, and reading it costs one query.
+
+def known() -> Known:
+    """The estimates some earlier run computed for the data as it is now, with pictures (never computed here).
+
+    Not cached by the page: the memory fills as readers turn the estimates on; reading it costs one
+    query (the data state), so a page reads it once per run and hands it to each objective.
     """
-    return impact.memoized_with_pictures(reader(), lang=locale)
+    return impact.memoized_with_pictures(reader(), lang=get_locale())
 
 
-def known_verdicts() -> dict[str, str]:
+def known_verdicts(kept: Known) -> dict[str, str]:
     """Each action's verdicts in a few words, for the actions whose estimates are known (else empty)."""
-    table, _ = _known(get_locale())
+    table, _ = kept
     if table.empty:
         return {}
     names = {code: _indicator_words(code, get_locale())[0] for code in table["indicator_code"].unique()}
@@ -65,14 +69,19 @@ def impact_wanted() -> bool:
     return bool(st.toggle(t("impact.toggle"), key="impact", help=t("impact.toggle_help")))
 
 
-def impact_notes(objective_code: str) -> None:
+def impact_notes(objective_code: str, kept: Known | None = None) -> None:
     """Under an objective: each of its actions' estimates, checks and picture (nothing when none).
 
     Shown open when the reader turned the estimates on (computed then, if need be); otherwise, where
     earlier runs computed them for the data as it is, folded in an expander under the actions table.
     """
     wanted = bool(st.session_state.get("impact"))
-    table, pictures = _estimates(get_locale()) if wanted else _known(get_locale())
+    if wanted:
+        table, pictures = _estimates(get_locale())
+    elif kept is not None:
+        table, pictures = kept
+    else:
+        return
     mine = table[table["objective_code"] == objective_code]
     if mine.empty:
         return

@@ -127,3 +127,20 @@ def test_french_headers_are_read(store) -> None:
         b"threshold", b"seuil"
     )
     assert _import(store, french).ok
+
+
+def test_the_command_line_imports_a_contracts_file(demo_file, tmp_path) -> None:
+    import io
+
+    from observatory.cli import main
+
+    db = shutil.copy(demo_file, tmp_path / "cli.duckdb")
+    file = tmp_path / "contracts.csv"
+    file.write_bytes(GOOD)
+    out = io.StringIO()
+    assert main(["import", "auto", str(file), "--db", str(db)], out=out) == 0, out.getvalue()
+    store = connect(db)
+    try:
+        assert list(stored.cohorts(store)["cohort"]) == ["all", "centre", "quiet"]
+    finally:
+        store.close()
