@@ -31,11 +31,15 @@ Known = tuple[pd.DataFrame, pd.DataFrame]
 
 
 def known() -> Known:
-    """The estimates some earlier run computed for the data as it is now, with pictures (never computed here).
+    """The estimates to show with the actions: all of them when the reader turned them on (computed
+    then, if need be), else those some earlier run computed for the data as it is now (never computed
+    here).
 
-    Not cached by the page: the memory fills as readers turn the estimates on; reading it costs one
-    query (the data state), so a page reads it once per run and hands it to each objective.
+    The kept ones are not cached by the page: the memory fills as readers turn the estimates on;
+    reading it costs one query (the data state), so a page reads it once per run and hands it on.
     """
+    if st.session_state.get("impact"):
+        return _estimates(get_locale())
     return impact.memoized_with_pictures(reader(), lang=get_locale())
 
 

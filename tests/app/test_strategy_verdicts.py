@@ -76,3 +76,11 @@ def test_public_verdicts_come_from_the_release_in_the_readers_language(demo_app)
     # The staff store's estimates are not the public's: nothing known there yet.
     staff = official(PAGE)
     assert not _column(staff, "Did it work?")
+
+
+def test_turning_the_estimates_on_fills_the_column_in_the_same_run(demo_app):
+    at = official(PAGE)
+    at.toggle(key="impact").set_value(True).run(timeout=300)
+    assert not at.exception
+    verdicts = {cell.split(" · ")[0]: words for cell, words in _column(at, "Did it work?").items()}
+    assert verdicts["AC09"] == "comparison not credible"
