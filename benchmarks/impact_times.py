@@ -9,6 +9,7 @@ benchmarks/results/impact_times.jsonl: seconds for all estimates (median of the 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -16,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.common import machine
 from benchmarks.generate import ACTOR, CITY_CODE, SCALES, city, district_codes
 from observatory.domain import ImportKind
 from observatory.services import impact, imports
@@ -41,7 +43,7 @@ def _strategy(codes: list[str]) -> dict[ImportKind, bytes]:
     }
 
 
-def run(scale_name: str = "reference", repeats: int = 3) -> dict[str, object]:
+def run(scale_name: str = "reference", repeats: int = 3, label: str = "") -> dict[str, object]:
     """Time :func:`observatory.services.impact.estimates` on a copy of the scale's city with a strategy."""
     scale = SCALES[scale_name]
     with tempfile.TemporaryDirectory() as folder:
@@ -52,22 +54,31 @@ def run(scale_name: str = "reference", repeats: int = 3) -> dict[str, object]:
                 report = imports.import_table(store, kind, data, f"{kind}.csv", actor=ACTOR)
                 if not report.ok:
                     raise SystemExit(report.to_text())
-            times, table = [], None
+            times, table, loads = [], None, [list(os.getloadavg())]
             for _ in range(repeats):
+                forget = getattr(impact, "forget", None)
+                if forget is not None:  # estimates kept from the last run would be read, not computed
+                    forget()
                 began = time.perf_counter()
                 table = impact.estimates(store, lang="en")
                 times.append(time.perf_counter() - began)
+                loads.append(list(os.getloadavg()))
         finally:
             store.close()
     assert table is not None
     record = {
         "benchmark": "impact_times",
+        "code": label,
+        "machine": machine(),
+        "load_average_before_and_after_each_run": loads,
         "scale": scale_name,
         "estimates": len(table),
         "seconds_all_median": statistics.median(times),
         "seconds_per_estimate": statistics.median(times) / max(len(table), 1),
         "runs": times,
         "verdicts": dict(zip(table["action_code"], table["verdict"], strict=True)),
+        # The figures themselves, to check that a faster estimator gives the same answers.
+        "figures": table.drop(columns=["text"]).to_dict(orient="records"),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("a", encoding="utf-8") as out:
@@ -76,4 +87,4 @@ def run(scale_name: str = "reference", repeats: int = 3) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(*(sys.argv[1:2] or ["reference"]))))
+    print(json.dumps(run(sys.argv[1] if len(sys.argv) > 1 else "reference", label=" ".join(sys.argv[2:]))))

@@ -97,6 +97,7 @@ class ImportKind(StrEnum):
     PARTNERS = "partners"
     OBJECTIVES = "objectives"
     ACTIONS = "actions"
+    CONTRACTS = "contracts"
 
 
 class SourceFormat(StrEnum):

@@ -22,6 +22,7 @@ from observatory.ingest.specs import SPECS, Spec, match_header
 from observatory.ingest.strategy import (
     check_actions,
     check_axes,
+    check_contracts,
     check_indicators,
     check_objectives,
     check_partners,
@@ -38,6 +39,7 @@ CHECKS: dict[ImportKind, Callable[[Sheet, Typed, Reference], Checked]] = {
     ImportKind.PARTNERS: check_partners,
     ImportKind.OBJECTIVES: check_objectives,
     ImportKind.ACTIONS: check_actions,
+    ImportKind.CONTRACTS: check_contracts,
 }
 
 

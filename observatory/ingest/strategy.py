@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from observatory.domain import ActionStatus, translation_columns
+from observatory.domain import ActionStatus, Issue, translation_columns
 from observatory.ingest import rules
 from observatory.ingest.convert import Typed
 from observatory.ingest.reference import Checked, Reference
@@ -170,3 +170,104 @@ def check_actions(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
     pairs = pd.DataFrame({"action_code": sheet.text["code"], "partner_code": lists}).explode("partner_code")
     pairs = pairs.dropna().drop_duplicates().astype("str").reset_index(drop=True)
     return Checked(frame.reset_index(drop=True), issues, {"action_partners": pairs})
+
+
+#: The contract's own columns, which every row of one contract repeats (the rest describe a cohort).
+CONTRACT_COLUMNS = (
+    "title",
+    "indicator",
+    "comparison_areas",
+    "baseline_start",
+    "start",
+    "end",
+    "investors",
+    "providers",
+    "payers",
+    "evaluators",
+)
+#: Role of a partner named in each party column.
+CONTRACT_ROLES = {
+    "investors": "investor",
+    "providers": "provider",
+    "payers": "payer",
+    "evaluators": "evaluator",
+}
+
+
+def _differs_within_contract(sheet: Sheet, column: str) -> list[Issue]:
+    """Rows of a contract whose ``column`` differs from the contract's first row (constraint-error)."""
+    codes, cells = sheet.text["code"], sheet.text[column].str.strip()
+    first = cells.groupby(codes).transform("first")
+    first_row = pd.Series(sheet.rows, index=sheet.text.index).groupby(codes).transform("first")
+    message = "{value!r} differs from row {detail} of the same contract"
+    return rules.flag(sheet, cells != first, "constraint-error", column, message, detail=first_row)
+
+
+def check_contracts(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
+    """Check outcome-based contracts, one row per cohort (observatory.services.contracts measures them).
+
+    Known indicator, areas and partners; every row of a contract gives the same contract columns;
+    thresholds strictly between 0 and 1 (0.075 = a 7.5 % reduction); payments not negative; the
+    baseline before the start and the end not before it; a cohort named once per contract.
+
+    Returns:
+        Frame ``contracts`` (code, title, indicator_code, comparison_areas, baseline_start, start_date,
+        end_date), and ``extra`` ``contract_partners`` (contract_code, partner_code, role) and
+        ``contract_cohorts`` (contract_code, cohort, areas, threshold, payment, due_date).
+    """
+    index = sheet.text.index
+    nat = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    start, end = typed.values["start"], typed.values.get("end", nat)
+    baseline = typed.values.get("baseline_start", nat)
+    threshold, payment = typed.values["threshold"], typed.values["payment"]
+    issues = rules.unknown_codes(sheet, "indicator", reference.indicators, "unknown-indicator", "indicator")
+    issues += rules.unknown_in_lists(sheet, "areas", typed.values["areas"], reference.area_codes)
+    for name in ("comparison_areas", *CONTRACT_ROLES):
+        if sheet.has(name):
+            known = reference.area_codes if name == "comparison_areas" else reference.partner_codes
+            issues += rules.unknown_in_lists(sheet, name, typed.values[name], known)
+    issues += rules.not_after(sheet, "end", end, start, "start", same_ok=True)
+    issues += rules.not_after(sheet, "start", start, baseline, "baseline_start")
+    outside = threshold.notna() & ((threshold <= 0) | (threshold >= 1))
+    message = "{value!r} is not a reduction between 0 and 1 (0.075 for 7.5 %)"
+    issues += rules.flag(sheet, outside, "constraint-error", "threshold", message)
+    issues += rules.negative(sheet, "payment", payment, payment.notna())
+    for name in CONTRACT_COLUMNS:
+        if sheet.has(name):
+            issues += _differs_within_contract(sheet, name)
+    issues += rules.duplicate_keys(sheet, sheet.text[["code", "cohort"]], "cohort")
+    codes = sheet.text["code"]
+    first = ~codes.duplicated()
+    contracts = pd.DataFrame(
+        {
+            "code": codes,
+            "title": sheet.text["title"],
+            "indicator_code": sheet.text["indicator"],
+            "comparison_areas": _codes(sheet, typed, "comparison_areas"),
+            "baseline_start": baseline,
+            "start_date": start,
+            "end_date": end,
+        }
+    )[first]
+    parties = [
+        pd.DataFrame({"contract_code": codes, "partner_code": typed.values[name], "role": role})[first]
+        for name, role in CONTRACT_ROLES.items()
+        if name in typed.values
+    ]
+    columns = ["contract_code", "partner_code", "role"]
+    partners = (
+        pd.concat(parties).explode("partner_code").dropna().drop_duplicates() if parties else pd.DataFrame()
+    )
+    partners = partners.reindex(columns=columns).astype("str").reset_index(drop=True)
+    cohorts = pd.DataFrame(
+        {
+            "contract_code": codes,
+            "cohort": sheet.text["cohort"],
+            "areas": _codes(sheet, typed, "areas"),
+            "threshold": threshold,
+            "payment": payment,
+            "due_date": typed.values.get("due", nat),
+        }
+    )
+    extra = {"contract_partners": partners, "contract_cohorts": cohorts.reset_index(drop=True)}
+    return Checked(contracts.reset_index(drop=True), issues, extra)

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from observatory.i18n import format_number, t
+from observatory.i18n import format_number, format_percent, t
 
 
 def _ratio(x: float) -> str:
@@ -53,6 +53,40 @@ def checks_text(row: pd.Series) -> list[str]:
         )
     )
     return lines
+
+
+def _pct(share: float) -> str:
+    return format_percent(100 * share, decimals=0)
+
+
+def verdict_short(row: pd.Series) -> str:
+    """One estimate's verdict in a few words (a row of ``services.impact.estimates``), for a table cell."""
+    verdict = str(row["verdict"])
+    if verdict == "beyond_chance":
+        low, high = sorted((abs(1 - row["low"]), abs(1 - row["high"])))
+        key = "impact.short.fell" if row["ratio"] < 1 else "impact.short.rose"
+        return t(key, change=_pct(abs(1 - row["ratio"])), low=_pct(low), high=_pct(high))
+    if verdict == "no_effect_detected":
+        return t("impact.short.no_effect_detected", mde=_pct(row["mde"]))
+    return t(f"impact.short.{verdict}")
+
+
+def verdicts_by_action(table: pd.DataFrame, names: dict[str, str] | None = None) -> dict[str, str]:
+    """Each action's verdicts in a few words, ``indicator: words`` joined by ``;`` when it has several.
+
+    Args:
+        table: Rows of ``services.impact.estimates`` (or its memoized rows).
+        names: Indicator names by code (the code is shown where a name is missing).
+    """
+    names = names or {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for _, row in table.iterrows():
+        code = str(row["indicator_code"])
+        out.setdefault(str(row["action_code"]), []).append((names.get(code, code), verdict_short(row)))
+    return {
+        action: "; ".join(f"{name}: {words}" for name, words in pairs) if len(pairs) > 1 else pairs[0][1]
+        for action, pairs in out.items()
+    }
 
 
 def picture_labels() -> dict[str, str]:

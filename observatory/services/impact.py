@@ -13,6 +13,8 @@ out, so the public figures are computed only from what the public may see).
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -189,28 +191,120 @@ def _row(action: pd.Series, info: Indicator, granularity: str, e: Estimate, text
     }
 
 
+#: Data states whose estimates are kept in memory (the staff store's latest and a few releases).
+MEMO_STATES = 8
+_memo: OrderedDict[tuple[object, ...], dict[str, list[tuple[str, Indicator, str, Estimate]]]] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _state(store: Store) -> tuple[object, ...]:
+    """Names the data a store holds now: its file and its batches (a throw-away store: the object)."""
+    where: object = id(store) if store.path == ":memory:" else store.path
+    return (where, *queries.data_state(store))
+
+
+def _remember(
+    state: tuple[object, ...], action: str, items: list[tuple[str, Indicator, str, Estimate]]
+) -> None:
+    with _memo_lock:
+        _memo.setdefault(state, {})[action] = items
+        _memo.move_to_end(state)
+        while len(_memo) > MEMO_STATES:
+            _memo.popitem(last=False)
+
+
+def _recalled(state: tuple[object, ...]) -> dict[str, list[tuple[str, Indicator, str, Estimate]]]:
+    with _memo_lock:
+        return dict(_memo.get(state, {}))
+
+
+def forget() -> None:
+    """Drop every kept estimate (tests; the memory is otherwise bounded by :data:`MEMO_STATES`)."""
+    with _memo_lock:
+        _memo.clear()
+        _shown.clear()
+
+
 def impacts(store: Store, *, lang: str | None = None, actions: list[str] | None = None) -> list[ActionImpact]:
-    """Every estimate of the actions that name target areas and result indicators (or of ``actions``)."""
+    """Every estimate of the actions that name target areas and result indicators (or of ``actions``).
+
+    Estimates are kept in memory for the data they were computed on (:func:`memoized` reads them back
+    without computing); a write to the store (a new batch or an undone one) makes them stale.
+    """
+    state = _state(store)
+    known_now = _recalled(state)
     table = queries.strategy(store)["actions"]
     if actions is not None:
         table = table[table["code"].isin(actions)]
     table = table[table["target_areas"].notna() & table["result_indicators"].notna()]
     known = set(views.catalogue(store)["code"].astype(str))
-    adjacency = _neighbours(store) if len(table) else {}
-    out = []
+    adjacency: dict[str, set[str]] | None = None
+    out: list[ActionImpact] = []
     for _, action in table.iterrows():
-        for code in codes(action["result_indicators"]):
-            if code not in known:
-                continue
-            info = views.indicator(store, code)
-            estimate, granularity = estimate_one(store, action, info, adjacency)
-            text = describe(estimate, lang=lang)
-            out.append(
-                ActionImpact(
-                    str(action["code"]), str(action["objective_code"]), info, granularity, estimate, text
-                )
-            )
+        code = str(action["code"])
+        items = known_now.get(code)
+        if items is None:
+            if adjacency is None:
+                adjacency = _neighbours(store)
+            items = []
+            for indicator in codes(action["result_indicators"]):
+                if indicator not in known:
+                    continue
+                info = views.indicator(store, indicator)
+                estimate, granularity = estimate_one(store, action, info, adjacency)
+                items.append((str(action["objective_code"]), info, granularity, estimate))
+            _remember(state, code, items)
+        out.extend(
+            ActionImpact(code, objective, info, granularity, estimate, describe(estimate, lang=lang))
+            for objective, info, granularity, estimate in items
+        )
     return out
+
+
+def estimable(store: Store) -> list[str]:
+    """Codes of the actions that name target areas and result indicators (those an estimate is made for)."""
+    table = queries.strategy(store)["actions"]
+    return [
+        str(c) for c in table.loc[table["target_areas"].notna() & table["result_indicators"].notna(), "code"]
+    ]
+
+
+_shown: OrderedDict[tuple[object, ...], tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
+
+
+def memoized(store: Store, *, lang: str | None = None) -> pd.DataFrame:
+    """The estimates already computed for the store's data as it is now, without computing any.
+
+    Same columns as :func:`estimates`; only the actions some earlier call estimated (none after a write).
+    Meant for pages that show verdicts where they are known and must not fit a model to draw a table.
+    """
+    return memoized_with_pictures(store, lang=lang)[0]
+
+
+def memoized_with_pictures(store: Store, *, lang: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`memoized` and its pictures, as :func:`estimates_with_pictures` gives them.
+
+    Built once per data state, language and set of kept actions (a page reads them at every run):
+    the frames returned are shared, not to be changed in place.
+    """
+    state, lang = _state(store), lang or get_locale()
+    kept = _recalled(state)
+    key = (state, lang, tuple(sorted(kept)))
+    with _memo_lock:
+        found = _shown.get(key)
+    if found is not None:
+        return found
+    items = [
+        ActionImpact(code, objective, info, granularity, estimate, describe(estimate, lang=lang))
+        for code, entries in kept.items()
+        for objective, info, granularity, estimate in entries
+    ]
+    made = _with_pictures(items)
+    with _memo_lock:
+        _shown[key] = made
+        while len(_shown) > 2 * MEMO_STATES:
+            _shown.popitem(last=False)
+    return made
 
 
 def estimates(store: Store, *, lang: str | None = None, actions: list[str] | None = None) -> pd.DataFrame:
@@ -240,7 +334,10 @@ def estimates_with_pictures(
 
     The picture's rates are per unit of exposure; multiply by the indicator's multiplier to show them.
     """
-    items = impacts(store, lang=lang, actions=actions)
+    return _with_pictures(impacts(store, lang=lang, actions=actions))
+
+
+def _with_pictures(items: list[ActionImpact]) -> tuple[pd.DataFrame, pd.DataFrame]:
     table = pd.DataFrame([_row_of(item) for item in items], columns=COLUMNS)
     pictures = [
         item.estimate.picture.assign(action_code=item.action_code, indicator_code=item.indicator.code)

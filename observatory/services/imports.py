@@ -54,6 +54,7 @@ KIND_TABLES: dict[ImportKind, tuple[str, ...]] = {
     ImportKind.PARTNERS: ("partners",),
     ImportKind.OBJECTIVES: ("objectives",),
     ImportKind.ACTIONS: ("actions", "action_partners"),
+    ImportKind.CONTRACTS: ("contracts", "contract_partners", "contract_cohorts"),
     ImportKind.AREAS: ("areas",),
 }
 
@@ -100,6 +101,7 @@ def finish(
     started: datetime,
     dry_run: bool,
     preview_rows: int = 0,
+    scopes: dict[str, tuple[str, ...]] | None = None,
 ) -> ValidationReport:
     """Log the attempt; classify and (unless dry run) write the tables; fill the report's counts.
 
@@ -107,6 +109,9 @@ def finish(
     whether anything is written, and ``tables`` are merged in one batch, all or nothing. The figures
     of derived indicators that the batch's observations change are recomputed into the same batch
     (:mod:`observatory.services.derived`).
+
+    ``scopes`` names, per child table, parents whose rows the file replaces whole even where it gives
+    that table no row (a contract whose parties were all taken out).
 
     Raises:
         PermissionDenied: If the actor may not import (checked here too: this function writes).
@@ -119,7 +124,14 @@ def finish(
             tables, issues = derived.with_derived(store, tables)
             report.issues.extend(issues)
         return _write(
-            store, report, tables, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows
+            store,
+            report,
+            tables,
+            actor=actor,
+            started=started,
+            dry_run=dry_run,
+            preview_rows=preview_rows,
+            scopes=scopes or {},
         )
 
 
@@ -132,6 +144,7 @@ def _write(
     started: datetime,
     dry_run: bool,
     preview_rows: int,
+    scopes: dict[str, tuple[str, ...]],
 ) -> ValidationReport:
     """Log an invalid attempt, or classify and (unless dry run) write the batch; fill the counts."""
     record = writes.BatchRecord(
@@ -144,6 +157,7 @@ def _write(
         started_at=started,
         tables=tables or {},
         main_table=KIND_TABLES[report.kind][0],
+        scopes=scopes,
     )
     if tables is None or not report.ok:
         report.rejected = _rejected_rows(report)
@@ -189,12 +203,22 @@ def import_table(
     auth.require(actor, "import")
     started = _now()
     parsed = parse(kind, data, filename, build_reference(store))
-    tables = None
+    tables, scopes = None, {}
     if parsed.frame is not None and parsed.report.ok:
         names = KIND_TABLES[kind]
         tables = {names[0]: parsed.frame, **{n: parsed.extra[n] for n in names[1:] if n in parsed.extra}}
+        if kind is ImportKind.CONTRACTS:  # each contract's parties and cohorts are the file's, whole
+            codes = tuple(parsed.frame["code"].astype(str))
+            scopes = {"contract_partners": codes, "contract_cohorts": codes}
     return finish(
-        store, parsed.report, tables, actor=actor, started=started, dry_run=dry_run, preview_rows=preview_rows
+        store,
+        parsed.report,
+        tables,
+        actor=actor,
+        started=started,
+        dry_run=dry_run,
+        preview_rows=preview_rows,
+        scopes=scopes,
     )
 
 

@@ -66,7 +66,7 @@ TABLE_TEXT = {
     "assessments": "Yearly assessments of objectives.",
     "objective_changes": "Changes of objectives' baselines and targets, with when they were made.",
     "contracts": "Outcome-based contracts: the outcome indicator, comparison areas and contract period.",
-    "contract_partners": "The parties of each contract (investor, provider or public payer).",
+    "contract_partners": "The parties of each contract (investor, provider, public payer or evaluator).",
     "contract_cohorts": "Each contract's cohorts or areas, the threshold that triggers payment, and "
     "the payment.",
     "area_groups": "Groupings of districts staff define (wards, priority neighbourhoods, police sectors).",

@@ -187,6 +187,7 @@ KINDS: dict[str, UploadKind] = {
         BOUNDARIES,
         _table(ImportKind.OBJECTIVES),
         _table(ImportKind.ACTIONS),
+        _table(ImportKind.CONTRACTS),
         _table(ImportKind.PARTNERS),
         _table(ImportKind.AXES),
         _published(SourceFormat.SSMSI),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import date
 
@@ -187,6 +188,24 @@ def strategy(store: Store) -> dict[str, pd.DataFrame]:
             "SELECT action_code, partner_code FROM action_partners ORDER BY action_code, partner_code"
         ),
     }
+
+
+def data_state(store: Store) -> tuple[object, ...]:
+    """What changes whenever the stored data does: the batches' number, newest id and undone count.
+
+    Every write (import, form edit, rollback) is a batch, so two equal states read the same data. A
+    release has no batch log: its file's modification time and size name it (a new release replaces it).
+    """
+    if not store.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'batches'"):
+        if store.path == ":memory:":
+            return ()
+        info = os.stat(store.path)
+        return (info.st_mtime_ns, info.st_size)
+    row = store.rows(
+        "SELECT count(*), max(id), count(*) FILTER (WHERE state <> 'committed'), max(finished_at) "
+        "FROM batches"
+    )[0]
+    return tuple(row)
 
 
 def is_empty(store: Store) -> bool:

@@ -23,7 +23,7 @@ from observatory.present.strategy_text import (
 from observatory.services import strategy
 from observatory.ui.components import chart, download
 from observatory.ui.resources import cached, reader
-from observatory.ui.strategy_impact import impact_notes
+from observatory.ui.strategy_impact import Known, estimable, impact_notes, known, known_verdicts
 from observatory.ui.strategy_notes import assessment_notes, target_change_note
 
 ALL = "all"
@@ -210,11 +210,13 @@ def _actions_in_words(locale: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def _actions(mine: pd.DataFrame | None) -> None:
+def _actions(mine: pd.DataFrame | None, verdicts: list[str] | None = None) -> None:
     st.markdown(f"**{t('strategy.actions_heading')}**")
     if mine is None or mine.empty:
         st.caption(t("strategy.no_actions"))
         return
+    if verdicts is not None:
+        mine = mine.assign(**{t("impact.col_verdict"): verdicts})
     st.dataframe(mine, hide_index=True)
 
 
@@ -223,6 +225,8 @@ def objective_block(
     actions_shown: pd.DataFrame | None,
     written: pd.DataFrame,
     changes: pd.DataFrame | None = None,
+    verdicts: list[str] | None = None,
+    kept: Known | None = None,
 ) -> None:
     """Everything about one objective: figures, target changes, progress, assessments, trajectory, actions.
 
@@ -231,6 +235,8 @@ def objective_block(
         actions_shown: Its actions in words (None when it has none).
         written: Its latest written assessment per year, newest year first.
         changes: Its changes of target or deadline, newest first (None: none).
+        verdicts: Its actions' impact verdicts in words, in the table's order (None: no column).
+        kept: The impact estimates already computed (their details fold under the table).
     """
     code = str(row["code"])
     with st.container(border=True):
@@ -246,8 +252,8 @@ def objective_block(
         st.caption(status_note(row))
         assessment_notes(written, code=code)
         _trajectory(row)
-        _actions(actions_shown)
-        impact_notes(code)
+        _actions(actions_shown, verdicts)
+        impact_notes(code, kept)
 
 
 def objectives_download(table: pd.DataFrame) -> None:
@@ -259,7 +265,12 @@ def objective_blocks(table: pd.DataFrame) -> None:
     """One block per objective of the table, in its order (actions and assessments read once)."""
     shown = _actions_in_words(get_locale())
     written, changes = assessments(), target_changes()
+    kept = known()
+    verdicts, able, pending = known_verdicts(kept), set(estimable()), t("impact.not_computed")
+    every = actions()
     for _, row in table.iterrows():
         code = str(row["code"])
         mine = changes[changes["objective_code"] == code]
-        objective_block(row, shown.get(code), written[written["objective_code"] == code], mine)
+        codes = [str(c) for c in every.loc[every["objective_code"] == code, "code"]]
+        words = [verdicts.get(c, pending if c in able else "–") for c in codes] if verdicts else None
+        objective_block(row, shown.get(code), written[written["objective_code"] == code], mine, words, kept)

@@ -113,9 +113,11 @@ def test_the_public_release_holds_the_terms_and_no_count(store, tmp_path) -> Non
         release.close()
     assert got.loc[("SIB1", "all"), "status"] == "met"
     assert set(got.columns) == set(contracts.RESULT_COLUMNS) - {"contract_code", "cohort"}
-    # Every party of every saved contract (other tests of this module may have added one), as in the staff view.
+    # Every party of every saved contract (other tests may have added one), as in the staff view.
     key = ["contract_code", "partner_code", "role"]
     assert len(staff_parties) >= 3
-    assert parties.sort_values(key).reset_index(drop=True)[key].equals(
-        staff_parties.sort_values(key).reset_index(drop=True)[key]
+    assert (
+        parties.sort_values(key)
+        .reset_index(drop=True)[key]
+        .equals(staff_parties.sort_values(key).reset_index(drop=True)[key])
     )

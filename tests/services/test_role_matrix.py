@@ -111,6 +111,17 @@ WRITES: dict[str, tuple[Call, Role]] = {
         ),
         Role.EDITOR,
     ),
+    "contracts.edit_contract": (
+        lambda s, a, p: contracts.edit_contract(
+            s,
+            {"code": "SIB8", "title": "Bond", "indicator": "burglary", "start": "2023-01-01"},
+            {"payers": ["P01"]},
+            [{"cohort": "all", "areas": "12", "threshold": 0.1, "payment": 1.0}],
+            actor=a,
+            create=True,
+        ),
+        Role.EDITOR,
+    ),
     "editing.add_assessment": (
         lambda s, a, p: editing.add_assessment(s, "OB1", 2025, "On course.", actor=a),
         Role.EDITOR,

@@ -34,6 +34,7 @@ def test_every_kind_is_offered_once():
         "boundaries",
         "objectives",
         "actions",
+        "contracts",
         "partners",
         "axes",
         "ssmsi",

@@ -169,3 +169,71 @@ def test_yearly_panel_needs_three_years_before() -> None:
 def test_mde_formula() -> None:
     assert impact.mde(0.1) == pytest.approx(1 - math.exp(-2.801585 * 0.1), rel=1e-6)
     assert math.isnan(impact.mde(float("nan")))
+
+
+def _ragged(seed: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """A panel as cities send them: exposure changing by month, a few cells missing, neighbours."""
+    rng = np.random.default_rng(seed)
+    frame, targets, start = panel(rng, 0.85)
+    frame = frame.assign(exposure=frame["exposure"] * np.exp(rng.normal(0, 0.05, len(frame))))
+    frame = frame.drop(index=rng.choice(frame.index, 40, replace=False)).reset_index(drop=True)
+    post = (frame["period"] >= start).to_numpy()
+    treated = frame["area"].isin(targets).to_numpy() & post
+    spill = frame["area"].isin({"05", "06"}).to_numpy() & post
+    return frame, treated, spill
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_absorbed_effects_fit_equals_the_dummy_glm(seed: int) -> None:
+    frame, treated, spill = _ragged(seed)
+    got = impact.did_fit(frame, treated, spill=spill)
+    data = frame.assign(
+        did=treated.astype(float),
+        spill=spill.astype(float),
+        area_f=frame["area"],
+        period_f=frame["period"].astype(str),
+    )
+    ref = smf.glm(
+        "count ~ C(area_f) + C(period_f) + did + spill",
+        data,
+        family=sm.families.Poisson(),
+        offset=np.log(data["exposure"]),
+    ).fit(scale="X2")
+    for name in ("did", "spill"):
+        assert math.log(got.effects[name].ratio) == pytest.approx(ref.params[name], abs=1e-6)
+        assert got.effects[name].se == pytest.approx(ref.bse[name], abs=1e-6)
+    assert got.fitted == pytest.approx(ref.fittedvalues.to_numpy(), rel=1e-6)
+
+
+def test_an_area_without_any_count_is_fitted_by_the_general_glm() -> None:
+    frame, treated, _ = _ragged(4)
+    frame.loc[frame["area"] == "20", "count"] = 0.0
+    got = impact.did_fit(frame, treated)
+    data = frame.assign(did=treated.astype(float), area_f=frame["area"], period_f=frame["period"].astype(str))
+    ref = smf.glm(
+        "count ~ C(area_f) + C(period_f) + did",
+        data,
+        family=sm.families.Poisson(),
+        offset=np.log(data["exposure"]),
+    ).fit(scale="X2")
+    assert math.log(got.effects["did"].ratio) == pytest.approx(ref.params["did"], abs=1e-6)
+    assert got.effects["did"].se == pytest.approx(ref.bse["did"], abs=1e-6)
+
+
+def test_pretrend_equals_the_dummy_glm_on_the_pre_period(did_panel) -> None:
+    frame, targets, start = did_panel
+    pre = frame[frame["period"] < start].reset_index(drop=True)
+    target = pre["area"].isin(targets).to_numpy(float)
+    got = impact.pretrend(pre, target)
+    years = (pre["period"] - pre["period"].min()).dt.days / 365.25
+    data = pre.assign(
+        trend=target * (years - years.mean()), area_f=pre["area"], period_f=pre["period"].astype(str)
+    )
+    ref = smf.glm(
+        "count ~ C(area_f) + C(period_f) + trend",
+        data,
+        family=sm.families.Poisson(),
+        offset=np.log(data["exposure"]),
+    ).fit(scale="X2")
+    assert math.log(got.ratio) == pytest.approx(ref.params["trend"], abs=1e-6)
+    assert got.se == pytest.approx(ref.bse["trend"], abs=1e-6)
