@@ -2,7 +2,12 @@
 
 import pytest
 
+from observatory.domain import Actor, ImportKind, Role
+from observatory.services import groups, imports
+from observatory.store import connect, queries
 from tests.app.helpers import figures, official, start
+
+EDITOR = Actor("rita", Role.EDITOR)
 
 
 def _line_names(figure):
@@ -29,3 +34,73 @@ def test_the_groups_picker_is_absent_without_groupings(demo_app):
     at = official("pages/trends.py", query={"indicator": "burglary"})
     assert not at.exception
     assert not [m for m in at.multiselect if m.key == "groups"]
+
+
+def _cells_shown(at):
+    [grid] = [f for f in figures(at) if f["data"] and f["data"][0].get("type") == "heatmap"]
+    return list(grid["data"][0]["x"])
+
+
+def test_the_grid_shows_districts_groupings_or_both(grouped_app):
+    at = official("pages/where.py")
+    assert not at.exception
+    assert "City centre &lt;b&gt;" not in _cells_shown(at)  # districts, as before, until groupings are chosen
+    at.radio(key="where_show").set_value("groups").run()
+    assert not at.exception
+    assert _cells_shown(at) == ["Portelva", "City centre &lt;b&gt;"]  # drawn as typed
+    at.radio(key="where_show").set_value("both").run()
+    shown = _cells_shown(at)
+    assert "City centre &lt;b&gt;" in shown and len(shown) > 2
+
+
+def test_an_editor_names_a_grouping_as_an_action_s_target_area(grouped_app, buttons):
+    at = start("pages/strategy_editing.py", role="editor")
+    at.selectbox(key="edit-action").select("AC01").run()
+    field = at.multiselect(key="edit-action-areas-AC01")
+    assert "centre" in field.options or any("City centre" in str(o) for o in field.options)
+    field.set_value(["centre"])
+    at.button(key="edit-action-save-AC01").click().run()
+    assert not at.exception
+    store = connect(grouped_app)
+    try:
+        stored = queries.strategy(store)["actions"].set_index("code")
+        assert stored.at["AC01", "target_areas"] == "centre"
+        assert groups.delete_group(store, "centre", actor=EDITOR).used_by == (("action", "AC01"),)
+    finally:
+        store.close()
+
+
+def test_an_editor_deletes_a_grouping_and_is_told_when_it_is_in_use(grouped_app, buttons):
+    store = connect(grouped_app)
+    try:
+        text = "code,objective,title,lead_partner,partners,status,start,end,budget,areas,indicators\n"
+        text += "AC77,OB1,Patrols,P02,,planned,2024-01-01,2025-12-31,100,centre,burglary\n"
+        assert imports.import_table(store, ImportKind.ACTIONS, text.encode(), "a.csv", actor=EDITOR).ok
+    finally:
+        store.close()
+    at = start("pages/groups.py", role="editor")
+    at.selectbox(key="group-delete-code").select("centre")
+    [button] = [b for b in at.button if b.label == "Delete the grouping"]
+    button.click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Not deleted: the grouping is the area of action AC77. Change those first."
+    ]
+    store = connect(grouped_app)
+    try:
+        text = "code,objective,title,lead_partner,partners,status,start,end,budget,areas,indicators\n"
+        text += "AC77,OB1,Patrols,P02,,planned,2024-01-01,2025-12-31,100,01|02,burglary\n"
+        assert imports.import_table(store, ImportKind.ACTIONS, text.encode(), "a.csv", actor=EDITOR).ok
+    finally:
+        store.close()
+    at = start("pages/groups.py", role="editor")
+    at.selectbox(key="group-delete-code").select("centre")
+    [button] = [b for b in at.button if b.label == "Delete the grouping"]
+    button.click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Deleted (batch ")
+    store = connect(grouped_app)
+    try:
+        assert groups.list_groups(store).empty
+    finally:
+        store.close()
