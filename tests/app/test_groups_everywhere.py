@@ -104,3 +104,18 @@ def test_an_editor_deletes_a_grouping_and_is_told_when_it_is_in_use(grouped_app,
         assert groups.list_groups(store).empty
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("audience", ["official", "public"])
+def test_the_documents_page_makes_a_grouping_s_briefing(grouped_app, downloads, audience):
+    at = official("pages/documents.py") if audience == "official" else start("pages/documents.py")
+    at.selectbox(key="doc_kind").select("district").run()
+    places = at.selectbox(key="district")
+    assert places.options[-1] == "City centre <b> (grouping)"  # offered after the districts, said to be one
+    places.select("centre").run()
+    at.radio(key="doc_format").set_value("html").run()
+    assert not at.exception
+    [name] = [n for n in downloads if n.startswith("district-centre-") and n.endswith(".html")]
+    page = downloads[name].decode()
+    assert "City centre &lt;b&gt;" in page  # the grouping's name, as text
+    assert ("INTERNAL" in page) is (audience == "official")
