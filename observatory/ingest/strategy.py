@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from observatory.domain import ActionStatus, translation_columns
+from observatory.domain import ADDITIVE_UNITS, ActionStatus, Unit, translation_columns
 from observatory.ingest import rules
 from observatory.ingest.convert import Typed
 from observatory.ingest.reference import Checked, Reference
@@ -97,6 +97,17 @@ def check_objectives(sheet: Sheet, typed: Typed, reference: Reference) -> Checke
     # An objective's area is the city, a district or an area grouping (summed by the one total rule).
     places = reference.area_codes | reference.group_codes
     issues += rules.unknown_codes(sheet, "area", places, "unknown-area", "area")
+    found = {code: ref.unit for code, ref in reference.indicators.items()}
+    grouped = sheet.text["area"].isin(reference.group_codes)
+    rated = sheet.text["indicator"].map(lambda c: c in found and Unit(found[c]) not in ADDITIVE_UNITS)
+    issues += rules.flag(
+        sheet,
+        grouped & rated.astype(bool),
+        "constraint-error",
+        "area",
+        "{value!r} is an area grouping, whose figure is its districts' counts added up; a rate, share or"
+        " index is never added up: choose a district, the city, or a count",
+    )
     baseline, target = typed.periods["baseline_period"], typed.periods["target_period"]
     issues += rules.not_after(sheet, "target_period", target.start, baseline.start, "baseline_period")
     issues += rules.duplicate_keys(sheet, sheet.text[["code"]], "code")

@@ -344,3 +344,13 @@ def test_a_public_objective_on_a_grouping_hides_a_baseline_with_a_withheld_membe
         public.close()
     assert int(hidden["n"].iloc[0]) > 0
     assert objective["baseline_value"].isna().all()
+
+
+def test_an_objective_on_a_grouping_must_be_a_count(staff):
+    assert groups.save_group(staff, "strategy", "Strategy districts", STRATEGY, actor=EDITOR).ok
+    text = OBJECTIVES.format(area="strategy", baseline=7, target=6).replace("burglary", "unemployment")
+    report = _import(staff, ImportKind.OBJECTIVES, text, "objectives.csv")
+    assert not report.ok
+    [issue] = report.issues
+    assert (issue.row, issue.column, issue.value) == (1, "area", "strategy")
+    assert "never added up" in issue.message
