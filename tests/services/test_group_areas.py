@@ -127,11 +127,26 @@ def test_a_rate_received_as_a_rate_gives_a_group_no_series(demo):
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
-def test_every_shape_gives_a_group_of_every_district_the_city_series(shape, tmp_path):
-    store = connect(build(SHAPES[shape](), tmp_path / "staff.duckdb"), read_only=True)
+def test_every_shape_gives_a_group_of_every_district_the_city_series_and_grid_cells(shape, tmp_path):
+    store = connect(build(SHAPES[shape](), tmp_path / "staff.duckdb"))
     try:
         every = list(queries.areas(store, level=1)["code"])
         city = trends.city_code(store)
+        assert groups.save_group(store, "all", "Every district", every, actor=EDITOR).ok
+        cells = where.grid(store, with_groups=True).cells
+        if len(cells):
+            assert set(cells["change_state"]) <= set(where.STATES)
+            mine = cells[cells["area_code"] == "all"].set_index("indicator")
+            theirs = cells[cells["level"] == 0].set_index("indicator")
+            assert set(mine.index) == set(theirs.index)
+            for code in mine.index:
+                if (
+                    queries.granularities(store, code, level=0)
+                    or mine.at[code, "change_verdict"] == "not_computable"
+                ):
+                    continue  # the city's own rows win over the districts' sum; a rate is never summed
+                assert mine.at[code, "change_verdict"] == theirs.at[code, "change_verdict"], (shape, code)
+                assert mine.at[code, "trend"] == theirs.at[code, "trend"], (shape, code)
         for code in map(str, views.catalogue(store)["code"]):
             info = views.indicator(store, code)
             for view in trends.available_views(store, info):
