@@ -1,4 +1,5 @@
-"""``python -m observatory report district|city|evaluation|diagnosis``: a council document as PDF or HTML.
+"""``python -m observatory report district|city|evaluation|diagnosis``: a council document as PDF or HTML
+(``district`` takes a district's code or an area grouping's).
 
 Made from the staff database (marked "internal — not for publication" on every page) or, with
 ``--release``, from the published release (disclosure-controlled, and saying so), so documents can be
@@ -23,14 +24,14 @@ def add_parser(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
     top = sub.add_parser("report", parents=list(parents), help="write a council document (PDF or HTML)")
     group = top.add_subparsers(dest="report_command", required=True)
     for kind, words in (
-        ("district", "briefing of one district (1-2 pages)"),
+        ("district", "briefing of one district or area grouping (1-2 pages)"),
         ("city", "briefing of the city (2-4 pages)"),
         ("evaluation", "yearly evaluation of the strategy"),
         ("diagnosis", "security diagnosis (CLSPD shape)"),
     ):
         one = group.add_parser(kind, parents=list(parents), help=words)
         if kind == "district":
-            one.add_argument("district", help="district code")
+            one.add_argument("district", help="district code, or an area grouping's code")
         if kind != "city":
             one.add_argument("--year", type=int, help="year (default: the latest with data)")
         one.add_argument("--lang", choices=LANGS, default="en", help="language of the document")

@@ -1,4 +1,5 @@
-"""Staff page: area groupings (wards, priority neighbourhoods, police sectors) by picker, CSV or boundary."""
+"""Staff page: area groupings (wards, priority neighbourhoods, police sectors) by picker, CSV or boundary;
+deleting one."""
 
 import streamlit as st
 
@@ -16,3 +17,4 @@ groups_editing.listing()
 groups_editing.form()
 groups_editing.csv_upload()
 groups_editing.boundary_upload()
+groups_editing.delete()

@@ -1,4 +1,4 @@
-"""Trends: an indicator over time for the city and chosen districts, and whether it is changing."""
+"""Trends: an indicator over time for the city, chosen districts and groups, and whether it is changing."""
 
 import streamlit as st
 
@@ -26,6 +26,18 @@ with embed.controls():
         format_func=areas.get,
         placeholder=t("trends.districts_placeholder"),
     )
+    named = trends.group_names()
+    chosen = (
+        widgets.multiselect(
+            t("trends.groups"),
+            list(named),
+            key="groups",
+            format_func=named.get,
+            placeholder=t("trends.groups_placeholder"),
+        )
+        if named
+        else []
+    )
     left, right = st.columns(2)
     with left:
         view = widgets.select(
@@ -42,13 +54,13 @@ with embed.controls():
         )
 heading = components.message("trends.chart_heading", indicator=info.name, view=trends.view_label(view))
 st.header(heading)
-trends.trend_chart(info, view, measure, districts, key="trend", download=not embedded)
+trends.trend_chart(info, view, measure, districts, key="trend", download=not embedded, chosen=chosen)
 if embedded:
     st.caption(embed.credit())
     st.stop()
 embed.how_to("trends", heading)
 st.header(t("trends.verdict_heading"))
-trends.verdict_table(info, measure, districts, key="verdicts")
+trends.verdict_table(info, measure, districts, key="verdicts", chosen=chosen)
 if trends.is_monthly(info):
     st.header(t("trends.change_heading"))
-    trends.change_table(info, measure, districts, key="changes")
+    trends.change_table(info, measure, districts, key="changes", chosen=chosen)

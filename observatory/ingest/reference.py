@@ -33,6 +33,7 @@ class Reference:
         axis_codes: Known strategy axes.
         partner_codes: Known partners.
         objective_codes: Known objectives.
+        group_codes: Known area groupings, which an objective's or an action's areas may name.
     """
 
     area_codes: frozenset[str] = frozenset()
@@ -40,6 +41,7 @@ class Reference:
     axis_codes: frozenset[str] = frozenset()
     partner_codes: frozenset[str] = frozenset()
     objective_codes: frozenset[str] = frozenset()
+    group_codes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from observatory.domain import ActionStatus, Issue, translation_columns
+from observatory.domain import ADDITIVE_UNITS, ActionStatus, Issue, Unit, translation_columns
 from observatory.ingest import rules
 from observatory.ingest.convert import Typed
 from observatory.ingest.reference import Checked, Reference
@@ -94,7 +94,20 @@ def check_objectives(sheet: Sheet, typed: Typed, reference: Reference) -> Checke
     """Check objectives: known axis, indicator and area; target period after the baseline period."""
     issues = rules.unknown_codes(sheet, "axis", reference.axis_codes, "foreign-key", "axis")
     issues += rules.unknown_codes(sheet, "indicator", reference.indicators, "unknown-indicator", "indicator")
-    issues += rules.unknown_codes(sheet, "area", reference.area_codes, "unknown-area", "area")
+    # An objective's area is the city, a district or an area grouping (summed by the one total rule).
+    places = reference.area_codes | reference.group_codes
+    issues += rules.unknown_codes(sheet, "area", places, "unknown-area", "area")
+    found = {code: ref.unit for code, ref in reference.indicators.items()}
+    grouped = sheet.text["area"].isin(reference.group_codes)
+    rated = sheet.text["indicator"].map(lambda c: c in found and Unit(found[c]) not in ADDITIVE_UNITS)
+    issues += rules.flag(
+        sheet,
+        grouped & rated.astype(bool),
+        "constraint-error",
+        "area",
+        "{value!r} is an area grouping, whose figure is its districts' counts added up; a rate, share or"
+        " index is never added up: choose a district, the city, or a count",
+    )
     baseline, target = typed.periods["baseline_period"], typed.periods["target_period"]
     issues += rules.not_after(sheet, "target_period", target.start, baseline.start, "baseline_period")
     issues += rules.duplicate_keys(sheet, sheet.text[["code"]], "code")
@@ -128,7 +141,7 @@ def check_actions(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
     Returns:
         Frame with code, objective_code, title, lead_partner, status, start_date, end_date, budget,
         target_areas, result_indicators, comparison_areas (``|``-joined codes, all optional and
-        checked against the known areas and indicators), and ``extra["action_partners"]``
+        checked against the known areas, groupings and indicators), and ``extra["action_partners"]``
         (action_code, partner_code) from the ``|``-separated list.
     """
     index = sheet.text.index
@@ -143,10 +156,12 @@ def check_actions(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
     issues += rules.not_after(sheet, "end", end, start, "start", same_ok=True)
     issues += rules.negative(sheet, "budget", budget, budget.notna())
     where = {name: _codes(sheet, typed, name) for name in ("areas", "indicators", "comparison_areas")}
+    # Target and comparison areas may name area groupings, resolved to their districts when estimated.
+    places = reference.area_codes | reference.group_codes
     for name, known in (
-        ("areas", reference.area_codes),
+        ("areas", places),
         ("indicators", frozenset(reference.indicators)),
-        ("comparison_areas", reference.area_codes),
+        ("comparison_areas", places),
     ):
         if sheet.has(name):
             issues += rules.unknown_in_lists(sheet, name, typed.values[name], known)

@@ -2,7 +2,9 @@
 
 The district briefing prints the profile page's table (:func:`profile_table.display_table` of
 :func:`services.profile.district_profile`), the map with the district outlined and every district named,
-recorded crime beside felt insecurity, and the objectives set for the district. The city briefing prints
+recorded crime beside felt insecurity, and the objectives set for the district; made for an area
+grouping (:func:`group_briefing`), the grouping's profile table and its union outlined on the map. The
+city briefing prints
 the overview's headline cards (:mod:`observatory.present.headline_text`), the "what changed, where" grid
 (:func:`services.where.grid`) and the objectives by status.
 """
@@ -18,7 +20,7 @@ import pandas as pd
 from observatory.charts.palette import STATE_SYMBOLS
 from observatory.domain import NotFound
 from observatory.i18n import format_number, format_percent, locale_scope, t
-from observatory.present import profile_table, svg, where_view
+from observatory.present import group_table, profile_table, svg, where_view
 from observatory.present.doc_parts import (
     Context,
     codes_of,
@@ -40,8 +42,8 @@ from observatory.present.document import (
     Table,
 )
 from observatory.present.strategy_text import status_label, status_note
-from observatory.services import profile, profile_panel, strategy, views, where
-from observatory.store import Store
+from observatory.services import group_profile, groups, profile, profile_panel, strategy, views, where
+from observatory.store import Store, queries
 
 #: Columns of the grid a city briefing prints: the city and the districts that moved most.
 GRID_AREAS = 8
@@ -195,6 +197,75 @@ def district_briefing(
             blocks.append(Table(header, rows, widths=(2.2, 1.8, 1.1, 1.1, 1.6, 2.4)))
         blocks.append(Paragraph(t("doc.method_note"), note=True))
         return document("district", t("doc.district.title", name=found.name), found.year, lang, ctx, blocks)
+
+
+def group_briefing(
+    store: Store, code: str, *, year: int | None = None, lang: str = "en", now: datetime | None = None
+) -> Document:
+    """The district briefing made for an area grouping: its districts, the map with their union outlined,
+    every indicator that adds up summed over them beside the city (:func:`group_profile.group_profile`,
+    the profile page's table), and the objectives set for the grouping.
+
+    Raises:
+        NotFound: If ``code`` is not a grouping, or there is no complete year of district data.
+    """
+    with locale_scope(lang):
+        listed = groups.list_groups(store).set_index("code")
+        if code not in listed.index:
+            raise NotFound(f"no district or grouping {code!r}")
+        ctx = context(store, now=now)
+        _, latest = profile.years(profile_panel.load(store))
+        chosen = year if year is not None else latest
+        if chosen is None:
+            raise NotFound("no complete year of district data yet (the profile has none either)")
+        name = str(listed.at[code, "name"])
+        members = [str(m) for m in listed.at[code, "member_codes"]]
+        areas = queries.areas(store, level=1)
+        names = dict(zip(areas["code"].astype(str), areas["name"].astype(str), strict=True))
+        blocks: list[Block] = [
+            Paragraph(t("profile.group_heading", group=name, members=len(members))),
+            Paragraph(t("profile.group_members", districts=", ".join(names.get(m, m) for m in members))),
+        ]
+        drawn = district_map(
+            store,
+            fills=dict.fromkeys(members, "#F0E442"),
+            highlight=code,
+            title=t("doc.district.map_title", name=name),
+            unit="",
+            period=str(chosen),
+            ctx=ctx,
+            width=0.55,
+            outline=groups.outline(store, code),
+        )
+        if drawn is not None:
+            blocks.append(drawn)
+        frame = group_profile.group_profile(store, code, int(chosen))
+        blocks.append(Heading(t("doc.district.indicators")))
+        if frame.empty:
+            blocks.append(Paragraph(t("doc.no_data")))
+        else:
+            infos = {str(c): views.indicator(store, str(c)) for c in frame["indicator_code"]}
+            shown = group_table.display_table(frame, infos)
+            rows = tuple(tuple(str(v) for v in row) for row in shown.itertuples(index=False))
+            blocks.append(
+                Table(
+                    tuple(shown.columns),
+                    rows,
+                    caption=t("doc.district.table_caption", year=chosen),
+                    widths=(2.2, 1.6, 1.6, 1.6, 1.4, 1.3, 1.8),
+                )
+            )
+            blocks.append(Paragraph(t("groups.method"), note=True))
+        objectives = strategy.objective_table(store)
+        mine = objectives[objectives["area_code"] == code]
+        blocks.append(Heading(t("doc.district.objectives")))
+        if mine.empty:
+            blocks.append(Paragraph(t("doc.district.no_objectives")))
+        else:
+            header, rows = objective_rows(mine)
+            blocks.append(Table(header, rows, widths=(2.2, 1.8, 1.1, 1.1, 1.6, 2.4)))
+        blocks.append(Paragraph(t("doc.method_note"), note=True))
+        return document("district", t("doc.district.title", name=name), chosen, lang, ctx, blocks)
 
 
 def _cards(store: Store) -> list[KeyFigure]:

@@ -94,12 +94,20 @@ def district_map(
     period: str,
     ctx: Context,
     width: float = 0.8,
+    outline: Mapping | None = None,
 ) -> Figure | None:
-    """The districts with their names on the map (the chosen one outlined); None without boundaries."""
+    """The districts with their names on the map (the chosen one outlined); None without boundaries.
+
+    ``outline``: a GeoJSON feature drawn over the districts, unfilled, as the highlighted shape (an area
+    grouping's union: ``highlight`` is then its id).
+    """
     geojson = views.district_geojson(store)
     if not geojson["features"]:
         return None
     labels = {str(f["id"]): str(f["properties"]["name"]) for f in geojson["features"]}
+    if outline is not None:
+        geojson = {**geojson, "features": [*geojson["features"], outline]}
+        fills = {**fills, str(outline["id"]): "none"}
     drawn = svg.district_map(geojson, fills=fills, labels=labels, highlight=highlight, alt=title)
     return Figure(drawn, title, unit, ctx.source, period, ctx.made, alt=title, width=width)
 

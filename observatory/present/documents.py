@@ -15,6 +15,7 @@ from observatory.domain import NotFound, ObservatoryError
 from observatory.present import briefings, diagnosis, evaluation, html, pdf
 from observatory.present.doc_parts import FORMATS, KINDS
 from observatory.present.document import Document
+from observatory.services import groups
 from observatory.store import Store
 
 __all__ = ["FORMATS", "KINDS", "DocumentError", "Request", "build", "filename", "format_of", "write"]
@@ -26,7 +27,8 @@ class DocumentError(ObservatoryError):
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """Which document: its kind, the district (district briefings only), the year, the language."""
+    """Which document: its kind, the district or area grouping (district briefings only), the year, the
+    language."""
 
     kind: str
     area: str | None = None
@@ -59,6 +61,11 @@ def build(store: Store, request: Request, *, now: datetime | None = None) -> Doc
         if request.kind == "district":
             if not request.area:
                 raise DocumentError("a district briefing needs a district code")
+            if request.area in set(groups.list_groups(store)["code"].astype(str)):
+                # The district briefing made for an area grouping (its code names nothing else).
+                return briefings.group_briefing(
+                    store, request.area, year=request.year, lang=request.lang, now=now
+                )
             return briefings.district_briefing(
                 store, request.area, year=request.year, lang=request.lang, now=now
             )

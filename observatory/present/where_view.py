@@ -17,6 +17,12 @@ from observatory.services import where
 #: Columns shown at once when nobody chose: the city and the districts that moved most.
 DEFAULT_AREAS = 30
 MOVED = ("better", "worse", "higher", "lower")
+#: The areas a grid may show beside the city: districts, area groupings or both (their levels).
+SHOW = {
+    "districts": (0, 1),
+    "groups": (0, where.GROUP_LEVEL),
+    "both": (0, 1, where.GROUP_LEVEL),
+}
 
 
 @dataclass(frozen=True, slots=True)

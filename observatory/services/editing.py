@@ -22,6 +22,7 @@ from observatory import auth
 from observatory.domain import Actor, ImportKind, Issue, Severity
 from observatory.ingest.edits import check_assessment, check_document_text, check_rows
 from observatory.ingest.reference import Reference
+from observatory.services import groups
 from observatory.services.imports import build_reference
 from observatory.store import Store, history, queries, writes
 
@@ -238,13 +239,23 @@ def save_document_text(
     return _new_version(store, "document_texts", keys, text, actor=actor, now=now)
 
 
+#: The level of an area grouping among the areas the forms offer.
+GROUP_LEVEL = groups.GROUP_LEVEL
+
+
 def form_choices(store: Store) -> dict[str, pd.DataFrame]:
-    """What the forms show and offer: the strategy tables, the indicators and the city and districts."""
+    """What the forms show and offer: the strategy tables, the indicators, and the areas an objective or an
+    action may name (the city, the districts and the area groupings: ``level`` 0, 1 and
+    :data:`groups.GROUP_LEVEL`)."""
     areas = queries.areas(store)
+    found = groups.list_groups(store)
+    grouped = pd.DataFrame({"code": found["code"], "name": found["name"], "level": groups.GROUP_LEVEL})
     return {
         **queries.strategy(store),
         "indicators": queries.indicators(store),
-        "areas": areas[areas["level"] <= 1].reset_index(drop=True),
+        "areas": pd.concat(
+            [areas.loc[areas["level"] <= 1, ["code", "name", "level"]], grouped], ignore_index=True
+        ),
     }
 
 

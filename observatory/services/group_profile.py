@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from observatory.domain import IndicatorKind
+from observatory.domain import Indicator, IndicatorKind
 from observatory.services import groups, mapview, views
 from observatory.stats import compare, rates
 from observatory.store import Store
@@ -56,45 +56,61 @@ def group_profile(store: Store, code: str, year: int) -> pd.DataFrame:
             continue
         mine = mapview.area_figure(store, info, period, members, code)
         city = mapview.city_figure(store, info, period)
-        scale = info.multiplier / mine.denominator if info.has_rate and mine.denominator > 0 else math.nan
-        # The figure's bounds are rates when there is a denominator; the interval is of the counts.
-        low, high = (mine.low / scale, mine.high / scale) if info.has_rate else (mine.low, mine.high)
-        low_ci = rates.poisson_ci(low)[0]
-        high_ci = rates.poisson_ci(high)[1] if math.isfinite(high) else math.inf
         rows.append(
             {
                 "indicator_code": info.code,
                 "name": info.name,
                 "kind": str(info.kind),
-                "value": mine.value,
-                "low": low,
-                "high": high,
-                "basis": str(mine.basis),
-                "denominator": mine.denominator,
-                "rate": mine.value * scale,
-                "rate_lower": low_ci * scale,
-                "rate_upper": high_ci * scale,
-                "city_rate": city.reference if info.has_rate else math.nan,
-                "city_low": city.low if info.has_rate else math.nan,
-                "city_high": city.high if info.has_rate else math.nan,
-                "city_basis": str(city.basis),
-                "polarity": str(info.polarity),
+                **figure_row(info, mine, city),
             }
         )
-    frame = pd.DataFrame(rows, columns=[*COLUMNS, "polarity"])
+    frame = pd.DataFrame(rows, columns=COLUMNS)
     if frame.empty:
-        return frame[COLUMNS]
-    frame["benchmark"] = [
-        str(
-            compare.benchmark_many(
-                r.rate_lower, r.rate_upper, r.city_low, r.polarity, reference_upper=r.city_high
-            )[0]
-        )
-        for r in frame.itertuples()
-    ]
+        return frame
     order = {
         kind.value: i
         for i, kind in enumerate((IndicatorKind.RESULT, IndicatorKind.ACTIVITY, IndicatorKind.CONTEXT))
     }
     frame = frame.assign(_order=frame["kind"].map(order).fillna(9)).sort_values(["_order", "indicator_code"])
     return frame[COLUMNS].reset_index(drop=True).replace({np.inf: math.inf})
+
+
+def figure_row(info: Indicator, mine: mapview.CityFigure, city: mapview.CityFigure) -> dict[str, object]:
+    """A set of districts' figure for one period as shown beside the city's, benchmarked as a district is.
+
+    Returns:
+        value, low, high (the total or its bounds), basis, denominator, rate, rate_lower, rate_upper,
+        value_lower, value_upper (the 95% interval of the count), city_rate, city_low, city_high,
+        city_basis, benchmark (a :mod:`stats.compare` key).
+    """
+    scale = info.multiplier / mine.denominator if info.has_rate and mine.denominator > 0 else math.nan
+    # The figure's bounds are rates when there is a denominator; the interval is of the counts.
+    low, high = (mine.low / scale, mine.high / scale) if info.has_rate else (mine.low, mine.high)
+    low_ci = rates.poisson_ci(low)[0]
+    high_ci = rates.poisson_ci(high)[1] if math.isfinite(high) else math.inf
+    row: dict[str, object] = {
+        "value": mine.value,
+        "low": low,
+        "high": high,
+        "basis": str(mine.basis),
+        "denominator": mine.denominator,
+        "rate": mine.value * scale,
+        "rate_lower": low_ci * scale,
+        "rate_upper": high_ci * scale,
+        "value_lower": low_ci,
+        "value_upper": high_ci,
+        "city_rate": city.reference if info.has_rate else math.nan,
+        "city_low": city.low if info.has_rate else math.nan,
+        "city_high": city.high if info.has_rate else math.nan,
+        "city_basis": str(city.basis),
+    }
+    row["benchmark"] = str(
+        compare.benchmark_many(
+            row["rate_lower"],
+            row["rate_upper"],
+            row["city_low"],
+            info.polarity,
+            reference_upper=row["city_high"],
+        )[0]
+    )
+    return row

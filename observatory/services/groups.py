@@ -35,6 +35,8 @@ from observatory.store import Store, queries, writes
 from observatory.store import groups as stored
 
 BATCH_KIND = "groups"
+#: The level a grouping takes beside the city (0) and the districts (1) where areas are listed together.
+GROUP_LEVEL = 2
 ACTION = "edit_strategy"
 CSV_COLUMNS = ("group", "name", "area")
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
@@ -67,6 +69,45 @@ def members(store: Store, code: str) -> list[str]:
     return stored.members(store, code)
 
 
+def sets(store: Store) -> dict[str, list[str]]:
+    """Every grouping's member district codes, by group code (groupings without members left out)."""
+    found = list_groups(store)
+    return {str(r.code): [str(m) for m in r.member_codes] for r in found.itertuples() if int(r.members)}
+
+
+def expand(codes: Sequence[str], known: dict[str, list[str]]) -> list[str]:
+    """Area codes with each grouping's code replaced by its member districts (``known``: :func:`sets`),
+    in order and without repeats; district and city codes are kept as they are."""
+    out: list[str] = []
+    for code in codes:
+        for member in known.get(code, [code]):
+            if member not in out:
+                out.append(member)
+    return out
+
+
+def uses(store: Store, code: str) -> list[tuple[str, str]]:
+    """What names the grouping as an area: ("action", code) for an action's target or comparison areas,
+    ("objective", code) for an objective's area; by kind and code."""
+    plan = queries.strategy(store)
+    found = [
+        ("objective", str(c))
+        for c, area in zip(plan["objectives"]["code"], plan["objectives"]["area_code"], strict=True)
+        if str(area) == code
+    ]
+    actions = plan["actions"]
+    for row in actions.itertuples():
+        named = {*_split(row.target_areas), *_split(row.comparison_areas)}
+        if code in named:
+            found.append(("action", str(row.code)))
+    return sorted(found)
+
+
+def _split(cell: object) -> list[str]:
+    """A stored ``|``-joined list of codes (NULL: none)."""
+    return [c for c in str(cell).split("|") if c] if isinstance(cell, str) else []
+
+
 def totals_of(store: Store, info: Indicator, target: str, code: str) -> pd.DataFrame:
     """A group's totals for every ``target`` period (year, quarter, month): :func:`totals.area_totals`."""
     return totals.area_totals(store, info, target, members(store, code))
@@ -89,16 +130,30 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _check(groups: pd.DataFrame, districts: set[str], *, source: str) -> list[Issue]:
-    """Problems of group rows (columns group, name, area, row), each naming its file, row and column."""
+def _check(groups: pd.DataFrame, districts: set[str], areas: set[str], *, source: str) -> list[Issue]:
+    """Problems of group rows (columns group, name, area, row), each naming its file, row and column.
+    ``areas``: every area code (the city's too), which a group's code may not repeat."""
 
     def issue(code: str, message: str, row: object, column: str, value: object = None) -> Issue:
         text = None if value is None else str(value)
         return Issue(code, Severity.ERROR, message, row=int(str(row)), column=column, value=text, file=source)
 
     found: list[Issue] = []
+    first = ~groups["group"].duplicated()
     for row in groups.itertuples():
-        if not _CODE.match(str(row.group)):
+        if str(row.group) in areas:
+            if not first[row.Index]:
+                continue
+            found.append(
+                issue(
+                    "constraint-error",
+                    "a group code may not be an area's code (an action or objective names either)",
+                    row.row,
+                    "group",
+                    row.group,
+                )
+            )
+        elif not _CODE.match(str(row.group)):
             found.append(
                 issue(
                     "constraint-error",
@@ -127,8 +182,9 @@ def _check(groups: pd.DataFrame, districts: set[str], *, source: str) -> list[Is
 
 def _write(store: Store, groups: pd.DataFrame, actor: Actor, source: str, digest: str) -> GroupResult:
     """Check and write group rows as one batch (all or nothing)."""
-    districts = set(queries.areas(store, level=1)["code"].astype(str))
-    issues = _check(groups, districts, source=source)
+    every = queries.areas(store)
+    districts = set(every.loc[every["level"] == 1, "code"].astype(str))
+    issues = _check(groups, districts, set(every["code"].astype(str)), source=source)
     codes = sorted(set(groups["group"].astype(str)))
     if issues or groups.empty:
         empty = [Issue("source-error", Severity.ERROR, "no group found", row=0, file=source)]
@@ -212,6 +268,52 @@ def import_csv(store: Store, data: bytes, filename: str, *, actor: Actor) -> Gro
     frame = pd.DataFrame({c: raw.frame[str(header.index(c))].astype(str).str.strip() for c in CSV_COLUMNS})
     frame["row"] = raw.rows
     return _write(store, frame, actor, filename, hashlib.sha256(data).hexdigest())
+
+
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """What became of a deletion: its batch (0 when refused or unknown), what refused it."""
+
+    batch_id: int = 0
+    used_by: tuple[tuple[str, str], ...] = ()
+    unknown: bool = False
+
+
+def delete_group(store: Store, code: str, *, actor: Actor) -> Deletion:
+    """Delete a grouping and its members as one batch (history, audit line, exact rollback), unless an
+    action or an objective names it (:func:`uses`): then nothing is written and ``used_by`` says which.
+
+    Raises:
+        PermissionDenied: If the actor may not edit the strategy.
+    """
+    auth.require(actor, ACTION)
+    if code not in set(list_groups(store)["code"].astype(str)):
+        return Deletion(unknown=True)
+    found = uses(store, code)
+    if found:
+        return Deletion(used_by=tuple(found))
+    record = writes.BatchRecord(
+        kind=BATCH_KIND,
+        filename=f"delete group {code}",
+        sha256=hashlib.sha256(json.dumps(["delete", code]).encode()).hexdigest(),
+        rows_read=0,
+        rejected=0,
+        user_name=actor.name,
+        started_at=_now(),
+        report=json.dumps({"deleted": [code]}),
+        tables={
+            "area_groups": pd.DataFrame({"code": pd.Series([], dtype=str), "name": pd.Series([], dtype=str)}),
+            "area_group_members": pd.DataFrame(
+                {"group_code": pd.Series([], dtype=str), "area_code": pd.Series([], dtype=str)}
+            ),
+        },
+        main_table="area_groups",
+        audit_action="delete",
+        skip_unchanged=True,
+        scopes={"area_groups": (code,), "area_group_members": (code,)},
+    )
+    batch_id, _ = writes.apply_batch(store, record, dry_run=False)
+    return Deletion(batch_id)
 
 
 def from_boundary_attribute(

@@ -5,9 +5,11 @@ An action that names target areas and result indicators is estimated on each ind
 on the city as a whole by interrupted time series of the city's figures (its own, else the sum of its
 districts by the one city-total rule), an action on districts by difference-in-differences against
 the comparison areas staff chose, else every other district, with the target areas' neighbours given
-their own spillover term (observatory.stats.impact). The finest period the districts have is used:
-months on the staff store, years in a public release (where cells withheld for disclosure are left
-out, so the public figures are computed only from what the public may see).
+their own spillover term (observatory.stats.impact). An area grouping named among the target or
+comparison areas stands for its member districts as they are when the estimate is made. The finest
+period the districts have is used: months on the staff store, years in a public release (where cells
+withheld for disclosure are left out, so the public figures are computed only from what the public may
+see).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import pandas as pd
 from observatory.domain import Indicator
 from observatory.geo.neighbours import neighbours as touching
 from observatory.i18n import format_percent, get_locale, locale_scope, t
-from observatory.services import trends, views
+from observatory.services import groups, trends, views
 from observatory.stats import impact
 from observatory.stats.impact import Estimate, Method, Verdict
 from observatory.store import Store, queries
@@ -117,10 +119,19 @@ def _when(value: object) -> pd.Timestamp | None:
 
 
 def estimate_one(
-    store: Store, action: pd.Series, info: Indicator, adjacency: dict[str, set[str]] | None = None
+    store: Store,
+    action: pd.Series,
+    info: Indicator,
+    adjacency: dict[str, set[str]] | None = None,
+    known: dict[str, list[str]] | None = None,
 ) -> tuple[Estimate, str]:
-    """The estimate of one action on one indicator, and the granularity it was made at."""
-    targets = set(codes(action["target_areas"]))
+    """The estimate of one action on one indicator, and the granularity it was made at.
+
+    Target and comparison areas that name an area grouping are its member districts, read now
+    (``known``: :func:`groups.sets`, read once by the caller when many actions are estimated).
+    """
+    known = groups.sets(store) if known is None else known
+    targets = set(groups.expand(codes(action["target_areas"]), known))
     start, end = _when(action["start_date"]), _when(action["end_date"])
     city = trends.city_code(store) in targets
     if not info.additive or start is None:
@@ -130,7 +141,7 @@ def estimate_one(
         return impact.its(frame, start=start, end=end, granularity=granularity), granularity
     adjacency = _neighbours(store) if adjacency is None else adjacency
     near = set().union(*(adjacency.get(code, set()) for code in targets)) - targets if adjacency else set()
-    comparison = set(codes(action["comparison_areas"])) or None
+    comparison = set(groups.expand(codes(action["comparison_areas"]), known)) or None
     estimate = impact.did(
         frame,
         targets=targets,
@@ -239,19 +250,21 @@ def impacts(store: Store, *, lang: str | None = None, actions: list[str] | None 
     table = table[table["target_areas"].notna() & table["result_indicators"].notna()]
     known = set(views.catalogue(store)["code"].astype(str))
     adjacency: dict[str, set[str]] | None = None
+    grouped: dict[str, list[str]] | None = None
     out: list[ActionImpact] = []
     for _, action in table.iterrows():
         code = str(action["code"])
         items = known_now.get(code)
         if items is None:
-            if adjacency is None:
+            if adjacency is None or grouped is None:
                 adjacency = _neighbours(store)
+                grouped = groups.sets(store)
             items = []
             for indicator in codes(action["result_indicators"]):
                 if indicator not in known:
                     continue
                 info = views.indicator(store, indicator)
-                estimate, granularity = estimate_one(store, action, info, adjacency)
+                estimate, granularity = estimate_one(store, action, info, adjacency, grouped)
                 items.append((str(action["objective_code"]), info, granularity, estimate))
             _remember(state, code, items)
         out.extend(

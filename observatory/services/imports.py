@@ -29,6 +29,7 @@ from observatory.ingest import IndicatorRef, Reference, detect_kind, parse, temp
 from observatory.ingest.report import ValidationReport
 from observatory.services import boundary_areas, derived
 from observatory.store import Store, queries, writes
+from observatory.store import groups as stored_groups
 from observatory.store.writes import RollbackRefused
 
 # Which store tables each kind of file fills; the first is the one whose counts are reported.
@@ -82,6 +83,7 @@ def build_reference(store: Store) -> Reference:
         axis_codes=frozenset(found["axes"]["code"].astype(str)),
         partner_codes=frozenset(found["partners"]["code"].astype(str)),
         objective_codes=frozenset(found["objectives"]["code"].astype(str)),
+        group_codes=frozenset(stored_groups.groups(store)["code"].astype(str)),
     )
 
 

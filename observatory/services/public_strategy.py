@@ -4,7 +4,8 @@ An objective's baseline and target, and the old and new values of its change his
 its indicator in its area: for a count they follow the rule of the observations. A value 1 … k−1 is
 withheld (k the indicator's threshold), and so is a baseline of a year whose observation the release
 withholds (a baseline typed from the staff view is that cell's value, and a secondary cell published
-here would undo the protection of the small count beside it). Withheld values are NULL, shown "not
+here would undo the protection of the small count beside it); for an objective on an area grouping, a
+baseline of a year in which any member's observation is withheld. Withheld values are NULL, shown "not
 published"; the public strategy then tests no change and computes no pace from them. Assessments are
 published without their author: staff names stay staff-side.
 """
@@ -34,6 +35,19 @@ def _withheld_years(observations: pd.DataFrame) -> set[tuple[str, str, str]]:
     years = observations[(observations["granularity"] == "year") & observations["value"].isna()]
     stamps = pd.to_datetime(years["period_start"]).dt.year.astype(str)
     return set(zip(years["indicator_code"].astype(str), years["area_code"].astype(str), stamps, strict=True))
+
+
+def _grouped(hidden: set[tuple[str, str, str]], members: pd.DataFrame | None) -> set[tuple[str, str, str]]:
+    """The withheld years, and each area grouping's year where one of its members' is withheld: a
+    group's total then has no published value (the one total rule), so neither has a baseline typed
+    from it, whose difference with the published members would give the withheld cell away."""
+    if members is None or members.empty or not hidden:
+        return hidden
+    groups_of: dict[str, list[str]] = {}
+    for group, area in zip(members["group_code"].astype(str), members["area_code"].astype(str), strict=True):
+        groups_of.setdefault(area, []).append(group)
+    extra = {(code, group, year) for code, area, year in hidden for group in groups_of.get(area, [])}
+    return hidden | extra
 
 
 def _withhold(
@@ -77,7 +91,7 @@ def disclose_strategy(tables: dict[str, pd.DataFrame], observations: pd.DataFram
     thresholds = dict(
         zip(counts["code"].astype(str), counts["disclosure_threshold"].astype(int), strict=True)
     )
-    hidden = _withheld_years(observations)
+    hidden = _grouped(_withheld_years(observations), tables.get("area_group_members"))
     out = dict(tables)
     objectives = tables["objectives"]
     out["objectives"] = _withhold(

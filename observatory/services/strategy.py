@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from observatory.domain import ChangeTest, Indicator, Period, Unit
-from observatory.services import views
+from observatory.services import groups, views
 from observatory.services._strategy_actions import actions_for, all_actions, partner_actions, partner_view
 from observatory.services._strategy_notes import assessments, latest_assessments, target_changes
 from observatory.services._strategy_values import area_years, denominator
@@ -134,9 +134,17 @@ def _sample(years: pd.DataFrame, year: int) -> float:
     )
 
 
-def _measure(store: Store, info: Indicator, area: str, level: int, obj: dict[str, Any]) -> dict[str, Any]:
-    """Current value with its interval, and the test of the change since the baseline."""
-    years = area_years(store, info, area, level)
+def _measure(
+    store: Store,
+    info: Indicator,
+    area: str,
+    level: int,
+    obj: dict[str, Any],
+    members: list[str] | None = None,
+) -> dict[str, Any]:
+    """Current value with its interval, and the test of the change since the baseline (``members``: the
+    districts of an area grouping the objective names)."""
+    years = area_years(store, info, area, level, members)
     base_year = _year(obj["baseline_period"])
     latest = _latest(years)
     if latest is None:
@@ -156,9 +164,9 @@ def _measure(store: Store, info: Indicator, area: str, level: int, obj: dict[str
     base = (
         float(obj["baseline_value"]),
         _sample(years, base_year),
-        denominator(store, kind, area, base_year),
+        denominator(store, kind, area, base_year, members),
     )
-    test, per, change = _change(info, base, (value, n_now, denominator(store, kind, area, year)))
+    test, per, change = _change(info, base, (value, n_now, denominator(store, kind, area, year, members)))
     return {
         "current_period": str(year),
         "current_year": year,
@@ -217,11 +225,13 @@ def objective_table(store: Store) -> pd.DataFrame:
     plan, areas, infos = _context(store)
     axes = dict(zip(plan["axes"]["code"], plan["axes"]["title"], strict=True))
     rows = []
+    grouped = groups.list_groups(store).set_index("code")
     for obj in plan["objectives"].to_dict("records"):
         info, area = infos[obj["indicator_code"]], str(obj["area_code"])
         known = area in areas.index
         level = int(areas.at[area, "level"]) if known else 1
-        now = _measure(store, info, area, level, obj)
+        members = _members(grouped, area, known)
+        now = _measure(store, info, area, level, obj, members)
         rows.append(
             {
                 **obj,
@@ -229,7 +239,7 @@ def objective_table(store: Store) -> pd.DataFrame:
                 "indicator_name": info.name,
                 "unit": info.unit,
                 "polarity": info.polarity,
-                "area_name": str(areas.at[area, "name"]) if known else area,
+                "area_name": _area_name(areas, grouped, area),
                 "baseline_year": _year(obj["baseline_period"]),
                 "target_year": _year(obj["target_period"]),
                 **now,
@@ -238,6 +248,20 @@ def objective_table(store: Store) -> pd.DataFrame:
         )
     frame = pd.DataFrame(rows, columns=list(OBJECTIVE_COLUMNS))
     return frame.sort_values(["axis_code", "code"]).reset_index(drop=True)
+
+
+def _members(grouped: pd.DataFrame, area: str, known: bool) -> list[str] | None:
+    """The member districts of the area grouping an objective names (None for the city or a district)."""
+    if known or area not in grouped.index:
+        return None
+    return [str(m) for m in grouped.at[area, "member_codes"]]
+
+
+def _area_name(areas: pd.DataFrame, grouped: pd.DataFrame, area: str) -> str:
+    """An objective's area by name: the city's or a district's, or an area grouping's."""
+    if area in areas.index:
+        return str(areas.at[area, "name"])
+    return str(grouped.at[area, "name"]) if area in grouped.index else area
 
 
 def objective_trajectory(store: Store, code: str) -> pd.DataFrame:
@@ -261,7 +285,8 @@ def objective_trajectory(store: Store, code: str) -> pd.DataFrame:
     areas = queries.areas(store).set_index("code")
     area = str(obj["area_code"])
     level = int(areas.at[area, "level"]) if area in areas.index else 1
-    years = area_years(store, info, area, level).sort_values("year").reset_index(drop=True)
+    members = _members(groups.list_groups(store).set_index("code"), area, area in areas.index)
+    years = area_years(store, info, area, level, members).sort_values("year").reset_index(drop=True)
     sample = years["sample_size"].to_numpy(dtype=float) if info.unit == Unit.PERCENT.value else None
     estimate = rates.ci_for(info.unit, years["value"].to_numpy(dtype=float), sample_size=sample)
     years["lower"], years["upper"] = estimate.lower, estimate.upper

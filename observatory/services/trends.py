@@ -8,6 +8,7 @@ computed from panels, so a page reads the store once per indicator and view.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import numpy as np
@@ -89,6 +90,12 @@ def _values(store: Store, info: Indicator, target: str) -> pd.DataFrame:
     city = totals.city_rows(store, info, target).drop(columns=["ci_lower", "ci_upper"])
     city = city.assign(area_code=city_code(store))
     frame = pd.concat([city, districts], ignore_index=True) if len(city) else districts
+    return _tidy(frame)
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of values and totals as a panel holds them: a point that is not one known number has no value."""
+    frame = frame.copy()
     frame["withheld"] = frame["withheld"].astype(bool)
     frame["complete"] = frame["complete"].astype(bool)
     # A withheld or incomplete period has no value: it must never be read (or summed) as 0.
@@ -195,6 +202,43 @@ def panel(store: Store, info: Indicator, view: str) -> pd.DataFrame:
     if view == ROLLING:
         frame = _rolled(frame)
     frame = _with_denominators(frame, _denominators(store, info, city_code(store)))
+    return frame[PANEL_COLUMNS].sort_values(["area_code", "period_start"]).reset_index(drop=True)
+
+
+def group_panel(store: Store, info: Indicator, view: str, sets: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """:func:`panel`'s rows for sets of districts (area groupings), one series per set named by its key.
+
+    Each point is the members' total by the one total rule (:func:`totals.area_totals_many`: exact,
+    bounded or at least, as the city's), with the members' denominators summed in the years every member
+    has one (:func:`totals.area_denominators`); rates and intervals are then computed on the sums by
+    :func:`measured`, as for any area. Rates, shares and indices are never summed: a set has no series.
+
+    Raises:
+        ValueError: If the view is not one of :func:`available_views`.
+    """
+    if view not in available_views(store, info):
+        raise ValueError(f"view {view!r} is not available for {info.code}")
+    found = totals.area_totals_many(store, info, "month" if view == ROLLING else view, sets)
+    parts = [
+        totals.as_rows(frame).drop(columns=["ci_lower", "ci_upper"]).assign(area_code=code)
+        for code, frame in found.items()
+        if len(frame)
+    ]
+    if not parts:
+        return pd.DataFrame(columns=PANEL_COLUMNS)
+    frame = _tidy(pd.concat(parts, ignore_index=True))
+    if view == ROLLING:
+        frame = _rolled(frame)
+    dens = pd.DataFrame({"area_code": [], "year": [], "denominator": []})
+    if info.has_rate:
+        kind = str(info.denominator_kind)
+        stored = queries.denominators(store, kind)
+        summed = [
+            totals.area_denominators(store, kind, members, code, stored=stored)
+            for code, members in sets.items()
+        ]
+        dens = pd.concat(summed).rename(columns={"value": "denominator"})
+    frame = _with_denominators(frame, dens)
     return frame[PANEL_COLUMNS].sort_values(["area_code", "period_start"]).reset_index(drop=True)
 
 

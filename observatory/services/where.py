@@ -12,22 +12,29 @@ never computes a second answer:
 
 A cell's *state* (better / similar / worse / higher / lower / not comparable / withheld) is what a
 colour shows; :data:`STATES` lists them. Cells are ordered so the significant ones come first.
+
+Area groupings may be areas of the grid too (level :data:`GROUP_LEVEL`): their series are their members'
+totals by the one total rule (:func:`trends.group_panel`), tested by the same change and trend functions,
+and their figure for the period is benchmarked against the city as the group's profile does
+(:func:`group_profile.figure_row`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from observatory.domain import ROLLING_MONTHS, ChangeTest, Indicator
-from observatory.services import mapview, trend_checks, trends, views
+from observatory.services import group_profile, groups, mapview, trend_checks, trends, views
 from observatory.store import Store
 
 #: What a cell's colour says, in legend order.
 STATES = ("worse", "better", "higher", "lower", "similar", "not_comparable", "withheld")
+#: The level of an area grouping's cells (the city is 0, the districts 1).
+GROUP_LEVEL = 2
 #: The lenses a grid can be coloured by.
 LENSES = ("change", "benchmark", "trend")
 
@@ -198,22 +205,78 @@ def _values(store: Store, info: Indicator, measure: str, period: mapview.MapPeri
     return pd.concat([city_row, districts], ignore_index=True)
 
 
-def indicator_cells(store: Store, code: str, areas: pd.DataFrame) -> tuple[pd.DataFrame, Disagreement | None]:
-    """One indicator's cells for ``areas`` (code, name, level) and the city's disagreement, if any."""
+def _group_values(
+    store: Store,
+    info: Indicator,
+    measure: str,
+    period: mapview.MapPeriod | None,
+    sets: Mapping[str, Sequence[str]],
+) -> pd.DataFrame:
+    """Each group's figure for the period (its members' total, the rate on the sums) and its benchmark."""
+    columns = ["area_code", "value", "lower", "upper", "withheld", "benchmark"]
+    if period is None or not sets:
+        return pd.DataFrame(columns=columns)
+    if not info.additive:
+        # Rates, shares and indices are never summed: a group has no figure, which is not a withheld one.
+        return pd.DataFrame(
+            {"area_code": list(sets), "value": math.nan, "lower": math.nan, "upper": math.nan},
+        ).assign(withheld=False, benchmark="not_compared")[columns]
+    city = mapview.city_figure(store, info, period)
+    rows = []
+    for code, mine in mapview.area_figures(store, info, period, sets).items():
+        row = group_profile.figure_row(info, mine, city)
+        rated = measure == "rate" and info.has_rate
+        value = float(row["rate"] if rated else row["value"])  # type: ignore[arg-type]
+        rows.append(
+            {
+                "area_code": code,
+                "value": value,
+                "lower": row["rate_lower" if rated else "value_lower"],
+                "upper": row["rate_upper" if rated else "value_upper"],
+                "withheld": math.isnan(value),
+                "benchmark": row["benchmark"],
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _with_groups(
+    store: Store, info: Indicator, view: str, frame: pd.DataFrame, sets: Mapping[str, Sequence[str]] | None
+) -> pd.DataFrame:
+    """A panel with the groups' series added (:func:`trends.group_panel`)."""
+    if not sets:
+        return frame
+    extra = trends.group_panel(store, info, view, sets)
+    return pd.concat([frame, extra], ignore_index=True) if len(extra) else frame
+
+
+def indicator_cells(
+    store: Store, code: str, areas: pd.DataFrame, sets: Mapping[str, Sequence[str]] | None = None
+) -> tuple[pd.DataFrame, Disagreement | None]:
+    """One indicator's cells for ``areas`` (code, name, level) and the city's disagreement, if any.
+
+    ``sets``: the member districts of each area grouping among ``areas`` (level :data:`GROUP_LEVEL`).
+    """
     info = views.indicator(store, code)
     available = trends.available_views(store, info)
     if not available:
         return pd.DataFrame(columns=CELL_COLUMNS), None
     measure = measure_of(info)
     monthly = (
-        trends.panel(store, info, "month")
+        _with_groups(store, info, "month", trends.panel(store, info, "month"), sets)
         if "month" in available and info.change_test is ChangeTest.RATE_RATIO
         else None
     )
-    yearly = trends.panel(store, info, "year") if "year" in available else None
+    yearly = (
+        _with_groups(store, info, "year", trends.panel(store, info, "year"), sets)
+        if "year" in available
+        else None
+    )
     changes = _changes(info, measure, monthly, yearly)
     period = map_period(store, info, monthly)
     values = _values(store, info, measure, period)
+    if sets:
+        values = pd.concat([values, _group_values(store, info, measure, period, sets)], ignore_index=True)
     trend = _trend(store, info, measure, yearly)
     frame = areas.rename(columns={"code": "area_code", "name": "area_name"})
     frame = frame.merge(values, on="area_code", how="left")
@@ -265,8 +328,15 @@ def _significance(frame: pd.DataFrame) -> pd.Series:
     return sum(frame[f"{lens}_state"].isin(moved).astype(int) for lens in LENSES)
 
 
-def grid(store: Store, *, codes: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> Grid:
-    """The grid of ``codes`` (every indicator when None) × the city and ``areas`` (every district when None).
+def grid(
+    store: Store,
+    *,
+    codes: Sequence[str] | None = None,
+    areas: Sequence[str] | None = None,
+    with_groups: bool = False,
+) -> Grid:
+    """The grid of ``codes`` (every indicator when None) × the city and ``areas`` (every district when None),
+    and every area grouping when ``with_groups`` (level :data:`GROUP_LEVEL`, after the districts).
 
     Ordered so the significant cells come first: indicators by how many of their cells moved beyond
     chance, then areas (the city first) by the same count.
@@ -277,9 +347,18 @@ def grid(store: Store, *, codes: Sequence[str] | None = None, areas: Sequence[st
     if areas is not None:
         wanted = set(areas)
         places = places[(places["level"] == 0) | places["code"].isin(wanted)]
+    sets: dict[str, list[str]] = {}
+    if with_groups:
+        listed = groups.list_groups(store)
+        listed = listed[listed["members"] > 0]
+        sets = {str(r.code): [str(m) for m in r.member_codes] for r in listed.itertuples()}
+        named = pd.DataFrame(
+            {"code": list(sets), "name": listed["name"].astype(str).tolist(), "level": GROUP_LEVEL}
+        )
+        places = pd.concat([places, named], ignore_index=True)
     parts, found = [], []
     for code in chosen:
-        cells, disagreement = indicator_cells(store, code, places)
+        cells, disagreement = indicator_cells(store, code, places, sets)
         if len(cells):
             parts.append(cells)
         if disagreement is not None:

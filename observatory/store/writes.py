@@ -18,8 +18,10 @@ from observatory.store.connection import Store
 from observatory.store.preview import staged_changes
 from observatory.store.schema import TABLES, TableSpec
 
-# Child tables whose rows are replaced as a set for each parent present in the file.
+# Child tables whose rows are replaced as a set for each parent present in the file. An area grouping
+# is scoped by its own code, so a batch that names a group and sends no row for it deletes it.
 SCOPES: dict[str, tuple[str, ...]] = {
+    "area_groups": ("code",),
     "action_partners": ("action_code",),
     "derived_components": ("indicator_code",),
     "area_group_members": ("group_code",),

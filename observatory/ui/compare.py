@@ -17,6 +17,7 @@ from observatory import charts
 from observatory.charts.maps import outline_trace
 from observatory.domain import Indicator, Role
 from observatory.i18n import format_number, format_total, get_locale, t
+from observatory.present import group_table
 from observatory.services import funnelview, group_profile, groups, peers
 from observatory.services.mapview import MapPeriod
 from observatory.stats import funnel as stats_funnel
@@ -271,34 +272,8 @@ def group_profile_view(code: str, year: int) -> None:
     st.header(t("profile.group_heading", group=escape(found["name"]), members=int(found["members"])))
     st.caption(t("profile.group_members", districts=", ".join(escape(m) for m in members)))
     frame = group_profile_table(code, year)
-    rows = []
-    for r in frame.itertuples():
-        info = data.indicator(r.indicator_code)
-        rated = info.has_rate and math.isfinite(r.denominator)
-        rows.append(
-            {
-                t("common.indicator"): r.name,
-                t("common.value"): format_total(r.value, r.low, r.high, r.basis, decimals=0),
-                t("groups.rate"): format_total(
-                    r.rate,
-                    r.low / r.denominator * info.multiplier,
-                    r.high / r.denominator * info.multiplier,
-                    r.basis,
-                    decimals=2,
-                )
-                if rated
-                else format_number(None),
-                t("footnote.ci"): _interval(r.rate_lower, r.rate_upper, 2) if rated else format_number(None),
-                t("common.city"): format_total(r.city_rate, r.city_low, r.city_high, r.city_basis, decimals=2)
-                if info.has_rate
-                else format_number(None),
-                t("measure.benchmark"): t(f"benchmark.{r.benchmark}")
-                if r.benchmark != "not_compared"
-                else t("map.not_compared"),
-                t("overview.measure"): components.measure_label(info, "rate") if rated else "",
-            }
-        )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    infos = {str(c): data.indicator(str(c)) for c in frame["indicator_code"]}
+    st.dataframe(group_table.display_table(frame, infos), hide_index=True, width="stretch")
     st.caption(t("groups.method"))
     components.download(frame.assign(group=code, year=year), f"group-{code}-{year}.csv", key="group-csv")
 

@@ -15,7 +15,7 @@ import streamlit as st
 from observatory import auth
 from observatory.i18n import LANGUAGE_NAMES, LOCALES, get_locale, t
 from observatory.present import diagnosis, documents
-from observatory.services import editing, profile_panel, views, where
+from observatory.services import editing, groups, profile_panel, views, where
 from observatory.store import Store, queries
 from observatory.ui import session, widgets
 from observatory.ui.resources import cached, published, reader, reads_published
@@ -52,9 +52,14 @@ def years() -> list[int]:
 
 @cached()
 def districts() -> dict[str, str]:
-    """District code → name."""
+    """District code → name, then area grouping code → name (said to be a grouping): a district briefing
+    is made for either."""
     areas = queries.areas(reader(), level=1)
-    return dict(zip(areas["code"].astype(str), areas["name"].astype(str), strict=True))
+    found = dict(zip(areas["code"].astype(str), areas["name"].astype(str), strict=True))
+    listed = groups.list_groups(reader())
+    for code, name in zip(listed["code"].astype(str), listed["name"].astype(str), strict=True):
+        found[code] = t("groups.tagged", name=name)
+    return found
 
 
 def _source() -> Store | None:

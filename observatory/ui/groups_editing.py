@@ -1,5 +1,5 @@
-"""The staff page of area groupings: the groupings as stored, a form with a district picker, a CSV upload
-and a boundary file's attribute. Each write is one batch (history, audit line, rollback) through
+"""The staff page of area groupings: the groupings as stored, a form with a district picker, a CSV upload,
+a boundary file's attribute and a deletion. Each write is one batch (history, audit line, rollback) through
 :mod:`observatory.services.groups`, which checks the role again; the cached reads are cleared after it.
 """
 
@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from observatory.i18n import t
+from observatory.present import text
 from observatory.services import groups
 from observatory.ui import data, session
 from observatory.ui.resources import store
@@ -52,6 +53,9 @@ def flash() -> None:
     result = st.session_state.pop(_FLASH, None)
     if result is None:
         return
+    if isinstance(result, groups.Deletion):
+        _deletion_words(result)
+        return
     if not result.ok:
         st.error(t("report.status_rejected"))
         frame = pd.DataFrame(
@@ -70,6 +74,42 @@ def flash() -> None:
         st.dataframe(issues_table(frame), hide_index=True, width="stretch")
     elif result.batch_id:
         st.success(t("groups.saved", count=result.groups))
+    else:
+        st.info(t("groups.unchanged"))
+
+
+def delete() -> None:
+    """Delete a grouping (one batch, undone from the history page), refused in words while an action or an
+    objective names it."""
+    found = groups.list_groups(store())
+    if found.empty:
+        return
+    names = dict(zip(found["code"].astype(str), found["name"].astype(str), strict=True))
+    with st.form("group-delete"):
+        code = st.selectbox(
+            t("groups.delete_choose"),
+            list(names),
+            key="group-delete-code",
+            format_func=lambda c: f"{c} · {names[c]}",
+        )
+        st.form_submit_button(t("groups.delete"), on_click=_delete, args=(code,))
+
+
+def _delete(code: str) -> None:
+    actor = session.begin_run()
+    code = st.session_state.get("group-delete-code", code)
+    done = groups.delete_group(store(), code, actor=actor)
+    if done.batch_id:
+        data.clear()
+    st.session_state[_FLASH] = done
+
+
+def _deletion_words(done: groups.Deletion) -> None:
+    if done.batch_id:
+        st.success(t("groups.deleted", batch=done.batch_id))
+    elif done.used_by:
+        uses = ", ".join(t(f"groups.use_{kind}", code=text.markdown(code)) for kind, code in done.used_by)
+        st.error(t("groups.delete_refused", uses=uses))
     else:
         st.info(t("groups.unchanged"))
 

@@ -105,8 +105,9 @@ def strategy_at_a_glance() -> None:
 
 @cached()
 def where_grid() -> where.Grid:
-    """Every indicator × the city and every district, with the verdicts of the map and trends pages."""
-    return where.grid(reader())
+    """Every indicator × the city, every district and every area grouping, with the verdicts of the map
+    and trends pages."""
+    return where.grid(reader(), with_groups=True)
 
 
 def _open_trend(key: str) -> None:
@@ -117,9 +118,28 @@ def _open_trend(key: str) -> None:
     if found is None:
         return
     indicator, area = found
+    cells = where_grid().cells
+    grouped = set(cells.loc[cells["level"] == where.GROUP_LEVEL, "area_code"])
     st.session_state["indicator"] = indicator
-    st.session_state["districts"] = [] if area == totals.city_code(reader()) else [area]
+    st.session_state["districts"] = [] if area == totals.city_code(reader()) or area in grouped else [area]
+    st.session_state["groups"] = [area] if area in grouped else []
     st.session_state["_open_trend"] = True
+
+
+def _areas_shown(cells: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, str]:
+    """The cells of the city and of the districts, the groupings or both, as chosen (no choice without
+    groupings), and the choice."""
+    if not (cells["level"] == where.GROUP_LEVEL).any():
+        return cells, "districts"
+    show = widgets.select(
+        t("where.show"),
+        list(where_view.SHOW),
+        key=f"{key}_show",
+        radio=True,
+        horizontal=True,
+        format_func=lambda v: t(f"where.show.{v}"),
+    )
+    return cells[cells["level"].isin(where_view.SHOW[show])], show
 
 
 def where_section(*, key: str = "where") -> None:
@@ -138,16 +158,18 @@ def where_section(*, key: str = "where") -> None:
         horizontal=True,
         format_func=lambda v: t(f"where.lens.{v}"),
     )
-    names = dict(zip(grid.cells["area_code"], grid.cells["area_name"], strict=False))
-    districts = list(dict.fromkeys(grid.cells.loc[grid.cells["level"] != 0, "area_code"]))
+    cells, show = _areas_shown(grid.cells, key=key)
+    words = "" if show == "districts" else "_any"
+    names = dict(zip(cells["area_code"], cells["area_name"], strict=False))
+    districts = list(dict.fromkeys(cells.loc[cells["level"] != 0, "area_code"]))
     wanted = widgets.multiselect(
-        t("where.areas"),
+        t(f"where.areas{words}"),
         districts,
         key="where_areas",
         format_func=lambda c: str(names.get(c, c)),
-        placeholder=t("where.areas_placeholder"),
+        placeholder=t(f"where.areas_placeholder{words}"),
     )
-    shown = where_view.view(grid, lens, wanted or None)
+    shown = where_view.view(where.Grid(cells, grid.disagreements), lens, wanted or None)
     figure = charts.state_grid(
         shown.rows,
         shown.columns,
@@ -168,7 +190,7 @@ def where_section(*, key: str = "where") -> None:
     legend = " · ".join(t(f"where.state.{state}") for state in where.STATES)
     st.caption(legend)
     if shown.hidden_areas:
-        st.caption(t("where.hidden", count=shown.hidden_areas))
+        st.caption(t(f"where.hidden{words}", count=shown.hidden_areas))
     st.caption(t("where.click"))
     for line in where_view.disagreements(grid):
         st.markdown(f"- {escape(line)}")

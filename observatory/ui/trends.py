@@ -1,12 +1,15 @@
 """The trends page's cached reads and its pieces: the chart, the trend verdicts, the month comparison.
 
-Panels are read once per indicator and view for the city and every district. The trend tests and
-the month comparisons are run only for the areas shown (the city and the chosen districts), and
-cached per set of areas: a new indicator costs one area's tests, not a thousand districts'.
+Panels are read once per indicator and view for the city and every district; the area groupings chosen
+are added as series of their own (their members' totals by the one total rule, rates on the sums). The
+trend tests and the month comparisons are run only for the areas shown (the city, the chosen districts
+and groups), and cached per set of areas: a new indicator costs one area's tests, not a thousand
+districts'.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -17,7 +20,7 @@ from observatory import charts
 from observatory.domain import Indicator
 from observatory.i18n import denominator_words, format_month, format_number, format_percent, t
 from observatory.present import text
-from observatory.services import totals, trend_checks, trends, views
+from observatory.services import groups, totals, trend_checks, trends, views
 from observatory.ui import components
 from observatory.ui.methodology import escape
 from observatory.ui.resources import cached, reader
@@ -63,22 +66,40 @@ def breaks(code: str) -> list[tuple[date, str]]:
 
 
 @cached()
-def panel(code: str, view: str) -> pd.DataFrame:
-    """Every area's values of an indicator at one view, with denominators."""
-    return trends.panel(reader(), views.indicator(reader(), code), view)
+def group_names() -> dict[str, str]:
+    """Name of every area grouping by code (empty when staff defined none)."""
+    frame = groups.list_groups(reader())
+    return dict(zip(frame["code"].astype(str), frame["name"].astype(str), strict=True))
 
 
 @cached()
-def shown(code: str, view: str, measure: str) -> pd.DataFrame:
-    """Every area's drawn value and 95% interval."""
-    return trends.measured(panel(code, view), views.indicator(reader(), code), measure)
+def _group_sets(chosen: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {code: tuple(groups.members(reader(), code)) for code in chosen}
 
 
 @cached()
-def verdicts(code: str, measure: str, areas: tuple[str, ...]) -> pd.DataFrame:
-    """The five-point trend verdict of each of ``areas``."""
+def panel(code: str, view: str, chosen: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every area's values of an indicator at one view, with denominators, and the ``chosen`` groups'."""
     info = views.indicator(reader(), code)
-    return trend_checks.trend_verdicts(panel(code, "year"), info, measure, breaks(code), areas=areas)
+    found = trends.panel(reader(), info, view)
+    if not chosen:
+        return found
+    extra = trends.group_panel(reader(), info, view, _group_sets(chosen))
+    return pd.concat([found, extra], ignore_index=True) if len(extra) else found
+
+
+@cached()
+def shown(code: str, view: str, measure: str, chosen: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every area's drawn value and 95% interval (the ``chosen`` groups' too)."""
+    return trends.measured(panel(code, view, chosen), views.indicator(reader(), code), measure)
+
+
+@cached()
+def verdicts(code: str, measure: str, areas: tuple[str, ...], chosen: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The five-point trend verdict of each of ``areas`` and of the ``chosen`` groups."""
+    info = views.indicator(reader(), code)
+    found = panel(code, "year", chosen)
+    return trend_checks.trend_verdicts(found, info, measure, breaks(code), areas=(*areas, *chosen))
 
 
 @cached()
@@ -88,17 +109,26 @@ def reference_month(code: str) -> pd.Timestamp | None:
 
 
 @cached()
-def changes(code: str, measure: str, areas: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Timestamp | None]:
-    """Each of ``areas``' latest month against a year earlier, and the month compared."""
+def changes(
+    code: str, measure: str, areas: tuple[str, ...], chosen: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+    """Each of ``areas``' (and the ``chosen`` groups') latest month against a year earlier, and the month."""
     month = reference_month(code)
     info = views.indicator(reader(), code)
-    found = trend_checks.month_changes(panel(code, "month"), info, measure, areas=areas, month=month)
+    found = trend_checks.month_changes(
+        panel(code, "month", chosen), info, measure, areas=(*areas, *chosen), month=month
+    )
     return found, month
 
 
 def _shown_areas(districts: list[str]) -> tuple[str, ...]:
     """The city and the chosen districts, as a cache key (order does not matter: _chosen orders)."""
     return tuple(sorted({city(), *districts}))
+
+
+def _key(chosen: Sequence[str]) -> tuple[str, ...]:
+    """The chosen groups as a cache key."""
+    return tuple(sorted(set(chosen)))
 
 
 def measures(info: Indicator) -> list[str]:
@@ -116,10 +146,10 @@ def view_label(view: str) -> str:
     return t(f"trends.view_{view}")
 
 
-def _chosen(frame: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
-    """The city's rows, then each chosen district's, with a ``series`` label column."""
-    names = area_names()
-    order = [city(), *districts]
+def _chosen(frame: pd.DataFrame, districts: list[str], chosen: Sequence[str] = ()) -> pd.DataFrame:
+    """The city's rows, then each chosen district's, then each chosen group's, with a ``series`` label."""
+    names = {**area_names(), **{code: group_names().get(code, code) for code in chosen}}
+    order = [city(), *districts, *chosen]
     picked = frame[frame["area_code"].isin(order)].copy()
     picked["series"] = picked["area_code"].map(names).fillna(picked["area_code"])
     picked["rank"] = picked["area_code"].map({code: i for i, code in enumerate(order)})
@@ -127,7 +157,7 @@ def _chosen(frame: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
     return picked.sort_values(by).drop(columns="rank").reset_index(drop=True)
 
 
-def missing_note(frame: pd.DataFrame, districts: list[str], view: str) -> None:
+def missing_note(frame: pd.DataFrame, districts: list[str], view: str, chosen: Sequence[str] = ()) -> None:
     """Say which chosen districts have no figure in this view, rather than drop them silently.
 
     A public release has districts by calendar year only (their months and quarters are mostly small
@@ -138,14 +168,26 @@ def missing_note(frame: pd.DataFrame, districts: list[str], view: str) -> None:
     if missing:
         names = ", ".join(escape(name) for name in missing)
         st.info(t("trends.districts_missing", view=view_label(view), names=names))
+    lacking = [group_names().get(code, code) for code in chosen if code not in present]
+    if lacking:
+        names = ", ".join(escape(name) for name in lacking)
+        st.info(t("trends.groups_missing", view=view_label(view), names=names))
 
 
 def trend_chart(
-    info: Indicator, view: str, measure: str, districts: list[str], *, key: str, download: bool = True
+    info: Indicator,
+    view: str,
+    measure: str,
+    districts: list[str],
+    *,
+    key: str,
+    download: bool = True,
+    chosen: Sequence[str] = (),
 ) -> None:
-    """The chart of the city and the chosen districts, its footnotes and (unless not) its CSV download."""
-    frame = _chosen(shown(info.code, view, measure), districts)
-    missing_note(frame, districts, view)
+    """The chart of the city, the chosen districts and the ``chosen`` groups, its footnotes and (unless
+    not) its CSV download."""
+    frame = _chosen(shown(info.code, view, measure, _key(chosen)), districts, chosen)
+    missing_note(frame, districts, view, chosen)
     marks = [
         (when, text.plotly(note) if note else t("common.series_break")) for when, note in breaks(info.code)
     ]
@@ -216,9 +258,12 @@ def _reason_text(reason: str) -> str:
     return "" if reason in {"significant", "not_significant"} else t(f"trends.reason.{reason}")
 
 
-def verdict_table(info: Indicator, measure: str, districts: list[str], *, key: str) -> None:
-    """The five-point trend verdict of the city and each chosen district, in plain words."""
-    frame = _chosen(verdicts(info.code, measure, _shown_areas(districts)), districts)
+def verdict_table(
+    info: Indicator, measure: str, districts: list[str], *, key: str, chosen: Sequence[str] = ()
+) -> None:
+    """The five-point trend verdict of the city, each chosen district and group, in plain words."""
+    found = verdicts(info.code, measure, _shown_areas(districts), _key(chosen))
+    frame = _chosen(found, districts, chosen)
     table = pd.DataFrame(
         {
             t("trends.col_area"): frame["series"],
@@ -259,14 +304,17 @@ def _counts_text(values: pd.Series, withheld: pd.Series) -> list[str]:
     ]
 
 
-def change_table(info: Indicator, measure: str, districts: list[str], *, key: str) -> None:
-    """Latest month against the same month a year earlier, and the rolling 12 months against the 12 before."""
-    found, month = changes(info.code, measure, _shown_areas(districts))
+def change_table(
+    info: Indicator, measure: str, districts: list[str], *, key: str, chosen: Sequence[str] = ()
+) -> None:
+    """Latest month against the same month a year earlier, and the rolling 12 months against the 12 before,
+    for the city, the chosen districts and the ``chosen`` groups."""
+    found, month = changes(info.code, measure, _shown_areas(districts), _key(chosen))
     if month is None or found.empty:
         st.info(t("map.no_data"))
         return
-    frame = _chosen(found, districts)
-    missing_note(frame, districts, "month")
+    frame = _chosen(found, districts, chosen)
+    missing_note(frame, districts, "month", chosen)
     earlier = month - pd.DateOffset(years=1)
     words = {
         "month": t("trends.compare_month", month=format_month(month), earlier=format_month(earlier)),

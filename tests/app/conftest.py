@@ -1,9 +1,17 @@
 """Fixtures for the app tests: a demo database and its public release built once, copied for each test."""
 
 import shutil
+from datetime import datetime
 
 import pytest
 import streamlit as st
+
+from observatory.domain import Actor, Role
+from observatory.services import groups, publish
+from observatory.store import connect
+
+#: The grouping the fair-comparison tests define: districts 01–04.
+CENTRE = ["01", "02", "03", "04"]
 
 
 def _clear_streamlit_caches():
@@ -31,6 +39,22 @@ def demo_app(app_env, demo_file, demo_release, tmp_path):
     """A copy of the demo database and of its first public release, ready for the app."""
     snapshot = shutil.copy(demo_release, tmp_path / "public.duckdb")
     return app_env(shutil.copy(demo_file, tmp_path / "demo.duckdb"), snapshot)
+
+
+@pytest.fixture
+def grouped_app(app_env, demo_file, tmp_path):
+    """The demo with a grouping "centre" (districts 01–04, a name with markup in it), published."""
+    db = shutil.copy(demo_file, tmp_path / "demo.duckdb")
+    store = connect(db)
+    try:
+        admin = Actor("test-setup", Role.ADMIN)
+        assert groups.save_group(store, "centre", "City centre <b>", CENTRE, actor=admin).ok
+        publish.publish(
+            store, actor=admin, snapshot_path=tmp_path / "public.duckdb", now=datetime(2026, 1, 15)
+        )
+    finally:
+        store.close()
+    return app_env(db, tmp_path / "public.duckdb")
 
 
 @pytest.fixture

@@ -1,33 +1,11 @@
 """AppTest of fair comparison: groupings on the map and the profile, the funnel, similar districts; for an
 official (staff store) and for the public (the release, where groupings are published with it)."""
 
-import shutil
-from datetime import datetime
-
 import pytest
 
-from observatory.domain import Actor, Role
-from observatory.services import groups, publish
+from observatory.services import groups
 from observatory.store import connect
 from tests.app.helpers import figures, official, start
-
-CENTRE = ["01", "02", "03", "04"]
-ADMIN = Actor("test-setup", Role.ADMIN)
-
-
-@pytest.fixture
-def grouped_app(app_env, demo_file, tmp_path):
-    """The demo with a grouping "centre" (districts 01–04), published."""
-    db = shutil.copy(demo_file, tmp_path / "demo.duckdb")
-    store = connect(db)
-    try:
-        assert groups.save_group(store, "centre", "City centre <b>", CENTRE, actor=ADMIN).ok
-        publish.publish(
-            store, actor=ADMIN, snapshot_path=tmp_path / "public.duckdb", now=datetime(2026, 1, 15)
-        )
-    finally:
-        store.close()
-    return app_env(db, tmp_path / "public.duckdb")
 
 
 def _traces(at, kind):
