@@ -16,6 +16,7 @@ locale's own characters (French groups thousands with a narrow no-break space U+
 from __future__ import annotations
 
 import copy
+import decimal
 import math
 import string
 from collections.abc import Iterator
@@ -168,6 +169,15 @@ def format_number(x: float | int | None, *, decimals: int = 0) -> str:
     pattern = copy.copy(locale.decimal_formats[None])
     pattern.frac_prec = (decimals, decimals)
     return str(pattern.apply(x, locale))
+
+
+def round_shown(x: float, decimals: int) -> float:
+    """``x`` rounded as :func:`format_number` writes it with ``decimals`` (half to even on the decimal
+    written, as Babel does), so a download holds the very number the page shows; NaN stays NaN."""
+    if math.isnan(x) or math.isinf(x):
+        return x
+    step = decimal.Decimal(1).scaleb(-decimals)
+    return float(decimal.Decimal(str(x)).quantize(step, rounding=decimal.ROUND_HALF_EVEN))
 
 
 def format_percent(x: float | int | None, *, decimals: int = 1) -> str:

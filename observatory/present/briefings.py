@@ -177,6 +177,7 @@ def district_briefing(
             store,
             fills={code: "#F0E442"},
             highlight=code,
+            around=code,
             title=t("doc.district.map_title", name=found.name),
             unit="",
             period=str(found.year),

@@ -95,21 +95,33 @@ def district_map(
     ctx: Context,
     width: float = 0.8,
     outline: Mapping | None = None,
+    around: str | None = None,
 ) -> Figure | None:
     """The districts with their names on the map (the chosen one outlined); None without boundaries.
 
     ``outline``: a GeoJSON feature drawn over the districts, unfilled, as the highlighted shape (an area
-    grouping's union: ``highlight`` is then its id).
+    grouping's union: ``highlight`` is then its id). With ``around`` and many districts, the map shows
+    that district and its neighbours, with the city in an inset (svg.district_map).
     """
     geojson = views.district_geojson(store)
     if not geojson["features"]:
         return None
     labels = {str(f["id"]): str(f["properties"]["name"]) for f in geojson["features"]}
+    cropped = svg.crops(geojson, around)
     if outline is not None:
         geojson = {**geojson, "features": [*geojson["features"], outline]}
         fills = {**fills, str(outline["id"]): "none"}
-    drawn = svg.district_map(geojson, fills=fills, labels=labels, highlight=highlight, alt=title)
+    drawn = svg.district_map(
+        geojson, fills=fills, labels=labels, highlight=highlight, alt=title, around=around
+    )
+    if cropped:
+        # A cropped map is wider than tall: printed wider, its labels stay legible and it is still shorter.
+        width = max(width, CROPPED_WIDTH)
     return Figure(drawn, title, unit, ctx.source, period, ctx.made, alt=title, width=width)
+
+
+#: Share of the text width a cropped district map takes (svg.CROP_ASPECT wide: 0.44 of it tall).
+CROPPED_WIDTH = 0.7
 
 
 def headline_cards(store: Store, codes: Iterable[str], *, rate: bool = True) -> list[KeyFigure]:

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from observatory.i18n import catalogue, get_locale, t
+from observatory.i18n import catalogue, get_locale, round_shown, t
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection"); the
 # full-width and small forms are folded to them by spreadsheets that accept East Asian input.
@@ -87,8 +87,9 @@ def shown(
     """
     out = frame.copy()
     for name, places in (decimals or {}).items():
-        if name in out.columns and pd.api.types.is_numeric_dtype(out[name]):
-            out[name] = out[name].round(places)
+        if name in out.columns and pd.api.types.is_float_dtype(out[name]):
+            # Rounded as format_number writes the page's figure (half to even on the decimal written).
+            out[name] = out[name].map(lambda x, d=places: round_shown(x, d), na_action="ignore")
     for name in out.columns:
         column = out[name]
         if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):

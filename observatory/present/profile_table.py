@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from observatory.domain import ADDITIVE_UNITS, Unit
-from observatory.i18n import denominator_words, format_number, format_percent, t
+from observatory.i18n import denominator_words, format_number, format_percent, round_shown, t
 
 #: Columns of the downloadable profile table, raw numbers for reuse.
 CSV_COLUMNS = [
@@ -49,15 +49,43 @@ def _missing(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or bool(pd.isna(x))
 
 
+def decimals(unit: str, *, rate: bool = False) -> int:
+    """Decimals of a profile figure: one for a percentage, two for a rate, none for a count, else one."""
+    if unit == Unit.PERCENT.value:
+        return 1
+    if rate:
+        return 2
+    return 0 if unit == Unit.COUNT.value else 1
+
+
 def measure_text(x: Any, unit: str, *, rate: bool = False) -> str:
     """A value as the reader expects it: a percentage, a rate with two decimals, or a whole count."""
     if _missing(x):
         return format_number(None)
     if unit == Unit.PERCENT.value:
-        return format_percent(float(x), decimals=1)
-    if rate:
-        return format_number(float(x), decimals=2)
-    return format_number(float(x), decimals=0 if unit == Unit.COUNT.value else 1)
+        return format_percent(float(x), decimals=decimals(unit))
+    return format_number(float(x), decimals=decimals(unit, rate=rate))
+
+
+#: The profile's columns of the compared measure (the rate for a count with a denominator).
+_COMPARED = ("shown", "lower", "upper", "city", "city_low", "city_high", "district_min", "district_max")
+
+
+def rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """The profile table with its figures rounded as the page writes them (its download): the value by
+    its unit, the compared measure and the city's figure as a rate where there is one."""
+    out = table.copy()
+    rates = [has_denominator(row) for _, row in out.iterrows()]
+    for column in ("value", *_COMPARED):
+        if column not in out.columns:
+            continue
+        out[column] = [
+            v
+            if _missing(v) or math.isinf(float(v))
+            else round_shown(float(v), decimals(unit, rate=rate and column != "value"))
+            for v, unit, rate in zip(out[column], out["unit"], rates, strict=True)
+        ]
+    return out
 
 
 def value_text(row: pd.Series) -> str:

@@ -8,8 +8,10 @@ already formatted by the caller (in the reader's language). Sizes are in SVG use
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape as _xml
 
 from observatory.charts.palette import STATE_COLOURS
@@ -228,50 +230,221 @@ def district_map(
     alt: str,
     width: float = 480,
     max_labels: int = 40,
+    around: str | None = None,
 ) -> str:
     """The districts drawn from GeoJSON (WGS84), filled by ``fills`` (code → colour), labelled by ``labels``.
 
     Longitudes are scaled by the cosine of the mean latitude (an equirectangular view, right for a city).
     With more than ``max_labels`` districts only the highlighted one and the largest are labelled, so
-    labels do not pile up.
+    labels do not pile up; and with ``around`` (a district's code) the map is cropped to that district and
+    the districts touching it (:func:`_cropped_map`), every one labelled, with the city's outline in an
+    inset for orientation.
     """
     features = [f for f in geojson.get("features", []) if f.get("geometry")]
-    rings = {str(f.get("id", f.get("properties", {}).get("code"))): _rings(f["geometry"]) for f in features}
+    rings = {_code(f): _rings(f["geometry"]) for f in features}
+    if crops(geojson, around, max_labels=max_labels):
+        assert around is not None
+        return _cropped_map(
+            features,
+            fills=fills,
+            labels=labels,
+            highlight=highlight,
+            alt=alt,
+            width=width,
+            around=around,
+            max_labels=max_labels,
+        )
     points = [pt for rs in rings.values() for r in rs for pt in r]
     if not points:
         return _svg(width, 40, [_el("text", alt, x=4, y=20)], alt)
-    lons, lats = [p[0] for p in points], [p[1] for p in points]
-    scale_x = math.cos(math.radians((min(lats) + max(lats)) / 2))
-    span_x, span_y = (max(lons) - min(lons)) * scale_x or 1e-9, (max(lats) - min(lats)) or 1e-9
+    # The extremes once: read again for every vertex, they made a 3,000-district map take minutes.
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    scale_x = math.cos(math.radians((south + north) / 2))
+    span_x, span_y = (east - west) * scale_x or 1e-9, (north - south) or 1e-9
     pad = 6.0
     unit = (width - 2 * pad) / span_x
     height = min(span_y * unit + 2 * pad, width * 1.1)
     unit = min(unit, (height - 2 * pad) / span_y)
 
     def project(pt: Sequence[float]) -> tuple[float, float]:
-        return pad + (pt[0] - min(lons)) * scale_x * unit, pad + (max(lats) - pt[1]) * unit
+        return pad + (pt[0] - west) * scale_x * unit, pad + (north - pt[1]) * unit
 
     body, anchors = [], []
     for code, rs in rings.items():
-        path = " ".join(
-            "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in map(project, ring)) + " Z" for ring in rs
-        )
-        stroke, weight = (INK, 1.6) if code == highlight else ("#666666", 0.5)
-        fill = fills.get(code, "#F2F2F2")
-        body.append(_el("path", d=path, fill=fill, fill_rule="evenodd", stroke=stroke, stroke_width=weight))
+        body.append(_district_path(code, rs, project, fills, highlight))
         if rs:
             anchors.append((*_anchor([project(p) for p in rs[0]]), code))
     anchors.sort(reverse=True)
     if len(anchors) > max_labels:
         anchors = [a for a in anchors if a[3] == highlight] + anchors[:max_labels]
-    seen = set()
     # Labels stay legible however small the map is printed: about 7 pt at 0.55 of the text width.
-    label_size = 9 if len(anchors) <= 25 else 7
+    body += _labels(anchors, labels, highlight, size=9 if len(anchors) <= 25 else 7)
+    return _svg(width, height, body, alt)
+
+
+def crops(geojson: Mapping, around: str | None, *, max_labels: int = 40) -> bool:
+    """Whether :func:`district_map` crops the map to ``around`` and its neighbours (many districts)."""
+    features = [f for f in geojson.get("features", []) if f.get("geometry")]
+    return around is not None and len(features) > max_labels and any(_code(f) == around for f in features)
+
+
+def _code(feature: Mapping) -> str:
+    return str(feature.get("id", feature.get("properties", {}).get("code")))
+
+
+def _district_path(
+    code: str,
+    rings: list[list[list[float]]],
+    project: Callable[[Sequence[float]], tuple[float, float]],
+    fills: Mapping[str, str],
+    highlight: str | None,
+) -> str:
+    path = " ".join(
+        "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in map(project, ring)) + " Z" for ring in rings
+    )
+    stroke, weight = (INK, 1.6) if code == highlight else ("#666666", 0.5)
+    fill = fills.get(code, "#F2F2F2")
+    return _el("path", d=path, fill=fill, fill_rule="evenodd", stroke=stroke, stroke_width=weight)
+
+
+def _labels(
+    anchors: list[tuple[float, float, float, str]],
+    labels: Mapping[str, str],
+    highlight: str | None,
+    *,
+    size: int,
+) -> list[str]:
+    """One label per district (largest first), the highlighted one in bold, on a white halo."""
+    seen, body = set(), []
     halo = {"stroke": "#FFFFFF", "stroke_width": 2, "paint_order": "stroke", "text_anchor": "middle"}
     for _, cx, cy, code in anchors:
         if code in seen or code not in labels:
             continue
         seen.add(code)
         bold = "bold" if code == highlight else "normal"
-        body.append(_el("text", labels[code], x=cx, y=cy, font_size=label_size, font_weight=bold, **halo))
+        body.append(_el("text", labels[code], x=cx, y=cy, font_size=size, font_weight=bold, **halo))
+    return body
+
+
+#: Width : height of a cropped district map (wider than tall: it leaves the page room for the tables).
+CROP_ASPECT = 1.6
+#: Share of a cropped map's width taken by the inset of the whole city.
+INSET_SHARE = 0.24
+
+
+def _cropped_map(
+    features: list[Mapping],
+    *,
+    fills: Mapping[str, str],
+    labels: Mapping[str, str],
+    highlight: str | None,
+    alt: str,
+    width: float,
+    around: str,
+    max_labels: int,
+) -> str:
+    """The district ``around`` and the districts touching it, each labelled, and the city in an inset.
+
+    The view is the bounding box of the district and its neighbours (districts within 2% of the
+    district's size of it: neighbours share their edges), padded and widened to :data:`CROP_ASPECT`;
+    districts reaching into the view are drawn and clipped at its edge, and those mostly in view are
+    labelled at a point of their visible part. The inset draws the city's outline, the view a rectangle in it.
+    """
+    import numpy as np
+    import shapely
+    from shapely.geometry import shape
+
+    codes = [_code(f) for f in features]
+    geoms = np.array([shape(f["geometry"]) for f in features], dtype=object)
+    tree = shapely.STRtree(geoms)
+    target = geoms[codes.index(around)]
+    x0, y0, x1, y1 = target.bounds
+    touching = tree.query(target.buffer(0.02 * max(x1 - x0, y1 - y0, 1e-9)), predicate="intersects")
+    x0, y0, x1, y1 = shapely.total_bounds(geoms[touching])
+    scale_x = math.cos(math.radians((y0 + y1) / 2))
+    span_x, span_y = max((x1 - x0) * scale_x, 1e-9) * 1.12, max(y1 - y0, 1e-9) * 1.12
+    span_x, span_y = max(span_x, span_y * CROP_ASPECT), max(span_y, span_x / CROP_ASPECT)
+    mid_x, mid_y = (x0 + x1) / 2, (y0 + y1) / 2
+    left, top = mid_x - span_x / 2 / scale_x, mid_y + span_y / 2
+    view = shapely.box(left, top - span_y, left + span_x / scale_x, top)
+    height = width / CROP_ASPECT
+    unit = width / span_x
+
+    def project(pt: Sequence[float]) -> tuple[float, float]:
+        return (pt[0] - left) * scale_x * unit, (top - pt[1]) * unit
+
+    shown = sorted(tree.query(view, predicate="intersects"))
+    paths, anchors = [], []
+    for index in shown:
+        code = codes[index]
+        paths.append(_district_path(code, _rings(features[index]["geometry"]), project, fills, highlight))
+        visible = shapely.intersection(geoms[index], view)
+        # A district cut by the edge is labelled only when most of it shows (its label would hang out).
+        if visible.is_empty or (code != highlight and visible.area < 0.6 * geoms[index].area):
+            continue
+        spot = shapely.point_on_surface(visible)
+        anchors.append((float(visible.area), *project((spot.x, spot.y)), code))
+    anchors.sort(reverse=True)
+    anchors = [a for a in anchors if a[3] == highlight] + anchors[:max_labels]
+    inset, (ix0, _, ix1, iy1) = _inset(geoms, view, width * INSET_SHARE, width)
+    # No label under the inset (but the district's own: the inset is drawn beneath it).
+    anchors = [
+        a for a in anchors if a[3] == highlight or not (ix0 - 30 <= a[1] <= ix1 + 30 and a[2] <= iy1 + 6)
+    ]
+    clip = f"crop-{zlib.crc32(around.encode()):08x}"
+    body = [
+        f'<clipPath id="{clip}"><rect x="0" y="0" width="{width:.1f}" height="{height:.1f}"/></clipPath>',
+        f'<g clip-path="url(#{clip})">',
+        *paths,
+        "</g>",
+        _el("rect", x=0.5, y=0.5, width=width - 1, height=height - 1, fill="none", stroke=GRID),
+        *inset,
+        *_labels(anchors, labels, highlight, size=10),
+    ]
     return _svg(width, height, body, alt)
+
+
+def _inset(geoms: Any, view: Any, size: float, width: float) -> tuple[list[str], tuple[float, ...]]:
+    """The city's outline in a small box at the top right, with the cropped view as a rectangle; and the
+    box (left, top, right, bottom)."""
+    import shapely
+
+    try:
+        city = shapely.coverage_union_all(geoms)
+    except shapely.errors.GEOSException:  # not a clean coverage: the plain union draws the outline
+        city = shapely.union_all(geoms)
+    x0, y0, x1, y1 = city.bounds
+    city = shapely.simplify(city, max(x1 - x0, y1 - y0) / 150)
+    scale_x = math.cos(math.radians((y0 + y1) / 2))
+    span_x, span_y = max((x1 - x0) * scale_x, 1e-9), max(y1 - y0, 1e-9)
+    pad = 4.0
+    unit = (size - 2 * pad) / max(span_x, span_y)
+    box_w, box_h = span_x * unit + 2 * pad, span_y * unit + 2 * pad
+    origin_x, origin_y = width - box_w - 4, 4.0
+
+    def project(pt: Sequence[float]) -> tuple[float, float]:
+        return origin_x + pad + (pt[0] - x0) * scale_x * unit, origin_y + pad + (y1 - pt[1]) * unit
+
+    outline = " ".join(
+        "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in map(project, ring.coords)) + " Z"
+        for polygon in getattr(city, "geoms", [city])
+        for ring in [polygon.exterior]
+    )
+    vx0, vy0, vx1, vy1 = view.bounds
+    (ax, ay), (bx, by) = project((vx0, vy1)), project((vx1, vy0))
+    box = (origin_x, origin_y, origin_x + box_w, origin_y + box_h)
+    return [
+        _el("rect", x=origin_x, y=origin_y, width=box_w, height=box_h, fill="#FFFFFF", stroke=GRID),
+        _el("path", d=outline, fill="#F2F2F2", stroke="#666666", stroke_width=0.6),
+        _el(
+            "rect",
+            x=ax,
+            y=ay,
+            width=max(bx - ax, 2.0),
+            height=max(by - ay, 2.0),
+            fill="none",
+            stroke=INK,
+            stroke_width=1.2,
+        ),
+    ], box

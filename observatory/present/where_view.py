@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from observatory.i18n import format_number, format_percent, t
+from observatory.i18n import format_number, format_percent, round_shown, t
 from observatory.services import where
 
 #: Columns shown at once when nobody chose: the city and the districts that moved most.
@@ -38,12 +38,28 @@ class GridView:
     hidden_areas: int
 
 
+def decimals(measure: str, value: float) -> int:
+    """Decimals a grid cell's figure is written with: two for a rate, none for a whole number, else one."""
+    if measure == "rate":
+        return 2
+    return 0 if float(value).is_integer() else 1
+
+
 def _number(cell: pd.Series, value: float) -> str:
     if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
         return format_number(None)
-    if cell["measure"] == "rate":
-        return format_number(value, decimals=2)
-    return format_number(value, decimals=0 if float(value).is_integer() else 1)
+    return format_number(value, decimals=decimals(cell["measure"], value))
+
+
+def rounded(cells: pd.DataFrame) -> pd.DataFrame:
+    """The grid's cells with their value and interval rounded as the grid writes them (its download)."""
+    out = cells.copy()
+    for column in ("value", "lower", "upper"):
+        out[column] = [
+            v if pd.isna(v) or math.isinf(v) else round_shown(float(v), decimals(m, float(v)))
+            for v, m in zip(out[column].astype(float), out["measure"], strict=True)
+        ]
+    return out
 
 
 def _change_words(cell: pd.Series) -> str:

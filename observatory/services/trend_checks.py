@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -45,29 +46,113 @@ def _after_break(frame: pd.DataFrame, breaks: list[tuple[date, str]]) -> pd.Data
     return frame[frame["period_start"] >= latest]
 
 
-def _last_points(part: pd.DataFrame) -> pd.DataFrame:
-    """The last five consecutive years of one area, a missing year kept as a NaN row.
+def _area_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The areas in order of first appearance (as ``groupby(sort=False)``), and each row's area number."""
+    rank, codes = pd.factorize(frame["area_code"], sort=False)
+    return np.asarray(codes, dtype=object), rank
+
+
+#: Yearly points of the five-point trend test.
+TREND_SLOTS = stats_trends.TREND_POINTS
+
+
+@dataclass(frozen=True, slots=True)
+class _Points:
+    """Each area's last five consecutive years (one row an area, the latest year in the last slot, a
+    missing year NaN), and the first and last year they cover (last < first: the area has none)."""
+
+    values: np.ndarray
+    sizes: np.ndarray
+    denominators: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+
+
+def _last_points(frame: pd.DataFrame, rank: np.ndarray, areas: int) -> _Points:
+    """The last five consecutive years of every area, group-wise.
 
     A trailing year that is merely incomplete (the current year, still filling up) is left out; a
-    withheld year stays in, so that the test says it cannot be calculated.
+    withheld year stays in, so that the test says it cannot be calculated. The five start no earlier
+    than the area's first year (an area with three years has three points, not five).
     """
-    part = part.sort_values("period_start")
-    unfinished = ~part["complete"] & ~part["withheld"]
-    while len(part) and unfinished.loc[part.index[-1]]:
-        part = part.iloc[:-1]
-    if part.empty:
-        return part
-    years = part["period_start"].dt.year.astype(int)
-    full = range(int(years.max()) - stats_trends.TREND_POINTS + 1, int(years.max()) + 1)
-    by_year = part.set_index(years)
-    return by_year.reindex([y for y in full if y >= int(years.min())])
+    stamps = frame["period_start"].to_numpy(dtype="datetime64[us]").astype(np.int64)
+    years = frame["period_start"].dt.year.to_numpy(dtype=np.int64)
+    finished = frame["complete"].to_numpy(dtype=bool) | frame["withheld"].to_numpy(dtype=bool)
+    least = np.iinfo(np.int64).min
+    latest = np.full(areas, least, dtype=np.int64)
+    np.maximum.at(latest, rank[finished], stamps[finished])
+    kept = stamps <= latest[rank]
+    last = np.full(areas, least, dtype=np.int64)
+    first = np.full(areas, np.iinfo(np.int64).max, dtype=np.int64)
+    np.maximum.at(last, rank[kept], years[kept])
+    np.minimum.at(first, rank[kept], years[kept])
+    first = np.maximum(first, last - TREND_SLOTS + 1)
+    slot = years - last[rank] + TREND_SLOTS - 1
+    inside = kept & (years >= first[rank])
+    shape = (areas, TREND_SLOTS)
+    found = {}
+    for name in ("value", "sample_size", "denominator"):
+        table = np.full(shape, np.nan)
+        table[rank[inside], slot[inside]] = frame[name].to_numpy(dtype=float)[inside]
+        found[name] = table
+    has = last != least
+    return _Points(
+        found["value"],
+        found["sample_size"],
+        found["denominator"],
+        np.where(has, first, 0),
+        np.where(has, last, -1),
+    )
 
 
-def _test(points: pd.DataFrame, info: Indicator, measure: str) -> stats_trends.Trend:
+@dataclass(frozen=True, slots=True)
+class _Months:
+    """Each area's 24 months up to the compared one (column 0 the compared month, column 12 a year
+    before), and the totals of its two 12-month windows."""
+
+    values: np.ndarray
+    withheld: np.ndarray
+    denominators: np.ndarray
+    earlier: np.ndarray
+    later: np.ndarray
+
+
+def _months_back(frame: pd.DataFrame, month: pd.Timestamp, rank: np.ndarray, areas: int) -> _Months:
+    """Every area's last 24 months up to ``month``, group-wise, and its two rolling-window totals.
+
+    A window total exists only when all its 12 months are there with a value (stats.trends.rolling_sum:
+    a withheld or absent month is never counted as 0).
+    """
+    stamps = frame["period_start"]
+    back = (month.year * 12 + month.month - 1) - (
+        stamps.dt.year.to_numpy(dtype=np.int64) * 12 + stamps.dt.month.to_numpy(dtype=np.int64) - 1
+    )
+    span = 2 * WINDOW
+    inside = (back >= 0) & (back < span)
+    rows, slots = rank[inside], back[inside]
+    values = np.full((areas, span), np.nan)
+    values[rows, slots] = frame["value"].to_numpy(dtype=float)[inside]
+    withheld = np.zeros((areas, span), dtype=bool)
+    withheld[rows, slots] = frame["withheld"].to_numpy(dtype=bool)[inside]
+    denominators = np.full((areas, span), np.nan)
+    denominators[rows, slots] = frame["denominator"].to_numpy(dtype=float)[inside]
+    # Both windows need the area's months to reach 24 back (rolling_sum has 2 windows to give).
+    reach = np.full(areas, -1, dtype=np.int64)
+    np.maximum.at(reach, rank[back >= 0], back[back >= 0])
+    reached = reach >= span - 1
+
+    def total(part: np.ndarray) -> np.ndarray:
+        whole = reached & ~np.isnan(part).any(axis=1)
+        return np.where(whole, np.where(np.isnan(part), 0.0, part).sum(axis=1), np.nan)
+
+    return _Months(values, withheld, denominators, total(values[:, WINDOW:]), total(values[:, :WINDOW]))
+
+
+def _test(
+    values: np.ndarray, sizes: np.ndarray, denominators: np.ndarray, info: Indicator, measure: str
+) -> stats_trends.Trend:
     """Run the five-point test the indicator's unit allows (stats.trends.trend_test)."""
-    values = points["value"].to_numpy(dtype=float)
     if info.change_test is ChangeTest.PROPORTION:
-        sizes = points["sample_size"].to_numpy(dtype=float)
         if len(sizes) and np.isnan(sizes).all():
             return stats_trends.Trend(
                 stats_trends.TrendResult.CANNOT_BE_CALCULATED, math.nan, math.nan, "no_sample_size"
@@ -78,8 +163,7 @@ def _test(points: pd.DataFrame, info: Indicator, measure: str) -> stats_trends.T
             stats_trends.TrendResult.CANNOT_BE_CALCULATED, math.nan, math.nan, "no_counts"
         )
     rated = measure == "rate" and info.has_rate
-    denominators = points["denominator"].to_numpy(dtype=float) if rated else None
-    return stats_trends.trend_test(values, denominators)
+    return stats_trends.trend_test(values, denominators if rated else None)
 
 
 def trend_key(result: stats_trends.TrendResult, polarity: str) -> str:
@@ -120,16 +204,25 @@ def trend_verdicts(
     Returns:
         area_code, first_year, last_year, result, chi2, reason, verdict (a trends.trend.* key suffix).
     """
-    rows = []
     tested = yearly if areas is None else yearly[yearly["area_code"].isin(areas)]
-    for code, part in _after_break(tested, breaks).groupby("area_code", sort=False):
-        points = _last_points(part)
-        found = _test(points, info, measure)
+    frame = _after_break(tested, breaks)
+    if frame.empty:
+        return pd.DataFrame([], columns=VERDICT_COLUMNS)
+    codes, rank = _area_rows(frame)
+    points = _last_points(frame, rank, len(codes))
+    rows = []
+    for i, code in enumerate(codes):
+        first, last = int(points.first[i]), int(points.last[i])
+        some = last >= first
+        shown = slice(TREND_SLOTS - (last - first + 1), TREND_SLOTS) if some else slice(0, 0)
+        found = _test(
+            points.values[i, shown], points.sizes[i, shown], points.denominators[i, shown], info, measure
+        )
         rows.append(
             {
                 "area_code": code,
-                "first_year": int(points.index.min()) if len(points) else math.nan,
-                "last_year": int(points.index.max()) if len(points) else math.nan,
+                "first_year": first if some else math.nan,
+                "last_year": last if some else math.nan,
                 "result": found.result.value,
                 "chi2": found.chi2,
                 "reason": found.reason,
@@ -173,37 +266,6 @@ def _change_row(
     }
 
 
-def _withheld_within(flags: pd.Series, end: pd.Timestamp, months: int) -> bool:
-    """True when a month of the ``months`` ending at ``end`` is withheld."""
-    start = end - pd.DateOffset(months=months)
-    return bool(flags[(flags.index > start) & (flags.index <= end)].any())
-
-
-def _area_changes(part: pd.DataFrame, month: pd.Timestamp, info: Indicator, rated: bool) -> list[dict]:
-    """Same month a year earlier, and rolling 12 months against the 12 before, for one area."""
-    code = str(part["area_code"].iloc[0])
-    year_before = month - pd.DateOffset(years=1)
-    indexed = part.set_index("period_start").sort_index()
-    # Up to the compared month, and reaching it: an area whose data stop earlier gets NaN windows.
-    series = indexed["value"][indexed.index <= month].reindex(
-        indexed.index[indexed.index <= month].union([month])
-    )
-    flags = indexed["withheld"].astype(bool)
-    months = (float(series.get(year_before, math.nan)), float(series.get(month, math.nan)))
-    windows = stats_trends.last_two_windows(series, WINDOW)
-    pops = None
-    if rated:
-        # NaN (no denominator for the area) makes rate_ratio not computable, never a bare count.
-        dens = indexed["denominator"]
-        pops = (float(dens.get(year_before, math.nan)), float(dens.get(month, math.nan)))
-    month_hidden = (bool(flags.get(year_before, False)), bool(flags.get(month, False)))
-    window_hidden = (_withheld_within(flags, year_before, WINDOW), _withheld_within(flags, month, WINDOW))
-    return [
-        _change_row(code, "month", months, month_hidden, pops, info.polarity),
-        _change_row(code, "rolling12", windows, window_hidden, pops, info.polarity),
-    ]
-
-
 def month_changes(
     monthly: pd.DataFrame,
     info: Indicator,
@@ -238,33 +300,61 @@ def month_changes(
         return pd.DataFrame(columns=CHANGE_COLUMNS)
     rated = measure == "rate" and info.has_rate
     compared = monthly if areas is None else monthly[monthly["area_code"].isin(areas)]
-    rows = [
-        row
-        for _, part in compared.groupby("area_code", sort=False)
-        for row in _area_changes(part, month, info, rated)
-    ]
+    if compared.empty:
+        return pd.DataFrame([], columns=CHANGE_COLUMNS)
+    codes, rank = _area_rows(compared)
+    months = _months_back(compared, month, rank, len(codes))
+    rows = []
+    for i, code in enumerate(codes):
+        # NaN (no denominator for the area) makes rate_ratio not computable, never a bare count.
+        pops = (float(months.denominators[i, WINDOW]), float(months.denominators[i, 0])) if rated else None
+        flags = months.withheld[i]
+        rows.append(
+            _change_row(
+                str(code),
+                "month",
+                (float(months.values[i, WINDOW]), float(months.values[i, 0])),
+                (bool(flags[WINDOW]), bool(flags[0])),
+                pops,
+                info.polarity,
+            )
+        )
+        rows.append(
+            _change_row(
+                str(code),
+                "rolling12",
+                (float(months.earlier[i]), float(months.later[i])),
+                (bool(flags[WINDOW:].any()), bool(flags[:WINDOW].any())),
+                pops,
+                info.polarity,
+            )
+        )
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
-def _figure(row: pd.Series | None, rated: bool) -> Figure:
-    """A yearly panel row as a figure: exact, bounded (a city total with withheld districts) or unknown."""
-    if row is None:
-        return Figure(math.nan, math.nan)
-    low = (
-        float(row["bound_lower"])
-        if "bound_lower" in row and pd.notna(row["bound_lower"])
-        else float(row["value"])
-    )
-    high = (
-        float(row["bound_upper"])
-        if "bound_upper" in row and pd.notna(row["bound_upper"])
-        else float(row["value"])
-    )
-    if not bool(row["complete"]):
-        low = high = math.nan
-    denominator = float(row["denominator"]) if rated and pd.notna(row["denominator"]) else math.nan
-    sample = float(row["sample_size"]) if pd.notna(row["sample_size"]) else math.nan
-    return Figure(low, high, denominator, sample)
+def _figures(frame: pd.DataFrame, rated: bool) -> list[Figure]:
+    """Each yearly panel row as a figure: exact, bounded (a city total with withheld districts) or unknown."""
+    value = frame["value"].to_numpy(dtype=float)
+    bounds = []
+    for name in ("bound_lower", "bound_upper"):
+        bound = frame[name].to_numpy(dtype=float) if name in frame.columns else np.full(len(frame), np.nan)
+        bounds.append(np.where(np.isnan(bound), value, bound))
+    unknown = ~frame["complete"].map(bool).to_numpy(dtype=bool)
+    low, high = (np.where(unknown, np.nan, bound) for bound in bounds)
+    denominator = frame["denominator"].to_numpy(dtype=float) if rated else np.full(len(frame), np.nan)
+    sample = frame["sample_size"].to_numpy(dtype=float)
+    return [
+        Figure(float(lo), float(hi), float(d), float(n))
+        for lo, hi, d, n in zip(low, high, denominator, sample, strict=True)
+    ]
+
+
+def _row_of_year(rank: np.ndarray, years: np.ndarray, areas: int, year: int) -> np.ndarray:
+    """Each area's row of ``year`` (the last one, were a year given twice); -1 where it has none."""
+    found = np.full(areas, -1, dtype=np.intp)
+    rows = np.flatnonzero(years == year)
+    found[rank[rows]] = rows
+    return found
 
 
 def reference_year(yearly: pd.DataFrame) -> int | None:
@@ -295,14 +385,20 @@ def year_changes(
         return pd.DataFrame(columns=CHANGE_COLUMNS)
     rated = measure == "rate" and info.has_rate
     compared = yearly if areas is None else yearly[yearly["area_code"].isin(areas)]
+    if compared.empty:
+        return pd.DataFrame([], columns=CHANGE_COLUMNS)
+    codes, rank = _area_rows(compared)
+    years = compared["period_start"].dt.year.to_numpy(dtype=np.int64)
+    figures = _figures(compared, rated)
+    withheld = compared["withheld"].map(bool).to_numpy(dtype=bool)
+    unknown = Figure(math.nan, math.nan)
+    before_rows, after_rows = (_row_of_year(rank, years, len(codes), y) for y in (year - 1, year))
     rows = []
-    for code, part in compared.groupby("area_code", sort=False):
-        by_year = {
-            int(pd.Timestamp(p).year): r
-            for p, (_, r) in zip(part["period_start"], part.iterrows(), strict=True)
-        }
-        before, after = by_year.get(year - 1), by_year.get(year)
-        earlier, later = _figure(before, rated), _figure(after, rated)
+    for i, code in enumerate(codes):
+        before = int(before_rows[i]) if before_rows[i] >= 0 else None
+        after = int(after_rows[i]) if after_rows[i] >= 0 else None
+        earlier = unknown if before is None else figures[before]
+        later = unknown if after is None else figures[after]
         moved = changes.change(info, earlier, later)
         rows.append(
             {
@@ -310,8 +406,8 @@ def year_changes(
                 "comparison": "year",
                 "earlier": earlier.lower if earlier.is_exact else math.nan,
                 "later": later.lower if later.is_exact else math.nan,
-                "earlier_withheld": bool(before is not None and before["withheld"]),
-                "later_withheld": bool(after is not None and after["withheld"]),
+                "earlier_withheld": bool(before is not None and withheld[before]),
+                "later_withheld": bool(after is not None and withheld[after]),
                 "ratio": moved.estimate,
                 "lower": moved.lower,
                 "upper": moved.upper,

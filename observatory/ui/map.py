@@ -16,6 +16,7 @@ import streamlit as st
 from observatory import charts
 from observatory.domain import ROLLING_MONTHS, Indicator, TotalBasis
 from observatory.i18n import denominator_words, format_month, format_number, format_total, get_locale, t
+from observatory.present import rounding
 from observatory.present.text import markdown as as_text
 from observatory.services import mapview, totals, withheld
 from observatory.services.mapview import MapPeriod, PeriodOptions
@@ -97,10 +98,8 @@ def measure_text(info: Indicator, measure: str) -> str:
 
 
 def decimals_of(info: Indicator, measure: str) -> int:
-    """Decimals a measure is written with: none for counts, two for rates, one otherwise."""
-    if measure == mapview.COUNT or (measure == mapview.VALUE and info.additive):
-        return 0
-    return 2 if mapview.shown_columns(info, measure)[0] == "rate" else 1
+    """Decimals a measure is written with (the rule the download shares: present.rounding)."""
+    return rounding.measure_decimals(info, measure)
 
 
 def _interval(lower: float, upper: float, decimals: int) -> str:
@@ -354,7 +353,12 @@ def ranked_table(info: Indicator, period: MapPeriod, measure: str, *, key: str, 
         view = view.drop(columns=t("footnote.denominator_short"))
     st.dataframe(view, hide_index=True, width="stretch")
     # The CSV carries the numbers behind the table, unformatted, with the flags that explain the gaps.
-    components.download(frame.assign(period=period.label), f"{info.code}-{period.label}.csv", key=key)
+    components.download(
+        frame.assign(period=period.label),
+        f"{info.code}-{period.label}.csv",
+        key=key,
+        decimals=rounding.table_decimals(info, frame.columns, measure=measure),
+    )
 
 
 def footnotes(info: Indicator, period: MapPeriod, measure: str) -> None:

@@ -194,4 +194,4 @@ def where_section(*, key: str = "where") -> None:
     st.caption(t("where.click"))
     for line in where_view.disagreements(grid):
         st.markdown(f"- {escape(line)}")
-    download(grid.cells, "what-changed-where.csv", key=f"{key}-csv")
+    download(where_view.rounded(grid.cells), "what-changed-where.csv", key=f"{key}-csv")

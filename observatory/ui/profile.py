@@ -257,7 +257,7 @@ def trends_section(view: profile.DistrictProfile) -> None:
 
 def table_download(view: profile.DistrictProfile) -> None:
     """The whole profile table (raw numbers) as CSV."""
-    frame = view.table[[c for c in words.CSV_COLUMNS if c in view.table.columns]]
+    frame = words.rounded(view.table[[c for c in words.CSV_COLUMNS if c in view.table.columns]])
     components.download(
         frame.assign(district=view.code), f"profile-{view.code}-{view.year}.csv", key="profile-table-csv"
     )

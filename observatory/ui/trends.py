@@ -19,7 +19,7 @@ import streamlit as st
 from observatory import charts
 from observatory.domain import Indicator
 from observatory.i18n import denominator_words, format_month, format_number, format_percent, t
-from observatory.present import text
+from observatory.present import rounding, text
 from observatory.services import groups, totals, trend_checks, trends, views
 from observatory.ui import components
 from observatory.ui.methodology import escape
@@ -203,15 +203,17 @@ def trend_chart(
         band_label=t("footnote.ci"),
     )
     label = components.measure_label(info, measure)
+    # One rule for the table and its download (present.rounding).
+    places = rounding.measure_decimals(info, measure)
     readable = pd.DataFrame(
         {
             t("trends.col_area"): frame["series"],
             t("common.period"): frame["period_start"],
-            label: frame["shown"],
+            label: [format_number(v, decimals=places) for v in frame["shown"].astype(float)],
             t("footnote.ci"): [
                 "–"
                 if pd.isna(lo) or pd.isna(hi)
-                else f"{format_number(lo, decimals=2)} – {format_number(hi, decimals=2)}"
+                else f"{format_number(lo, decimals=places)} – {format_number(hi, decimals=places)}"
                 for lo, hi in zip(frame["lower"], frame["upper"], strict=True)
             ],
         }
@@ -224,7 +226,12 @@ def trend_chart(
     table = frame[CSV_COLUMNS].rename(
         columns={"series": "area_name", "value": "count_or_value", "shown": measure}
     )
-    components.download(table, f"{info.code}-{view}-{measure}.csv", key=f"{key}-csv")
+    components.download(
+        table,
+        f"{info.code}-{view}-{measure}.csv",
+        key=f"{key}-csv",
+        decimals=rounding.table_decimals(info, table.columns, measure=measure),
+    )
 
 
 def _chart_footnotes(info: Indicator, view: str, measure: str, frame: pd.DataFrame, broken: bool) -> None:

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from observatory.i18n import catalogue
 from observatory.store import connect, open_snapshot
 from tests.app.helpers import figures, start
 
@@ -49,8 +50,13 @@ def _small(values, k: int) -> list[float]:
 
 def _csv_violations(name: str, data: bytes, k: int) -> list[str]:
     frame = pd.read_csv(io.BytesIO(data), dtype={"code": str, "Code": str, "area_code": str})
-    # Headers are in the page's language ("Value", "Code"): back to the stored names the checks use.
-    frame = frame.rename(columns=str.lower)
+    # Headers are in the page's language ("Value", "Count or value"): back to the stored names the checks use.
+    stored = {
+        text: key.removeprefix("column.")
+        for key, text in catalogue("en").items()
+        if key.startswith("column.")
+    }
+    frame = frame.rename(columns=lambda c: stored.get(str(c), str(c).lower()))
     by_row = {"unit", "code"} <= set(frame.columns) or {"unit", "indicator_code"} <= set(frame.columns)
     if by_row:  # several indicators: only the rows of counts, each with its own k
         code_col = (

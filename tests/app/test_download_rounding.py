@@ -1,0 +1,131 @@
+"""A download holds the figures the page shows: rounded as the table beside it writes them.
+
+The map's district table and its CSV: every shown figure is the CSV's number written with the page's
+decimals, and the CSV's number is already rounded to them (present.rounding decides both). The trends
+page's series download is rounded the same way.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from observatory.i18n import format_number, locale_scope, round_shown
+from observatory.present import rounding
+from observatory.present.downloads import header
+from observatory.services import mapview, views
+from observatory.store import connect
+from tests.app.helpers import official
+
+
+def _info(demo_app, code: str):
+    store = connect(demo_app, read_only=True)
+    try:
+        return views.indicator(store, code)
+    finally:
+        store.close()
+
+
+def _csv(downloads: dict, prefix: str) -> pd.DataFrame:
+    name = next(n for n in downloads if n.startswith(prefix) and n.endswith(".csv"))
+    return pd.read_csv(io.BytesIO(downloads[name]), sep=";", decimal=",", encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("code", "measure"), [("burglary", "rate"), ("burglary", "count"), ("violence", "benchmark")]
+)
+def test_the_map_download_holds_the_figures_its_table_shows(demo_app, downloads, code, measure):
+    info = _info(demo_app, code)
+    at = official("pages/map.py", query={"indicator": code, "measure": measure, "lang": "fr"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    places = rounding.measure_decimals(info, measure)
+    with locale_scope("fr"):
+        frame = _csv(downloads, f"{code}-")
+        column = header(mapview.shown_columns(info, measure)[0])
+        by_name = dict(zip(frame[header("name")], frame[column], strict=True))
+        compared = 0
+        for name, shown in zip(table.iloc[:, 0], table.iloc[:, 1], strict=True):
+            number = float(by_name[name])
+            if pd.isna(number):
+                continue
+            assert round_shown(number, places) == number, (name, number)
+            assert format_number(number, decimals=places) == shown, (name, number, shown)
+            compared += 1
+    assert compared >= 10
+
+
+def test_the_trends_download_is_rounded_as_the_page_writes_it(demo_app, downloads):
+    info = _info(demo_app, "burglary")
+    official(
+        "pages/trends.py", query={"indicator": "burglary", "measure": "rate", "view": "year", "lang": "pt"}
+    )
+    with locale_scope("pt"):
+        frame = _csv(downloads, "burglary-year-rate")
+        places = rounding.measure_decimals(info, "rate")
+        for column in ("rate", "lower", "upper"):
+            values = frame[header(column)].dropna().astype(float)
+            assert len(values)
+            assert (values.map(lambda x: round_shown(x, places)) == values).all(), column
+        assert (frame[header("count_or_value")].dropna() % 1 == 0).all()
+
+
+@pytest.mark.parametrize("x", [2.675, 0.125, 1.005, 12.345, 16.065, 8.155, -3.14159, 1e6 + 0.5, 0.0])
+@pytest.mark.parametrize("places", [0, 1, 2])
+def test_a_rounded_number_is_written_as_the_unrounded_one(x, places):
+    for lang in ("en", "pt", "fr"):
+        with locale_scope(lang):
+            assert format_number(round_shown(x, places), decimals=places) == format_number(x, decimals=places)
+
+
+def test_the_grid_download_holds_the_figures_the_grid_writes():
+    from observatory.present import where_view
+
+    cells = pd.DataFrame(
+        {
+            "measure": ["rate", "rate", "value", "value", "count", "value"],
+            "value": [2.675, 12.3449, 41.25, 7.0, 13.0, float("nan")],
+            "lower": [1.005, 10.0, 40.05, 6.95, 9.0, float("nan")],
+            "upper": [4.1251, 15.5, 42.45, 7.04, 18.0, float("nan")],
+        }
+    )
+    rounded = where_view.rounded(cells)
+    for lang in ("en", "fr"):
+        with locale_scope(lang):
+            for column in ("value", "lower", "upper"):
+                for (_, before), after in zip(cells.iterrows(), rounded[column], strict=True):
+                    shown = where_view._number(before, before[column])
+                    if pd.isna(after):
+                        assert shown == format_number(None)
+                        continue
+                    # The file's number, written with the grid's decimals, is what the grid shows.
+                    places = where_view.decimals(before["measure"], before[column])
+                    assert after == round_shown(before[column], places)
+                    assert format_number(after, decimals=places) == shown
+
+
+def test_the_profile_download_holds_the_figures_the_profile_table_shows(demo_file):
+    from observatory.present import profile_table
+    from observatory.services import profile, profile_panel
+
+    store = connect(demo_file, read_only=True)
+    try:
+        data = profile_panel.load(store)
+        _, year = profile.years(data)
+        table = profile.district_profile(data, "05", int(year)).table
+    finally:
+        store.close()
+    rounded = profile_table.rounded(table)
+    assert not rounded["value"].equals(table["value"]) or not rounded["shown"].equals(table["shown"])
+    for lang in ("en", "pt"):
+        with locale_scope(lang):
+            for (_, before), (_, after) in zip(table.iterrows(), rounded.iterrows(), strict=True):
+                assert profile_table.value_text(after) == profile_table.value_text(before)
+                assert profile_table.interval_text(after) == profile_table.interval_text(before)
+                assert profile_table.city_text(after) == profile_table.city_text(before)
+                if profile_table.has_denominator(before):
+                    assert profile_table.rate_text(after) == profile_table.rate_text(before)
+                # Rounding again changes nothing: the file holds numbers already as shown.
+                assert profile_table.rounded(rounded).equals(rounded)
