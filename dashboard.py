@@ -25,7 +25,8 @@ else:
 set_locale(locale)
 menu.style(locale)
 startup.check_database()
-actor = session.begin_run()
+# An embedded chart shows the published release only, even in a signed-in staff member's browser.
+actor = session.begin_run(anonymous=embedded)
 use_source(actor)
 if not embedded:
     session.sidebar_status()

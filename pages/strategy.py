@@ -7,6 +7,7 @@ from observatory.i18n import t
 from observatory.ui import (
     components,
     documents,
+    embed,
     strategy,
     strategy_contracts,
     strategy_impact,
@@ -16,21 +17,30 @@ from observatory.ui import (
 
 ui.through_app()
 
-st.title(t("strategy.title"))
-documents.evaluation_button()
+# Embedded (?embed=true): the objectives and where each stands alone, the axis choice in a closed panel.
+embedded = embed.active()
+if embedded:
+    st.header(t("strategy.title"))
+else:
+    st.title(t("strategy.title"))
+    documents.evaluation_button()
 st.caption(t("strategy.intro"))
-objectives_tab, partners_tab = st.tabs([t("strategy.tab_objectives"), t("strategy.tab_partners")])
+if embedded:
+    objectives_tab, partners_tab = st.container(), None
+else:
+    objectives_tab, partners_tab = st.tabs([t("strategy.tab_objectives"), t("strategy.tab_partners")])
 
 with objectives_tab:
     axes = strategy.axes()
     titles = dict(zip(axes["code"], axes["title"], strict=True))
-    axis = widgets.select(
-        t("strategy.axis"),
-        [strategy.ALL, *titles],
-        key="axis",
-        format_func=lambda a: t("common.all") if a == strategy.ALL else f"{a} · {titles[a]}",
-    )
-    strategy_impact.impact_wanted()
+    with embed.controls():
+        axis = widgets.select(
+            t("strategy.axis"),
+            [strategy.ALL, *titles],
+            key="axis",
+            format_func=lambda a: t("common.all") if a == strategy.ALL else f"{a} · {titles[a]}",
+        )
+        strategy_impact.impact_wanted()
     table = strategy.objectives()
     shown = table if axis == strategy.ALL else table[table["axis_code"] == axis]
     strategy.status_overview(shown)
@@ -44,15 +54,20 @@ with objectives_tab:
             st.caption(components.as_text(row.description))
         strategy.objective_blocks(mine)
     st.caption(t("strategy.method_note"))
+    if embedded:
+        st.caption(embed.credit())
+        st.stop()
+    embed.how_to("strategy", t("strategy.title"))
     strategy_contracts.contracts_section()
 
-with partners_tab:
-    sector = widgets.select(
-        t("strategy.sector"),
-        strategy_partners.SECTORS,
-        key="sector",
-        format_func=strategy_partners.sector_label,
-        radio=True,
-        horizontal=True,
-    )
-    strategy_partners.partner_section(sector)
+if partners_tab is not None:
+    with partners_tab:
+        sector = widgets.select(
+            t("strategy.sector"),
+            strategy_partners.SECTORS,
+            key="sector",
+            format_func=strategy_partners.sector_label,
+            radio=True,
+            horizontal=True,
+        )
+        strategy_partners.partner_section(sector)

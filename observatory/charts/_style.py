@@ -21,6 +21,9 @@ from observatory.i18n import format_number
 WITHHELD_FILL = "#e0e0e0"
 WITHHELD_LINE = "#6e6e6e"
 BORDER = "#ffffff"
+# District names on maps: near-black on a white halo, legible on every class colour (contrast ≥ 4.5:1).
+LABEL_INK = "#1a1a1a"
+LABEL_HALO = "-1px -1px 0 #ffffff, 1px -1px 0 #ffffff, -1px 1px 0 #ffffff, 1px 1px 0 #ffffff"
 
 BENCHMARK_COLOURS: Mapping[str, str] = {"better": "#2c7bb6", "similar": "#fee090", "worse": "#d7191c"}
 

@@ -1,9 +1,16 @@
 """District maps: a classed choropleth and a categorical (benchmark) map.
 
-Both draw on ``go.Choroplethmap`` with the ``white-bg`` style: polygons on white, no tile server, so the
-maps render offline and leak no visitor requests to a third party. Each class or category is its own
-trace, which gives a legend entry with words for every colour, and each trace carries only its own
-features, so every district's polygon is in the figure exactly once.
+Both draw on plotly's ``geo`` map (``go.Choropleth``) with no base map, fitted to the districts: polygons
+on white, no tiles, and the district names drawn as SVG text in the browser's own fonts (a MapLibre
+map, ``go.Choroplethmap``, would fetch glyph fonts from the network for any text). Nothing is fetched
+from a third party. Each class or category is its own trace, which gives a legend entry with words for
+every colour, and each trace carries only its own features, so every district's polygon is in the
+figure exactly once.
+
+The names are the first trace, a ``go.Scattergeo`` of text placed by :func:`_geo.label_points`
+(decluttered: a name is drawn where it fits inside its district). Plotly fetches its world outlines
+(topojson, from a CDN) for a ``geo`` map whose first trace is located by ``locations``; the name trace
+is located by longitude and latitude, so it is first even when no name fits.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from observatory.i18n import format_number
 # Colour index only (the trace has one colour and its hover shows the word). Negative, so that nobody
 # reading the figure's data can take it for a count: 0 would read as "none", 1 as a small count.
 _WITHHELD_Z = -1.0
+#: Height of a map figure in pixels: its title and source above, its legend below.
+MAP_HEIGHT = 540
 
 
 def _range_text(low: float, high: float, decimals: int, unit_label: str) -> str:
@@ -30,12 +39,12 @@ def _range_text(low: float, high: float, decimals: int, unit_label: str) -> str:
 
 def _trace(
     geojson: Mapping[str, Any], part: pd.DataFrame, *, code_col: str, featureidkey: str, **style: Any
-) -> go.Choroplethmap:
+) -> go.Choropleth:
     """One polygon trace: its own features, a single colour, a legend entry."""
     codes = part[code_col].astype(str).tolist()
     colour = style.pop("colour")
-    return go.Choroplethmap(
-        geojson=_geo.subset(geojson, codes, featureidkey),
+    return go.Choropleth(
+        geojson=_geo.rewound(_geo.subset(geojson, codes, featureidkey)),
         featureidkey=featureidkey,
         locations=codes,
         colorscale=[[0, colour], [1, colour]],
@@ -54,9 +63,7 @@ def _hover(
     return [[*head, *rest] for head, rest in zip(first, extra, strict=True)]
 
 
-def _withheld_trace(
-    geojson: Mapping[str, Any], part: pd.DataFrame, options: dict[str, Any]
-) -> go.Choroplethmap:
+def _withheld_trace(geojson: Mapping[str, Any], part: pd.DataFrame, options: dict[str, Any]) -> go.Choropleth:
     # Each district's own reason when the frame says it ("fewer than 5"), else the legend's word.
     reasons = part["withheld_text"] if "withheld_text" in part else [options["withheld_label"]] * len(part)
     heads = [[str(name), str(why)] for name, why in zip(part[options["label_col"]], reasons, strict=True)]
@@ -74,17 +81,37 @@ def _withheld_trace(
     )
 
 
-def _map_layout(
-    fig: go.Figure, geojson: Mapping[str, Any], legend_title: str, center: dict | None, zoom: float | None
-) -> go.Figure:
-    fitted_center, fitted_zoom = _geo.fit_view(geojson)
+def label_trace(
+    geojson: Mapping[str, Any], frame: pd.DataFrame, *, code_col: str, label_col: str, featureidkey: str
+) -> go.Scattergeo:
+    """The district names that fit on the map, as text with a white halo (legible on every fill).
+
+    Not in the legend, no hover of its own: a hover or tap on a name reaches the district under it.
+    """
+    names = {str(code): str(name) for code, name in zip(frame[code_col], frame[label_col], strict=True)}
+    points = _geo.label_points(geojson, names, featureidkey)
+    return go.Scattergeo(
+        lon=[lon for _, lon, _ in points],
+        lat=[lat for _, _, lat in points],
+        text=[_style.escape(names[code], template=False) for code, _, _ in points],
+        ids=[code for code, _, _ in points],
+        mode="text",
+        textfont={"size": _geo.LABEL_PX, "color": _style.LABEL_INK, "shadow": _style.LABEL_HALO},
+        # A tapped district dims the others; their names stay readable.
+        unselected={"textfont": {"color": _style.LABEL_INK}},
+        hoverinfo="skip",
+        showlegend=False,
+        name="labels",
+    )
+
+
+def _map_layout(fig: go.Figure, geojson: Mapping[str, Any], legend_title: str) -> go.Figure:
     fig.update_layout(
         **_style.base_layout(
-            map={
-                "style": "white-bg",
-                "center": center or fitted_center,
-                "zoom": fitted_zoom if zoom is None else zoom,
-            },
+            # The view is the districts' bounding box: the map's frame takes the city's shape and fills
+            # the panel's width or height (plotly's ``fitbounds`` keeps a square frame).
+            geo={**_geo.view_ranges(geojson), "visible": False, "projection": {"type": "mercator"}},
+            height=MAP_HEIGHT,
             # Below the map, never over districts; a phone's width wraps its entries.
             legend={
                 "title": {"text": _style.escape(legend_title, template=False), "side": "top"},
@@ -123,8 +150,6 @@ def choropleth(
     decimals: int = 1,
     code_col: str = "code",
     featureidkey: str = "id",
-    center: dict | None = None,
-    zoom: float | None = None,
 ) -> go.Figure:
     """Classed choropleth of one value per district.
 
@@ -132,7 +157,7 @@ def choropleth(
     with its range and unit in the legend. Withheld districts (``withheld`` true, or no value) are a
     separate light-grey trace with a dark outline, named ``withheld_label`` in legend and hover, never
     drawn as 0. Plotly's map polygons cannot be hatched, so the grey fill and heavy outline stand in
-    for hatching.
+    for hatching. District names are drawn where they fit (:func:`label_trace`).
 
     Args:
         frame: One row per district: ``code_col``, ``label_col``, ``value_col``, ``withheld`` and the
@@ -143,7 +168,6 @@ def choropleth(
         legend_title: Translated legend title (the measure).
         withheld_label: Translated word for withheld districts ("not published").
         unit_label: Translated unit appended to each class range ("per 1,000 residents").
-        center, zoom: Map view; fitted to the GeoJSON bounds when not given.
     """
     shown, hidden = _split(frame, value_col, code_col)
     options = _options(
@@ -155,14 +179,16 @@ def choropleth(
         decimals=decimals,
         withheld_label=withheld_label,
     )
-    fig = go.Figure()
+    fig = go.Figure(
+        label_trace(geojson, frame, code_col=code_col, label_col=label_col, featureidkey=featureidkey)
+    )
     if not shown.empty:
         edges = class_breaks(shown[value_col], scheme=scheme, n_classes=n_classes, classes=classes)
         for trace in _class_traces(geojson, shown, edges, value_col, unit_label, options):
             fig.add_trace(trace)
     if not hidden.empty:
         fig.add_trace(_withheld_trace(geojson, hidden, options))
-    return _map_layout(fig, geojson, legend_title, center, zoom)
+    return _map_layout(fig, geojson, legend_title)
 
 
 def _options(legend_title: str, hover_cols: Mapping[str, str], **shared: Any) -> dict[str, Any]:
@@ -178,7 +204,7 @@ def _class_traces(
     value_col: str,
     unit_label: str,
     options: dict[str, Any],
-) -> list[go.Choroplethmap]:
+) -> list[go.Choropleth]:
     colours = _style.sequential(len(edges) - 1)
     index = class_of(shown[value_col], edges)
     traces = []
@@ -220,8 +246,6 @@ def category_map(
     decimals: int = 1,
     code_col: str = "code",
     featureidkey: str = "id",
-    center: dict | None = None,
-    zoom: float | None = None,
 ) -> go.Figure:
     """Categorical map, e.g. each district's benchmark against the city (better / similar / worse).
 
@@ -245,7 +269,9 @@ def category_map(
         decimals=decimals,
         withheld_label=withheld_label,
     )
-    fig = go.Figure()
+    fig = go.Figure(
+        label_trace(geojson, frame, code_col=code_col, label_col=label_col, featureidkey=featureidkey)
+    )
     for key, (label, colour) in categories.items():
         part = frame[known & (frame[category_col] == key)]
         if part.empty:
@@ -266,7 +292,7 @@ def category_map(
         )
     if not frame[~known].empty:
         fig.add_trace(_withheld_trace(geojson, frame[~known], options))
-    return _map_layout(fig, geojson, legend_title, center, zoom)
+    return _map_layout(fig, geojson, legend_title)
 
 
 def outline_trace(
@@ -278,8 +304,8 @@ def outline_trace(
     """
     collection = {"type": "FeatureCollection", "features": list(features)}
     codes = [str(f["id"]) for f in features]
-    trace = go.Choroplethmap(
-        geojson=collection,
+    trace = go.Choropleth(
+        geojson=_geo.rewound(collection),
         featureidkey="id",
         locations=codes,
         z=[0.0] * len(codes),

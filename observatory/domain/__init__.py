@@ -137,6 +137,9 @@ class Issue:
         column: Column name as written in the file, or None.
         value: The offending cell text, or None.
         file: File name the issue belongs to.
+        key: The catalogue message saying the same in the reader's language (``ingest.<key>``), or
+            None where the English message is all there is.
+        params: The message's parameters as text (``value``, ``detail`` and the check's own).
     """
 
     code: str
@@ -146,6 +149,8 @@ class Issue:
     column: str | None = None
     value: str | None = None
     file: str | None = None
+    key: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
 
 
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{2})))?$")

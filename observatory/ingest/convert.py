@@ -46,7 +46,7 @@ def _enum(sheet: Sheet, column: Column, typed: Typed) -> None:
 
 def _number(sheet: Sheet, column: Column, decimal: str, typed: Typed) -> None:
     numbers = to_number(sheet.text[column.name], decimal, column.nulls)
-    expected = "a whole number" if column.cell is Cell.INTEGER else "a number"
+    expected = "whole" if column.cell is Cell.INTEGER else "number"
     typed.issues += rules.type_errors(sheet, column.name, numbers.bad, expected)
     typed.issues += rules.ambiguous_decimals(sheet, column.name, numbers.ambiguous, decimal)
     if column.cell is Cell.INTEGER:
@@ -61,13 +61,13 @@ def _other(sheet: Sheet, column: Column, typed: Typed) -> None:
         periods = to_period(text)
         typed.periods[name] = periods
         typed.values[name] = periods.label
-        typed.issues += rules.type_errors(sheet, name, periods.bad, "a period (2024, 2024-Q3 or 2024-07)")
+        typed.issues += rules.type_errors(sheet, name, periods.bad, "period")
     elif column.cell is Cell.YEAR:
         typed.values[name], bad = to_year(text)
-        typed.issues += rules.type_errors(sheet, name, bad, "a year (2024)")
+        typed.issues += rules.type_errors(sheet, name, bad, "year")
     elif column.cell is Cell.DATE:
         typed.values[name], bad = to_date(text)
-        typed.issues += rules.type_errors(sheet, name, bad, "a date (2024-07-31)")
+        typed.issues += rules.type_errors(sheet, name, bad, "date")
     elif column.cell is Cell.CODES:
         typed.values[name] = text.map(lambda cell: [c.strip() for c in cell.split("|") if c.strip()])
     elif column.cell is Cell.LOWER:

@@ -221,9 +221,13 @@ class ValidationReport:
         return "valid" if self.ok else "invalid"
 
     def issues_frame(self) -> pd.DataFrame:
-        """Issues as a table with columns code, severity, row, column, value, message."""
-        columns = ["code", "severity", "row", "column", "value", "message"]
-        rows = [(i.code, str(i.severity), i.row, i.column, i.value, i.message) for i in self.issues]
+        """Issues as a table with columns code, severity, row, column, value, message, and the catalogue
+        message's key and parameters (``key``, ``params`` as a dict) that say it in the reader's language."""
+        columns = ["code", "severity", "row", "column", "value", "message", "key", "params"]
+        rows = [
+            (i.code, str(i.severity), i.row, i.column, i.value, i.message, i.key, dict(i.params))
+            for i in self.issues
+        ]
         frame = pd.DataFrame(rows, columns=columns)
         frame["row"] = frame["row"].astype("Int64")
         return frame
@@ -255,6 +259,8 @@ class ValidationReport:
                     "column": i.column,
                     "value": i.value,
                     "message": i.message,
+                    "key": i.key,
+                    "params": dict(i.params),
                 }
                 for i in self.issues
             ],

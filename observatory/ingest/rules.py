@@ -6,7 +6,7 @@ most :data:`ISSUE_CAP` of those per call (the rest are counted in one summary is
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +44,8 @@ def flag(
     *,
     severity: Severity = Severity.ERROR,
     detail: pd.Series | None = None,
+    key: str | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> list[Issue]:
     """Issues for the rows where ``mask`` is true.
 
@@ -55,6 +57,9 @@ def flag(
         message: Template; ``{value}`` is the cell text and ``{detail}`` the row's ``detail`` value.
         severity: ERROR or WARNING.
         detail: Optional per-row values for the message.
+        key: The catalogue message (``ingest.<key>``) that says it in the reader's language, with
+            ``value``, ``detail``, ``column`` (as written in the file) and ``params`` as parameters.
+        params: The check's own parameters for the catalogue message.
 
     Returns:
         At most ISSUE_CAP issues, plus a summary issue counting the rest.
@@ -69,7 +74,19 @@ def flag(
         value = None if cells is None else str(cells.iat[position])
         extra = "" if detail is None else detail.iat[position]
         text = message.format(value=value, detail=extra)
-        issues.append(Issue(code, severity, text, int(sheet.rows[position]), written, value))
+        said = {**(params or {}), "value": value or "", "detail": extra, "column": written or column or ""}
+        issues.append(
+            Issue(
+                code,
+                severity,
+                text,
+                int(sheet.rows[position]),
+                written,
+                value,
+                key=key,
+                params=tuple((k, str(v)) for k, v in said.items()) if key else (),
+            )
+        )
     if len(positions) > ISSUE_CAP:
         hidden = sheet.rows[positions[ISSUE_CAP:]]
         issues.append(summary_issue(code, severity, len(positions) - ISSUE_CAP, hidden))
@@ -81,7 +98,9 @@ def missing_cells(sheet: Sheet, columns: Collection[str]) -> list[Issue]:
     issues: list[Issue] = []
     for name in columns:
         if sheet.has(name):
-            issues += flag(sheet, sheet.text[name] == "", "missing-cell", name, f"{name} is blank")
+            issues += flag(
+                sheet, sheet.text[name] == "", "missing-cell", name, f"{name} is blank", key="missing_cell"
+            )
     return issues
 
 
@@ -97,24 +116,45 @@ def unsafe_codes(sheet: Sheet, column: str) -> list[Issue]:
         "{value!r} is not a valid code: use letters, digits, '_', '-' or '.' "
         "(at most 40, starting with a letter or digit)"
     )
-    return flag(sheet, bad, "unsafe-code", column, message)
+    return flag(sheet, bad, "unsafe-code", column, message, key="unsafe_code")
+
+
+#: What a cell of each kind must be, in the English message (``ingest.type_error_<kind>`` in the catalogue).
+EXPECTED = {
+    "number": "a number",
+    "whole": "a whole number",
+    "period": "a period (2024, 2024-Q3 or 2024-07)",
+    "year": "a year (2024)",
+    "date": "a date (2024-07-31)",
+    "degree": "a decimal degree (like -1.5461)",
+}
 
 
 def type_errors(sheet: Sheet, column: str, bad: pd.Series, expected: str) -> list[Issue]:
-    """A cell that cannot be read as its column's type (type-error)."""
-    return flag(sheet, bad, "type-error", column, f"{{value!r}} is not {expected}")
+    """A cell that cannot be read as its column's type (type-error); ``expected`` is a key of EXPECTED."""
+    message = f"{{value!r}} is not {EXPECTED[expected]}"
+    return flag(sheet, bad, "type-error", column, message, key=f"type_error_{expected}")
 
 
 def ambiguous_decimals(sheet: Sheet, column: str, ambiguous: pd.Series, decimal: str) -> list[Issue]:
     """A number written in the other decimal style than the rest of the file (decimal-ambiguous)."""
     message = f"{{value!r}} does not use the file's decimal separator {decimal!r}; write it like the others"
-    return flag(sheet, ambiguous, "decimal-ambiguous", column, message)
+    return flag(
+        sheet,
+        ambiguous,
+        "decimal-ambiguous",
+        column,
+        message,
+        key="decimal_ambiguous",
+        params={"decimal": decimal},
+    )
 
 
 def bad_choices(sheet: Sheet, column: str, bad: pd.Series, allowed: Collection[str]) -> list[Issue]:
     """A value outside the allowed list (constraint-error naming the allowed values)."""
     message = f"{{value!r}} is not one of: {', '.join(allowed)}"
-    return flag(sheet, bad, "constraint-error", column, message)
+    choices = {"allowed": ", ".join(allowed)}
+    return flag(sheet, bad, "constraint-error", column, message, key="bad_choice", params=choices)
 
 
 def _restored(unknown: Collection[str], known: Collection[str]) -> dict[str, str]:
@@ -156,12 +196,14 @@ def unknown_codes(sheet: Sheet, column: str, known: Collection[str], code: str, 
     restored = _restored(set(text[unknown].unique()), known)
     lost = text.isin(restored) & unknown
     likely = text.map(restored) if restored else None
-    issues = flag(sheet, unknown & ~lost, code, column, f"unknown {what} {{value!r}}")
+    issues = flag(sheet, unknown & ~lost, code, column, f"unknown {what} {{value!r}}", key="unknown_code")
     message = (
         f"{what} {{value!r}} is unknown; it looks like {{detail!r}} with its leading zero lost"
         " (a spreadsheet may have dropped it): write {detail!r}"
     )
-    return issues + flag(sheet, lost, "code-lost-leading-zero", column, message, detail=likely)
+    return issues + flag(
+        sheet, lost, "code-lost-leading-zero", column, message, detail=likely, key="lost_zero"
+    )
 
 
 def unknown_in_lists(sheet: Sheet, column: str, lists: pd.Series, known: Collection[str]) -> list[Issue]:
@@ -171,7 +213,9 @@ def unknown_in_lists(sheet: Sheet, column: str, lists: pd.Series, known: Collect
     mask = pd.Series(lists.index.isin(bad_positions), index=lists.index)
     detail = lists[mask].map(lambda codes: ", ".join(c for c in codes if c not in known))
     message = f"{{value!r}} names an unknown {column[:-1]}: {{detail}}"
-    return flag(sheet, mask, "foreign-key", column, message, detail=detail.reindex(lists.index))
+    return flag(
+        sheet, mask, "foreign-key", column, message, detail=detail.reindex(lists.index), key="unknown_in_list"
+    )
 
 
 def _key_codes(keys: pd.DataFrame) -> pd.Series:
@@ -206,34 +250,43 @@ def duplicate_keys(sheet: Sheet, keys: pd.DataFrame, column: str, what: str = ""
     detail = pd.Series(pd.NA, index=keys.index, dtype="object")
     detail[repeated] = matched.to_numpy()
     message = f"{what or ' and '.join(names)} {{value!r}} already given on row {{detail}}"
-    return flag(sheet, repeated, "primary-key", column, message, detail=detail)
+    return flag(sheet, repeated, "primary-key", column, message, detail=detail, key="duplicate_key")
 
 
 def negative(sheet: Sheet, column: str, values: pd.Series, applies: pd.Series) -> list[Issue]:
     """A negative number where only zero or more makes sense (constraint-error)."""
-    return flag(sheet, applies & (values < 0), "constraint-error", column, "{value!r} is negative")
+    return flag(
+        sheet, applies & (values < 0), "constraint-error", column, "{value!r} is negative", key="negative"
+    )
 
 
 def not_whole(sheet: Sheet, column: str, values: pd.Series, applies: pd.Series) -> list[Issue]:
     """A fractional number where a count is expected (constraint-error)."""
     fractional = applies & values.notna() & (values != np.floor(values))
-    return flag(sheet, fractional, "constraint-error", column, "{value!r} is not a whole number")
+    return flag(
+        sheet, fractional, "constraint-error", column, "{value!r} is not a whole number", key="not_whole"
+    )
 
 
 def outside_percent(sheet: Sheet, column: str, values: pd.Series, applies: pd.Series) -> list[Issue]:
     """A percentage below 0 or above 100 (constraint-error)."""
     outside = applies & ((values < 0) | (values > 100))
-    return flag(sheet, outside, "constraint-error", column, "{value!r} is not between 0 and 100")
+    message = "{value!r} is not between 0 and 100"
+    return flag(sheet, outside, "constraint-error", column, message, key="outside_percent")
 
 
 def below(sheet: Sheet, column: str, values: pd.Series, minimum: float) -> list[Issue]:
     """A number below the smallest allowed (constraint-error)."""
-    return flag(sheet, values < minimum, "constraint-error", column, f"{{value!r}} is below {minimum:g}")
+    message = f"{{value!r}} is below {minimum:g}"
+    limit = {"minimum": f"{minimum:g}"}
+    return flag(sheet, values < minimum, "constraint-error", column, message, key="below", params=limit)
 
 
 def not_positive(sheet: Sheet, column: str, values: pd.Series) -> list[Issue]:
     """A number that must be above zero but is not (constraint-error)."""
-    return flag(sheet, values <= 0, "constraint-error", column, "{value!r} is not above 0")
+    return flag(
+        sheet, values <= 0, "constraint-error", column, "{value!r} is not above 0", key="not_positive"
+    )
 
 
 def not_after(
@@ -255,4 +308,6 @@ def not_after(
     wrong = (later < earlier) if same_ok else (later <= earlier)
     wrong = wrong & later.notna() & earlier.notna()
     word = "before" if same_ok else "not after"
-    return flag(sheet, wrong, "constraint-error", column, f"{{value!r}} is {word} {what}")
+    message = f"{{value!r}} is {word} {what}"
+    key = "before" if same_ok else "not_after"
+    return flag(sheet, wrong, "constraint-error", column, message, key=key, params={"other": what})

@@ -138,8 +138,11 @@ def download(
 
     Written by :mod:`observatory.present.downloads` (the reader's language, the page's rounding, formulas
     neutralised). The files are made when a button is pressed (a callable), for the session that pressed
-    it: no file sits at a media address a visitor without the session could fetch.
+    it: no file sits at a media address a visitor without the session could fetch. An embedded view
+    (``?embed=true``) shows its chart alone, without downloads.
     """
+    if st.context.is_embedded:
+        return
     lang = get_locale()
     stem = filename.removesuffix(".csv")
 

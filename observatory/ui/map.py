@@ -318,14 +318,17 @@ def district_map(
         selection_mode=("points", "box", "lasso"),
     )
     selection = event.selection if event else None
-    if selection is not None and (selection.get("box") or selection.get("lasso")):
-        codes = sorted({str(p.get("location")) for p in selection.points if p.get("location")})
+    points = selection.points if selection is not None else []
+    codes = sorted({str(p.get("location")) for p in points if p.get("location")})
+    # A box or lasso marks districts for the funnel plot. The geo map reports no box or lasso shape,
+    # only the districts inside it: more than one district is a box or lasso, one is a tap.
+    if selection is not None and (selection.get("box") or selection.get("lasso") or len(codes) > 1):
         if codes and codes != compare.highlighted():
             st.session_state[compare.HIGHLIGHT] = codes
             st.rerun()
         return None
     locations = [list(trace.get("locations") or []) for trace in spec["data"]]
-    return mapview.selected_code(selection.points if selection is not None else [], locations)
+    return mapview.selected_code(points, locations)
 
 
 def ranked_table(info: Indicator, period: MapPeriod, measure: str, *, key: str, versus: str = "city") -> None:

@@ -107,9 +107,14 @@ def _local_actor(now: datetime) -> Actor | None:
     return found
 
 
-def begin_run() -> Actor:
-    """Decide who this run acts as (public mode: always anonymous) and remember it for the run."""
-    found = None if settings().public_mode else (_sso_actor() or _local_actor(_now()))
+def begin_run(*, anonymous: bool = False) -> Actor:
+    """Decide who this run acts as (public mode: always anonymous) and remember it for the run.
+
+    Args:
+        anonymous: Act as an anonymous visitor whoever is signed in (an embedded chart shows the
+            published release only, even in a signed-in staff member's browser).
+    """
+    found = None if settings().public_mode or anonymous else (_sso_actor() or _local_actor(_now()))
     actor = found or accounts.ANONYMOUS
     _actor.set(actor)
     return actor

@@ -7,6 +7,7 @@ import streamlit as st
 
 from observatory.domain import Granularity, Period
 from observatory.i18n import format_number, t
+from observatory.present.issues import issue_message
 from observatory.present.text import message
 from observatory.services import uploads
 from observatory.services.uploads import ValidationReport
@@ -35,11 +36,17 @@ _IGNORED_CATEGORY = {
 def issues_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Issues with translated headers and severities; each code also explained in the reader's language.
 
-    The message is the detailed one found by the check (in English, naming the value); the problem
-    column says the same kind of thing in words from the catalogue (``issue.<code>``).
+    The message is the detailed one found by the check, naming the value, in the reader's language
+    where the check has a catalogue message (:func:`present.issues.issue_message`); the problem column
+    says the same kind of thing in words from the catalogue (``issue.<code>``).
     """
     shown = frame.copy()
     shown["problem"] = [_explained(str(code)) for code in shown["code"]]
+    if "key" in shown:
+        shown["message"] = [
+            issue_message(str(m), k, p if isinstance(p, dict) else None)
+            for m, k, p in zip(shown["message"], shown["key"], shown["params"], strict=True)
+        ]
     shown = shown[list(ISSUE_COLUMNS)]
     shown["severity"] = [t(f"upload.severity_{s}") for s in shown["severity"]]
     return shown.rename(columns={c: t(f"upload.col_{c}") for c in ISSUE_COLUMNS})
@@ -118,7 +125,7 @@ def _status(report: ValidationReport) -> None:
             errors=error_count_text(report),
             row="–" if first.row is None else format_number(first.row),
             column=first.column or "–",
-            message=first.message,
+            message=issue_message(first.message, first.key, dict(first.params)),
         )
     )
 

@@ -67,7 +67,7 @@ def map_locations(figure: dict) -> list[str]:
     return [
         loc
         for trace in figure["data"]
-        if trace.get("type") == "choroplethmap"
+        if trace.get("type") == "choropleth"
         for loc in trace.get("locations", [])
     ]
 

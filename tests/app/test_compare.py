@@ -22,7 +22,7 @@ def test_map_draws_the_grouping_and_the_funnel(grouped_app, audience):
     )
     assert not at.exception
     # The grouping's name is user text: escaped where every chart is shown, so plotly draws it as typed.
-    outline = [t for t in _traces(at, "choroplethmap") if t.get("name") == "City centre &lt;b&gt;"]
+    outline = [t for t in _traces(at, "choropleth") if t.get("name") == "City centre &lt;b&gt;"]
     assert len(outline) == 1 and outline[0]["locations"] == ["centre"]
     # The funnel: one marker trace per place, every district drawn once, with its code.
     points = [row[0] for t in _traces(at, "scatter") if t.get("mode") == "markers" for row in t["customdata"]]
@@ -37,7 +37,7 @@ def test_map_benchmark_against_similar_districts(grouped_app):
     assert not at.exception
     at.radio(key="versus").set_value("peers").run()
     assert not at.exception
-    names = {t["name"] for t in _traces(at, "choroplethmap")}
+    names = {t["name"] for t in _traces(at, "choropleth")}
     assert names & {
         "better than similar districts",
         "worse than similar districts",

@@ -6,6 +6,7 @@ from pathlib import Path
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
+from observatory.ui import compare
 from tests.app.helpers import figures, map_locations, official
 
 PAGE = "pages/map.py"
@@ -38,7 +39,7 @@ def _map(at):
 
 
 def _legend(at):
-    return [trace["name"] for trace in _map(at)["data"]]
+    return [trace["name"] for trace in _map(at)["data"] if trace.get("showlegend", True)]
 
 
 def test_page_draws_every_district_once_with_a_ranked_table_and_a_download(demo_app):
@@ -54,8 +55,8 @@ def test_rate_legend_names_the_denominator_and_the_hover_its_year(demo_app):
     at = _page({"indicator": "burglary", "measure": "rate", "period": "2025"})
     figure = _map(at)
     assert figure["layout"]["legend"]["title"]["text"] == "rate per 1,000 dwellings"
-    assert "Denominator (year)" in figure["data"][0]["hovertemplate"]
-    assert any("dwellings (2025)" in cell for row in figure["data"][0]["customdata"] for cell in row)
+    assert "Denominator (year)" in figure["data"][1]["hovertemplate"]
+    assert any("dwellings (2025)" in cell for row in figure["data"][1]["customdata"] for cell in row)
 
 
 def test_measure_choice_changes_the_map(demo_app):
@@ -71,7 +72,7 @@ def test_benchmark_map_says_better_similar_worse_in_words(demo_app):
     at = _page({"indicator": "burglary", "measure": "benchmark"})
     assert not at.exception
     assert _legend(at) == ["better than the city", "similar to the city", "worse than the city"]
-    assert "City" in _map(at)["data"][0]["hovertemplate"]
+    assert "City" in _map(at)["data"][1]["hovertemplate"]
     assert "better than the city" in set(at.dataframe[0].value["benchmark vs city"])
 
 
@@ -120,7 +121,7 @@ def test_survey_map_shows_the_percent_with_respondents(demo_app):
     at = _page({"indicator": "feel_unsafe", "period": "2025"})
     assert not at.exception
     assert at.selectbox(key="measure").options == ["percent", "benchmark vs city"]
-    cells = {cell for trace in _map(at)["data"] for row in trace["customdata"] for cell in row}
+    cells = {cell for trace in _map(at)["data"][1:] for row in trace["customdata"] for cell in row}
     assert any("respondents (2025)" in cell for cell in cells)
 
 
@@ -133,12 +134,14 @@ def test_every_language_renders(demo_app):
     assert _legend(at)[0] == "meilleur que la ville"
 
 
-def _tap(at, code: str):
+def _tap(at, code: str, *more: str):
     chart = at.get("plotly_chart")[0]
+    points = [{"curve_number": 1, "point_index": i, "location": c} for i, c in enumerate((code, *more))]
     selection = {
         "selection": {
-            "points": [{"curve_number": 0, "point_index": 0, "location": code}],
-            "point_indices": [0],
+            # A name drawn on the map (the first trace, text placed by lon/lat) can be inside a box too.
+            "points": [*points, {"curve_number": 0, "point_index": 0, "lat": 41.1, "lon": -8.6}],
+            "point_indices": list(range(len(points) + 1)),
             "box": [],
             "lasso": [],
         }
@@ -163,6 +166,14 @@ def test_tapping_a_district_shows_its_figure_and_a_link_to_its_profile(demo_app)
     links = [link.proto for link in at.main.get("page_link")]
     assert [link.page for link in links if "profile" in link.page] != []
     assert any(name in link.label for link in links)
+
+
+def test_a_box_over_several_districts_marks_them_for_the_funnel_and_opens_no_panel(demo_app):
+    # The geo map reports a box or lasso by the districts in it, without the box's shape.
+    at = _tap(official(PAGE, query={"indicator": "burglary"}), "05", "07")
+    assert not at.exception
+    assert at.session_state[compare.HIGHLIGHT] == ["05", "07"]
+    assert at.selectbox(key="district").value == ""
 
 
 def test_the_search_box_finds_a_district_without_a_tap(demo_app):

@@ -75,11 +75,21 @@ def test_a_release_without_package_builds_it_only_when_asked(demo_app, deferred_
     assert builds["package"] == 1
 
 
-def _embedded(page: str, query: dict) -> AppTest:
+def _embedded(page: str, query: dict, *, role: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.context = {"is_embedded": True}
     for key, value in query.items():
         at.query_params[key] = value
+    if role:
+        from datetime import UTC, datetime
+
+        from observatory import auth
+        from observatory.domain import Role
+        from observatory.ui.session import SESSION_KEY
+        from tests.app.helpers import ensure_account
+
+        now = datetime.now(UTC).replace(tzinfo=None)
+        at.session_state[SESSION_KEY] = auth.Session(ensure_account(role), Role(role), now, now)
     at.run()
     at.switch_page(page).run()
     return at
@@ -99,7 +109,7 @@ def test_embedded_map_is_one_chart_with_title_source_and_release_date(demo_app):
     assert "Source: National police statistics (PSP)" in captions
     assert _published_line() in captions
     assert not any("Embed this chart" in e.label for e in at.expander)
-    assert figures(at)[0]["data"][0]["type"] == "choroplethmap"
+    assert [t["type"] for t in figures(at)[0]["data"]][:2] == ["scattergeo", "choropleth"]
 
 
 def test_embedded_trend_is_one_chart_with_title_source_and_release_date(demo_app):
@@ -127,3 +137,63 @@ def test_full_pages_say_how_to_embed_their_chart(demo_app):
         code = [c.value for c in at.code]
         assert len(code) == 1 and "embed=true" in code[0] and "indicator=burglary" in code[0]
         assert code[0].startswith("<iframe src=") and 'title="Burglary' in code[0]
+
+
+def _no_page_furniture(at: AppTest) -> None:
+    assert not at.exception
+    assert not at.title and not at.get("download_button")  # no page title, nothing to download
+    assert not any("Embed this" in e.label for e in at.expander)
+    assert not at.sidebar.selectbox  # no menu or language widget
+    assert _published_line() in " ".join(c.value for c in at.caption)
+
+
+def test_embedded_overview_is_the_headline_cards_with_the_release_date(demo_app):
+    at = _embedded("pages/overview.py", {"lang": "en"})
+    _no_page_furniture(at)
+    assert [h.value for h in at.header] == ["City overview"]
+    full = start("pages/overview.py", query={"lang": "en"})
+    figures_shown = [m.value for m in at.markdown if m.value and m.value[0].isdigit()]
+    assert figures_shown and figures_shown == [m.value for m in full.markdown if m.value in figures_shown]
+    assert not any("Strategy" in h.value for h in at.header)  # the cards alone
+
+
+def test_embedded_profile_is_one_district_with_its_charts(demo_app):
+    at = _embedded("pages/profile.py", {"district": "05", "lang": "pt"})
+    assert not at.exception
+    assert not at.title and not at.get("download_button")
+    assert len(at.header) >= 1 and at.get("plotly_chart")
+    assert any("Publicado a 15 de janeiro de 2026" in c.value for c in at.caption)
+    # The choices are in a closed panel: the district chosen by the address.
+    assert at.selectbox(key="district").value == "05"
+
+
+def test_embedded_strategy_is_the_objectives_without_tabs_or_partners(demo_app):
+    at = _embedded("pages/strategy.py", {"lang": "fr"})
+    assert not at.exception
+    assert not at.title and not at.tabs and not at.get("download_button")
+    assert at.header[0].value == "Stratégie : objectifs et actions"
+    assert any("Publié le 15 janvier 2026" in c.value for c in at.caption)
+
+
+def test_an_embedded_view_shows_the_release_even_to_signed_in_staff(demo_app):
+    # The staff store holds every figure; the release withholds small counts. Embedded, a signed-in
+    # official's browser gets the release, as every visitor of the website it is embedded in does.
+    query = {"indicator": "burglary", "measure": "count", "lang": "en"}
+    embedded = _embedded("pages/map.py", query, role="viewer")
+    assert not embedded.exception
+    # The credit line names the release only when the run reads it ("not yet published" otherwise).
+    assert _published_line() in " ".join(c.value for c in embedded.caption)
+    public = start("pages/map.py", query=query)
+    assert figures(embedded)[0]["data"] == figures(public)[0]["data"]
+
+
+def test_full_overview_profile_and_strategy_say_how_to_embed_them(demo_app):
+    for page, query in (
+        ("pages/overview.py", {}),
+        ("pages/profile.py", {"district": "05"}),
+        ("pages/strategy.py", {}),
+    ):
+        at = start(page, query={**query, "lang": "en"})
+        assert not at.exception, page
+        code = [c.value for c in at.code if "<iframe" in c.value]
+        assert len(code) == 1 and "embed=true" in code[0], page

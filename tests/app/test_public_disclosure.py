@@ -104,7 +104,7 @@ def _figure_violations(at, k: int, measure: str) -> list[str]:
             bad += [f"funnel:{v}" for v in _small(_funnel_counts(figure), k)]
             continue
         for trace in figure["data"]:
-            if trace.get("type") == "choroplethmap" and measure == "count":
+            if trace.get("type") == "choropleth" and measure == "count":
                 bad += [f"map:{v}" for v in _small(trace.get("z", []), k)]
             interval = "interval" in str(trace.get("name", "")).lower()
             if trace.get("type") == "scatter" and measure == "count" and not interval:

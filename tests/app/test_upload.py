@@ -190,8 +190,8 @@ def test_boundary_upload_asks_for_fields_draws_the_map_and_commits(staff, demo_a
     staff.button(key="upload-check").click().run()
     assert not staff.exception
     drawn = figures(staff)[0]
-    assert drawn["layout"]["map"]["style"] == "white-bg"
-    assert sorted(loc for trace in drawn["data"] for loc in trace["locations"]) == ["01", "02"]
+    assert drawn["layout"]["geo"]["visible"] is False  # no base map fetched from anywhere
+    assert sorted(loc for trace in drawn["data"] for loc in trace.get("locations", [])) == ["01", "02"]
     staff.button(key="upload-commit").click().run()
     store = connect(demo_app)
     try:
@@ -242,6 +242,20 @@ def test_page_speaks_the_visitors_language(demo_app, buttons):
     assert at.title[0].value == "Importer des données"
     assert "a été refusé" in at.error[0].value
     assert "Problème" in _frame(at, "Ligne").columns
+    # The check's own message too, naming the value, the file, row and column in French.
+    issues = _frame(at, "Ligne")
+    assert issues["Message"].iloc[0].startswith("code inconnu « ")
+    assert "ligne 2" in at.error[0].value and "code inconnu" in at.error[0].value
+
+
+def test_issue_messages_in_portuguese_name_the_value(demo_app, buttons):
+    at = start(PAGE, role="editor", query={"lang": "pt"})
+    data = b"indicator,area,period,value\nburglary,01,2016-01,abc\nburglary,01,2016-02,-3\n"
+    _upload(at, "numeros.csv", data, kind="observations")
+    assert not at.exception
+    messages = list(_frame(at, "Linha")["Mensagem"])
+    assert "«abc» não é um número" in messages
+    assert "«-3» é negativo" in messages
 
 
 def test_issue_download_neutralises_a_formula_from_the_file(demo_app, buttons, downloads):
@@ -297,7 +311,7 @@ def test_boundary_upload_keeps_only_the_areas_inside_the_city(staff, demo_app, t
     kept, dropped = (int(word) for word in outcome.split() if word.isdigit())
     assert kept + dropped == total and 0 < kept < 36 and dropped > 100
     drawn = figures(staff)[0]
-    assert len([loc for trace in drawn["data"] for loc in trace["locations"]]) == kept
+    assert len([loc for trace in drawn["data"] for loc in trace.get("locations", [])]) == kept
     assert any("Area outside the city" in table.value.to_string() for table in staff.dataframe)
 
 

@@ -23,9 +23,28 @@ def test_report_with_error_is_invalid() -> None:
 
 
 def test_issues_frame_columns() -> None:
-    frame = _report(Issue("type-error", Severity.ERROR, "bad", 3, "value", "x")).issues_frame()
-    assert list(frame.columns) == ["code", "severity", "row", "column", "value", "message"]
-    assert frame.iloc[0].tolist() == ["type-error", "error", 3, "value", "x", "bad"]
+    issue = Issue(
+        "type-error",
+        Severity.ERROR,
+        "bad",
+        3,
+        "value",
+        "x",
+        key="type_error_number",
+        params=(("value", "x"),),
+    )
+    frame = _report(issue).issues_frame()
+    assert list(frame.columns) == ["code", "severity", "row", "column", "value", "message", "key", "params"]
+    assert frame.iloc[0].tolist() == [
+        "type-error",
+        "error",
+        3,
+        "value",
+        "x",
+        "bad",
+        "type_error_number",
+        {"value": "x"},
+    ]
 
 
 def test_to_dict_is_json_serialisable() -> None:

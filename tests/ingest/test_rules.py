@@ -122,7 +122,7 @@ def test_not_after_strict_and_same_ok() -> None:
 def test_type_error_and_decimal_ambiguous_and_choices() -> None:
     sheet = _sheet(value=["x"])
     mask = pd.Series([True])
-    assert rules.type_errors(sheet, "value", mask, "a number")[0].code == "type-error"
+    assert rules.type_errors(sheet, "value", mask, "number")[0].code == "type-error"
     assert rules.ambiguous_decimals(sheet, "value", mask, ",")[0].code == "decimal-ambiguous"
     issue = rules.bad_choices(sheet, "value", mask, ["a", "b"])[0]
     assert (issue.code, issue.severity) == ("constraint-error", Severity.ERROR)

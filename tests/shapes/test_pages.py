@@ -127,7 +127,7 @@ def _map_values(figure: dict) -> dict[str, float | None]:
     """District → plotted value; None for the districts drawn as not published."""
     values: dict[str, float | None] = {}
     for trace in figure["data"]:
-        if trace.get("type") != "choroplethmap":
+        if trace.get("type") != "choropleth":
             continue
         hidden = trace.get("name") == "not published"
         for i, code in enumerate(trace.get("locations") or []):
@@ -136,7 +136,7 @@ def _map_values(figure: dict) -> dict[str, float | None]:
 
 
 def _map_figure(seen: Seen) -> dict | None:
-    maps = [f for f in seen.figures if any(t.get("type") == "choroplethmap" for t in f["data"])]
+    maps = [f for f in seen.figures if any(t.get("type") == "choropleth" for t in f["data"])]
     return maps[0] if maps else None
 
 

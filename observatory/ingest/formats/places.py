@@ -221,7 +221,7 @@ def degrees(sheet: Sheet, name: str) -> tuple[pd.Series, list[Issue]]:
         cast = pc.cast(pc.if_else(pc.equal(cells, ""), None, cells), pa.float64())
     except pa.ArrowInvalid:
         numbers = to_number(text, ".")
-        return numbers.values, rules.type_errors(sheet, name, numbers.bad, "a decimal degree (like -1.5461)")
+        return numbers.values, rules.type_errors(sheet, name, numbers.bad, "degree")
     return pd.Series(cast.to_numpy(zero_copy_only=False), index=text.index, dtype="float64"), []
 
 

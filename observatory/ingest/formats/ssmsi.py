@@ -70,7 +70,7 @@ def _published(sheet: Sheet) -> tuple[pd.Series, list[Issue]]:
 def _counts(sheet: Sheet, status: pd.Series) -> tuple[pd.Series, list[Issue]]:
     text = sheet.text["count"]
     numbers = to_number(text, detect_decimal([text]), frozenset({"na", "nan"}))
-    issues = rules.type_errors(sheet, "count", numbers.bad, "a number")
+    issues = rules.type_errors(sheet, "count", numbers.bad, "number")
     shown = status == ObservationStatus.OK
     issues += flag(sheet, shown & numbers.blank, "missing-cell", "count", "a published (diff) count is blank")
     issues += rules.negative(sheet, "count", numbers.values, shown)
