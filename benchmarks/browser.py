@@ -7,7 +7,7 @@ port, as a visitor who is not signed in (the published release), for the overvie
 profile and where pages; against ``streamlit run benchmarks/floor_page.py`` (the floor: one cached
 choropleth and one line chart on the same data) in the same run; and against a static HTML file
 holding the very plotly figures our page drew (taken from the settled page, drawn by the plotly.js of
-the installed plotly package, no server). Per page and app:
+the installed plotly package, served as a static site serves a file). Per page and app:
 
 - **first**: the first visit after the server started (each first visit on a server of its own, with an
   empty browser cache): nothing cached, as after a restart, a new release or the hourly expiry;
@@ -15,11 +15,13 @@ the installed plotly package, no server). Per page and app:
 - **after a change**: on a settled page, a new choice in the page's selectbox (a new indicator, a new
   district), each choice one not asked for before (a cache miss).
 
-A page is *settled* when Streamlit's script has stopped (``data-test-script-state="notRunning"``), every
-plotly chart is drawn (maps: maplibre reports its style and sources loaded) and that state has held for
-:data:`STABLE_S`; the time is taken when it first held. Bytes are the websocket frames received and
-sent during the visit. Medians of ``visits`` (≥ 5) of each; ratios ours ÷ floor and ours ÷ static in
-the same run. Appends one record per scale to benchmarks/results/browser.jsonl.
+A page is *settled* when Streamlit's script has stopped (``data-test-script-state="notRunning"``), the
+page's title is there, every plotly chart is drawn (as many as the page draws once everything has
+arrived; maps: maplibre reports its style and sources loaded), and that state has held for
+:data:`STABLE_S` (a page that reruns itself may pause between runs); the time is taken when it first
+held. Bytes are the websocket frames received and sent during the visit. Medians of ``visits`` (≥ 5)
+of each; ratios ours ÷ floor and ours ÷ static in the same run. Appends one record per scale to
+benchmarks/results/browser.jsonl.
 
 The staff page of area groupings (``groups``) is left out: it is an editing page that needs a sign-in,
 and a visitor of the public site cannot open it; documents are built on demand, not shown.
@@ -28,10 +30,13 @@ and a visitor of the public site cannot open it; documents are built on demand, 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,19 +55,23 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "profile": ("profile", "district"),
     "where": ("where", None),
 }
-STABLE_S = 0.5
+STABLE_S = 1.5
 VIEWPORT = {"width": 1400, "height": 1000}
 POLL_S = 0.05
 TIMEOUT_S = 300.0
+#: A static file that has not settled by then never will (a figure it cannot draw).
+STATIC_TIMEOUT_S = 120.0
 
 #: "settled", "running" or "waiting" (charts not drawn yet), from the page's own state.
-STATE = """() => {
+STATE = """(least) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app) return 'waiting';
   const script = app.getAttribute('data-test-script-state');
   if (script !== 'notRunning') return 'running';
   if (document.querySelector('[data-testid="stStatusWidget"]')) return 'running';
+  if (!document.querySelector('[data-testid="stMain"] h1')) return 'waiting';
   const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  if (charts.length < least) return 'waiting';
   for (const chart of charts) {
     const gd = chart.querySelector('.js-plotly-plot');
     if (!gd || !gd._fullLayout || !gd.querySelector('.main-svg')) return 'waiting';
@@ -74,9 +83,9 @@ STATE = """() => {
   return 'settled';
 }"""
 #: The same for the static file: every figure drawn, maps loaded.
-STATIC_STATE = """() => {
+STATIC_STATE = """(least) => {
   const plots = document.querySelectorAll('.js-plotly-plot');
-  if (!window.figuresPlotted || plots.length < window.figuresPlotted) return 'waiting';
+  if (window.figuresPlotted === undefined || plots.length < window.figuresPlotted) return 'waiting';
   for (const gd of plots) {
     if (!gd._fullLayout || !gd.querySelector('.main-svg')) return 'waiting';
     for (const key of Object.keys(gd._fullLayout)) {
@@ -94,9 +103,10 @@ FIGURES = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyC
 class Visit:
     """One browser tab's visit: its websocket bytes, counted from when it is opened."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, charts: int = 0) -> None:
         self.page = context.new_page()
         self.bytes = 0
+        self.charts = charts  # the page is not settled before this many charts are drawn
         self.page.on("websocket", self._count)
 
     def _count(self, socket: Any) -> None:
@@ -106,43 +116,42 @@ class Visit:
         socket.on("framereceived", add)
         socket.on("framesent", add)
 
-    def settle(self, start: float, state: str = STATE) -> float:
+    def settle(self, start: float, state: str = STATE, timeout: float = TIMEOUT_S) -> float:
         """Seconds from ``start`` until the page is settled and has stayed so for :data:`STABLE_S`."""
         since = None
-        deadline = start + TIMEOUT_S
+        deadline = start + timeout
         while time.perf_counter() < deadline:
             now = time.perf_counter()
-            if self.page.evaluate(state) == "settled":
+            if self.page.evaluate(state, self.charts) == "settled":
                 since = since or now
                 if now - since >= STABLE_S:
                     return since - start
             else:
                 since = None
             self.page.wait_for_timeout(POLL_S * 1000)
-        raise TimeoutError(f"{self.page.url} did not settle in {TIMEOUT_S:.0f} s")
+        raise TimeoutError(f"{self.page.url} did not settle in {timeout:.0f} s")
 
-    def open(self, url: str, state: str = STATE) -> float:
+    def open(self, url: str, state: str = STATE, timeout: float = TIMEOUT_S) -> float:
         """Seconds to a settled page at ``url``."""
         start = time.perf_counter()
-        self.page.goto(url, wait_until="commit", timeout=TIMEOUT_S * 1000)
-        return self.settle(start, state)
+        self.page.goto(url, wait_until="commit", timeout=timeout * 1000)
+        return self.settle(start, state, timeout)
 
     def change(self, key: str, option: int) -> float | None:
         """Seconds from choosing the ``option``-th entry of the selectbox ``key`` to a settled page
         (None when that entry is the one already chosen: nothing to wait for)."""
         box = self.page.locator(f".st-key-{key} [data-testid='stSelectbox']").first
-        current = box.inner_text().strip()
         box.click()
         choice = self.page.locator("[role='listbox'] [role='option']").nth(option)
         choice.scroll_into_view_if_needed()
-        if choice.inner_text().strip() == current:
+        if choice.get_attribute("aria-selected") == "true":
             self.page.keyboard.press("Escape")
             return None
         start = time.perf_counter()
         choice.click()
         deadline = start + 5.0
         # The rerun starts when the server hears of the choice: wait for it, then for the page to settle.
-        while time.perf_counter() < deadline and self.page.evaluate(STATE) == "settled":
+        while time.perf_counter() < deadline and self.page.evaluate(STATE, self.charts) == "settled":
             self.page.wait_for_timeout(POLL_S * 1000 / 2)
         return self.settle(start)
 
@@ -175,34 +184,53 @@ def _served(db: Path, snapshot: Path, *, floor_db: Path | None = None) -> Iterat
         server.stop_server(proc)
 
 
-def _first(browser: Any, start: Callable[[], Any], path: str) -> dict[str, float]:
+def _first(browser: Any, start: Callable[[], Any], path: str, charts: int) -> dict[str, float]:
     """A first visit on a server of its own, from an empty browser cache."""
     with start() as url:
         context = browser.new_context(viewport=VIEWPORT)
         try:
-            visit = Visit(context)
+            visit = Visit(context, charts)
             took = visit.open(f"{url}/{path}")
             return {"s": took, "bytes": visit.bytes}
         finally:
             context.close()
 
 
+#: How many charts a page draws: counted after it has been settled this long (charts can arrive late).
+CALIBRATE_S = 8.0
+DRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot'))
+  .filter(gd => gd._fullLayout && gd.querySelector('.main-svg')).length"""
+
+
+def _charts(context: Any, url: str) -> int:
+    """How many charts the page at ``url`` draws once everything has arrived (fills the caches too)."""
+    visit = Visit(context)
+    try:
+        visit.open(url)
+        visit.page.wait_for_timeout(CALIBRATE_S * 1000)
+        visit.settle(time.perf_counter())
+        return int(visit.page.evaluate(DRAWN))
+    finally:
+        visit.close()
+
+
 def _warm_and_changes(
     browser: Any, url: str, path: str, key: str | None, visits: int
-) -> tuple[list[dict[str, float]], list[dict[str, float]], list[str]]:
-    """``visits`` warm visits (new tabs, caches full) and ``visits`` changes; the figures drawn."""
+) -> tuple[list[dict[str, float]], list[dict[str, float]], list[str], int]:
+    """``visits`` warm visits (new tabs, caches full) and ``visits`` changes; the figures drawn and
+    how many charts the page has."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
-        Visit(context).open(f"{url}/{path}")  # fills the server's caches and the browser's
+        charts = _charts(context, f"{url}/{path}")  # fills the server's caches and the browser's
         warm, figures = [], []
         for _ in range(visits):
-            visit = Visit(context)
+            visit = Visit(context, charts)
             warm.append({"s": visit.open(f"{url}/{path}"), "bytes": visit.bytes})
             figures = visit.page.evaluate(FIGURES)
             visit.close()
         changes = []
         if key:
-            visit = Visit(context)
+            visit = Visit(context, charts)
             visit.open(f"{url}/{path}")
             available = _options(visit, key)
             for option in range(available):
@@ -213,7 +241,7 @@ def _warm_and_changes(
                 if took is not None:
                     changes.append({"s": took, "bytes": visit.bytes - before})
             visit.close()
-        return warm, changes, figures
+        return warm, changes, figures, charts
     finally:
         context.close()
 
@@ -235,8 +263,28 @@ def static_html(figures: list[str]) -> str:
     )
 
 
-def _static(browser: Any, figures: list[str], visits: int) -> dict[str, Any]:
-    """First and warm visits of the static file of ``figures``."""
+@contextmanager
+def _static_site(folder: Path) -> Iterator[str]:
+    """``folder`` served over HTTP on a free localhost port, as a static site serves its files (maplibre
+    does not finish loading a map from a ``file://`` page)."""
+    handler = functools.partial(_QuietFiles, directory=str(folder))
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{site.server_address[1]}"
+    finally:
+        site.shutdown()
+        site.server_close()
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """No line per request."""
+
+
+def _static(browser: Any, figures: list[str], visits: int) -> dict[str, Any] | None:
+    """First and warm visits of the static file of ``figures`` (None when it never settles)."""
     folder = Path(tempfile.mkdtemp(prefix="bench-static-"))
     try:
         path = folder / "page.html"
@@ -244,10 +292,13 @@ def _static(browser: Any, figures: list[str], visits: int) -> dict[str, Any]:
         runs = []
         context = browser.new_context(viewport=VIEWPORT)
         try:
-            for _ in range(visits + 1):
-                visit = Visit(context)
-                runs.append(visit.open(path.as_uri(), STATIC_STATE))
-                visit.close()
+            with _static_site(folder) as site:
+                for _ in range(visits + 1):
+                    visit = Visit(context, len(figures))
+                    runs.append(visit.open(f"{site}/page.html", STATIC_STATE, STATIC_TIMEOUT_S))
+                    visit.close()
+        except TimeoutError:
+            return None
         finally:
             context.close()
         return {
@@ -280,8 +331,8 @@ def measure(scale: generate.Scale, *, visits: int, pages: list[str]) -> dict[str
         result: dict[str, Any] = {"pages": {}}
         with server.chromium() as browser:
             with floor() as url:
-                warm, changes, _ = _warm_and_changes(browser, url, "", "indicator", visits)
-            firsts = [_first(browser, floor, "") for _ in range(visits)]
+                warm, changes, _, charts = _warm_and_changes(browser, url, "", "indicator", visits)
+            firsts = [_first(browser, floor, "", charts) for _ in range(visits)]
             result["floor"] = {
                 "first": _figures_of(firsts),
                 "warm": _figures_of(warm),
@@ -290,15 +341,15 @@ def measure(scale: generate.Scale, *, visits: int, pages: list[str]) -> dict[str
             for page in pages:
                 path, key = PAGES[page]
                 with ours() as url:
-                    warm, changes, figures = _warm_and_changes(browser, url, path, key, visits)
-                firsts = [_first(browser, ours, path) for _ in range(visits)]
+                    warm, changes, figures, charts = _warm_and_changes(browser, url, path, key, visits)
+                firsts = [_first(browser, ours, path, charts) for _ in range(visits)]
                 static = _static(browser, figures, visits) if figures else None
                 result["pages"][page] = {
                     "first": _figures_of(firsts),
                     "warm": _figures_of(warm),
                     "change": _figures_of(changes),
                     "static": static,
-                    "charts": len(figures),
+                    "charts": charts,
                 }
     finally:
         shutil.rmtree(work, ignore_errors=True)

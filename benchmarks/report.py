@@ -53,6 +53,10 @@ def _page_rows(results: Path) -> Iterator[str]:
                 )
 
 
+def _time(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 1 else _ms(seconds)
+
+
 def _cell(found: dict | None) -> str:
     """Seconds (median) and ratio to the floor: median (lowest–highest over the runs), flagged when over."""
     if not found or not found["seconds"] or not found["ratio"]:
@@ -60,7 +64,7 @@ def _cell(found: dict | None) -> str:
     ratio = found["ratio"]
     flag = f" **over in {found['over_target']} of {found['runs']}**" if found["over_target"] else ""
     return (
-        f"{_ms(found['seconds']['median'])} · {ratio['median']:.1f}× "
+        f"{_time(found['seconds']['median'])} · {ratio['median']:.1f}× "
         f"({ratio['min']:.1f}–{ratio['max']:.1f}){flag}"
     )
 
@@ -80,7 +84,7 @@ def page_table(results: Path = RESULTS) -> Iterator[str]:
         yield (
             f"| **floor page, {scale}** ({runs} runs, load {', '.join(loads)}) | "
             + " | ".join(
-                f"{_ms(floor[f]['median'])} ({_ms(floor[f]['min'])}–{_ms(floor[f]['max'])})"
+                f"{_time(floor[f]['median'])} ({_time(floor[f]['min'])}–{_time(floor[f]['max'])})"
                 if floor[f]
                 else "–"
                 for f in ("first", "warm", "miss")
