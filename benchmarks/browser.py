@@ -16,7 +16,7 @@ the installed plotly package, served as a static site serves a file). Per page a
   district), each choice one not asked for before (a cache miss).
 
 A page is *settled* when Streamlit's script has stopped (``data-test-script-state="notRunning"``), the
-page's title is there, every plotly chart is drawn (as many as the page draws once everything has
+page shows something, every plotly chart is drawn (as many as the page draws once everything has
 arrived; maps: maplibre reports its style and sources loaded), and that state has held for
 :data:`STABLE_S` (a page that reruns itself may pause between runs); the time is taken when it first
 held. Bytes are the websocket frames received and sent during the visit. Medians of ``visits`` (≥ 5)
@@ -69,7 +69,7 @@ STATE = """(least) => {
   const script = app.getAttribute('data-test-script-state');
   if (script !== 'notRunning') return 'running';
   if (document.querySelector('[data-testid="stStatusWidget"]')) return 'running';
-  if (!document.querySelector('[data-testid="stMain"] h1')) return 'waiting';
+  if (!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')) return 'waiting';
   const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
   if (charts.length < least) return 'waiting';
   for (const chart of charts) {
