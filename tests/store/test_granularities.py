@@ -7,7 +7,7 @@ def test_every_indicators_granularities_in_one_read_answer_as_one_by_one(demo_fi
     one = connect(demo_file, read_only=True)
     every = connect(demo_file, read_only=True)
     try:
-        codes = queries.indicators(one)["code"].tolist() + ["no_such_indicator"]
+        codes = [*queries.indicators(one)["code"].tolist(), "no_such_indicator"]
         expected = {
             code: (
                 queries.granularities_by_level(one, code),
