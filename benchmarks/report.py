@@ -31,8 +31,9 @@ def _ms(seconds: float | None) -> str:
 
 
 def _page_rows(results: Path) -> Iterator[str]:
+    """The older one-run page records (before the first visits and repeated runs were recorded)."""
     for scale in ("reference", "10x"):
-        found = [r for r in _all(results, "page_times") if r["scale"]["name"] == scale]
+        found = [r for r in _all(results, "page_times") if r["scale"]["name"] == scale and "summary" not in r]
         if not found:
             continue
         record = found[-1]
@@ -49,6 +50,53 @@ def _page_rows(results: Path) -> Iterator[str]:
                 yield (
                     f"| {page}, {audience}, {scale} | ≤ 3× floor | warm {_ms(figures['warm_s'])}, "
                     f"miss {_ms(figures['miss_s'])} | {ratio['warm']:.1f} / {miss} |"
+                )
+
+
+def _time(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 1 else _ms(seconds)
+
+
+def _cell(found: dict | None) -> str:
+    """Seconds (median) and ratio to the floor: median (lowest–highest over the runs), flagged when over."""
+    if not found or not found["seconds"] or not found["ratio"]:
+        return "–"
+    ratio = found["ratio"]
+    flag = f" **over in {found['over_target']} of {found['runs']}**" if found["over_target"] else ""
+    return (
+        f"{_time(found['seconds']['median'])} · {ratio['median']:.1f}× "
+        f"({ratio['min']:.1f}–{ratio['max']:.1f}){flag}"
+    )
+
+
+def page_table(results: Path = RESULTS) -> Iterator[str]:
+    """The newest repeated page record of each scale: first visit, warm and miss of every page."""
+    yield "| page, audience, scale | first visit | warm | after a change (miss) |"
+    yield "|---|---|---|---|"
+    for scale in ("reference", "10x"):
+        found = [r for r in _all(results, "page_times") if r["scale"]["name"] == scale and "summary" in r]
+        if not found:
+            continue
+        record = found[-1]
+        summary, runs = record["summary"], record["repeats"]
+        loads = [f"{r['machine']['load_average'][0]:.1f}" for r in found[-1:]]
+        floor = summary["floor"]
+        yield (
+            f"| **floor page, {scale}** ({runs} runs, load {', '.join(loads)}) | "
+            + " | ".join(
+                f"{_time(floor[f]['median'])} ({_time(floor[f]['min'])}–{_time(floor[f]['max'])})"
+                if floor[f]
+                else "–"
+                for f in ("first", "warm", "miss")
+            )
+            + " |"
+        )
+        for audience in ("viewer", "public"):
+            for page, figures in summary.get(audience, {}).items():
+                yield (
+                    f"| {page}, {audience}, {scale} | "
+                    + " | ".join(_cell(figures[f]) for f in ("first", "warm", "miss"))
+                    + " |"
                 )
 
 
@@ -93,8 +141,50 @@ def _other_rows(results: Path) -> Iterator[str]:
         )
 
 
+def _s(found: dict | None) -> str:
+    return "–" if not found or found.get("s") is None else f"{found['s']:.2f} s"
+
+
+def _x(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}×"
+
+
+def browser_table(results: Path = RESULTS) -> Iterator[str]:
+    """The newest browser record: each page's first / warm / after-a-change settle times in Chromium,
+    ratios to the floor app and to the static file of the same figures, websocket bytes per visit."""
+    found = _all(results, "browser")
+    if not found:
+        return
+    record = found[-1]
+    load = record["machine"]["load_average"][0]
+    floor = record["floor"]
+    yield (
+        f"| page ({record['scale']['name']}, medians of {record['visits']}, load {load:.1f}) | "
+        "first | warm | after a change | ÷ floor: first / warm / change | ÷ static (warm) | "
+        "websocket per warm visit |"
+    )
+    yield "|---|---|---|---|---|---|---|"
+    yield (
+        f"| floor app | {_s(floor['first'])} | {_s(floor['warm'])} | {_s(floor['change'])} | 1 | – | "
+        f"{(floor['warm']['bytes'] or 0) / 1024:.0f} KB |"
+    )
+    for page, figures in record["pages"].items():
+        ratio = record["ratios"][page]
+        parts = " / ".join(_x(ratio["floor"][f]) for f in ("first", "warm", "change"))
+        yield (
+            f"| {page} | {_s(figures['first'])} | {_s(figures['warm'])} | {_s(figures['change'])} | "
+            f"{parts} | {_x(ratio['static_warm'])} | {(figures['warm']['bytes'] or 0) / 1024:.0f} KB |"
+        )
+
+
 def main() -> None:
-    """Print the table."""
+    """Print the tables: pages (first visit, warm, miss), then the other figures."""
+    for row in page_table(RESULTS):
+        print(row)
+    print()
+    for row in browser_table(RESULTS):
+        print(row)
+    print()
     print("| figure | target | measured (median) | ratio |")
     print("|---|---|---|---|")
     for row in [*_page_rows(RESULTS), *_other_rows(RESULTS)]:

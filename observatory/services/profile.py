@@ -78,7 +78,7 @@ def years(data: ProfileData) -> tuple[list[int], int | None]:
     """
     latest: list[int] = []
     found: set[int] = set()
-    for frame in data.panels.values():
+    for frame in data.bases.values():
         done = frame.loc[~frame["is_city"] & frame["complete"], "year"]
         if len(done):
             found.update(int(y) for y in done)

@@ -85,8 +85,8 @@ def _series(
     )
     frames = [offences]
     if feeling is not None:
-        survey = data.panels[feeling.code]
-        survey = survey[survey["area_code"].isin(names)].assign(
+        both = pd.concat([data.by_area.area(district), data.by_area.area(data.city_code)])
+        survey = both[both["code"] == feeling.code].assign(
             measure="feeling",
             area=lambda f: f["area_code"].map(names),
             count=np.nan,

@@ -125,13 +125,16 @@ def as_rows(found: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def city_denominators(store: Store, kind: str, city: str) -> pd.DataFrame:
+def city_denominators(
+    store: Store, kind: str, city: str, *, stored: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """area_code (the city), year, value of the city's denominator of one kind, year by year.
 
     The city's own figures when it has any; else the sum of the districts' in each year in which every
-    district has one (a partial sum would understate the population and overstate the rate).
+    district has one (a partial sum would understate the population and overstate the rate). ``stored``:
+    the kind's denominators already read (:func:`queries.denominators`).
     """
-    frame = queries.denominators(store, kind)
+    frame = queries.denominators(store, kind) if stored is None else stored
     own = frame[frame["area_code"] == city]
     if len(own):
         return own[["area_code", "year", "value"]].reset_index(drop=True)

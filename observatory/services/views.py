@@ -71,8 +71,18 @@ def indicator(store: Store, code: str) -> Indicator:
     row = frame[frame["code"] == code]
     if row.empty:
         raise KeyError(code)
-    info = Indicator.from_record(row.iloc[0].to_dict())
-    if info.has_rate and info.denominator_kind not in queries.denominator_kinds(store):
+    return _entry(row.iloc[0].to_dict(), queries.denominator_kinds(store))
+
+
+def indicators(store: Store) -> list[Indicator]:
+    """Every indicator's entry (as :func:`indicator` gives it), in catalogue order, from one read."""
+    kinds = queries.denominator_kinds(store)
+    return [_entry(record, kinds) for record in catalogue(store).to_dict("records")]
+
+
+def _entry(record: dict[str, Any], denominator_kinds: list[str]) -> Indicator:
+    info = Indicator.from_record(record)
+    if info.has_rate and info.denominator_kind not in denominator_kinds:
         # A rate needs its denominator: with none stored, counts are shown as counts (pages say why).
         return info.without_denominator()
     return info

@@ -165,6 +165,17 @@ def wilson_ci(percent: Any, n: Any, *, confidence: float = 0.95) -> tuple[Values
     )
 
 
+def shown_for(unit: Unit | str, value: Any, *, denominator: Any = None, multiplier: float = 1000.0) -> Values:
+    """The figure :func:`ci_for` reports for an observed value, without computing its interval.
+
+    A count or an amount with a denominator is shown as its rate (:func:`rate`); anything else as the
+    value itself. For pages that compare many places but show the interval of a few.
+    """
+    if Unit(unit) in (Unit.COUNT, Unit.AMOUNT) and denominator is not None:
+        return rate(value, denominator, multiplier)
+    return shape_like(template_of(value), as_float_array(value))
+
+
 def ci_for(
     unit: Unit | str,
     value: Any,

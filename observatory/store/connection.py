@@ -217,6 +217,14 @@ class Store:
                 self._memo[key] = (generation, value)
         return value
 
+    def remembered(self, key: tuple[Any, ...]) -> Any | None:
+        """What :meth:`memo` remembers under ``key`` for the data as it is now, or None."""
+        with self._memo_lock:
+            found = self._memo.get(key)
+            if found is not None and found[0] == self._generation:
+                return found[1]
+        return None
+
     @contextmanager
     def writes_held(self) -> Iterator[None]:
         """No other thread of this process commits while this is held, so several reads see one state.

@@ -80,16 +80,48 @@ def granularities(store: Store, indicator_code: str, *, level: int | None = None
     Remembered until the next commit (:meth:`Store.memo`): every page asks it many times.
     """
 
+    everything = store.remembered(_EVERY_GRANULARITY)
+    if everything is not None:
+        by_level = everything.get(indicator_code, {})
+        found = {g for lvl, kinds in by_level.items() if level is None or lvl == level for g in kinds}
+        return sorted(found, key=_FINEST_FIRST.index)
+
     def read() -> tuple[str, ...]:
         rows = store.rows(
             "SELECT DISTINCT o.granularity FROM observations o JOIN areas a ON a.code = o.area_code "
             "WHERE o.indicator_code = ? AND (? IS NULL OR a.level = ?)",
             [indicator_code, level, level],
         )
-        order = ["month", "quarter", "year"]
-        return tuple(sorted((r[0] for r in rows), key=order.index))
+        return tuple(sorted((r[0] for r in rows), key=_FINEST_FIRST.index))
 
     return list(store.memo(("granularities", indicator_code, level), read))
+
+
+_FINEST_FIRST = ["month", "quarter", "year"]
+_EVERY_GRANULARITY = ("granularities_of_all",)
+
+
+def granularities_of_all(store: Store) -> dict[str, dict[int, tuple[str, ...]]]:
+    """Indicator code → level → granularities stored, finest first, for every indicator in one statement.
+
+    For a page that reads every indicator (the district profile): once this is remembered,
+    :func:`granularities` and :func:`granularities_by_level` answer from it instead of one statement each.
+    """
+
+    def read() -> dict[str, dict[int, tuple[str, ...]]]:
+        rows = store.rows(
+            "SELECT DISTINCT o.indicator_code, a.level, o.granularity "
+            "FROM observations o JOIN areas a ON a.code = o.area_code"
+        )
+        found: dict[str, dict[int, list[str]]] = {}
+        for code, level, granularity in rows:
+            found.setdefault(str(code), {}).setdefault(int(level), []).append(str(granularity))
+        return {
+            code: {level: tuple(sorted(kinds, key=_FINEST_FIRST.index)) for level, kinds in levels.items()}
+            for code, levels in found.items()
+        }
+
+    return store.memo(_EVERY_GRANULARITY, read)
 
 
 def has_rows(store: Store, indicator_code: str, *, level: int) -> bool:
@@ -380,6 +412,9 @@ def city_facts(store: Store) -> tuple[str | None, int, bool]:
 
 def granularities_by_level(store: Store, indicator_code: str) -> dict[int, list[str]]:
     """:func:`granularities` of every level at once: level → granularities stored, finest first."""
+    everything = store.remembered(_EVERY_GRANULARITY)
+    if everything is not None:
+        return {level: list(kinds) for level, kinds in everything.get(indicator_code, {}).items()}
 
     def read() -> dict[int, tuple[str, ...]]:
         rows = store.rows(

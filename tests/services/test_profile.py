@@ -287,3 +287,52 @@ def test_no_denominator_before_the_first_year_is_missing_not_zero():
     frame = pd.DataFrame({"area_code": ["01"], "year": [2020]})
     denominators = pd.DataFrame({"area_code": ["01"], "year": [2022], "value": [100.0]})
     assert math.isnan(views.as_of(frame, denominators)["denominator"].iloc[0])
+
+
+# --- only what is shown is computed -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def eager(demo_file):
+    """Every indicator's panel computed in full, as the profile computed them before it was lazy."""
+    store = connect(demo_file)
+    city = profile_panel.load(store).city_code
+    panels = {info.code: profile_panel.panel(store, info, city) for info in views.indicators(store)}
+    store.close()
+    return {code: frame for code, frame in panels.items() if not frame.empty}
+
+
+def test_an_area_gets_the_intervals_its_full_panels_give(data, eager):
+    for area in ("05", "17", data.city_code):
+        rows = data.by_area.area(area)
+        assert set(rows["code"]) == set(eager)
+        for code, part in rows.groupby("code"):
+            full = eager[code]
+            expected = full[full["area_code"] == area].reset_index(drop=True)
+            got = part.drop(columns="code").reset_index(drop=True)
+            pd.testing.assert_frame_equal(got, expected[profile_panel.PANEL_COLUMNS], check_dtype=False)
+
+
+def test_panels_read_later_equal_the_full_panels(data, eager):
+    assert set(data.panels) == set(eager)
+    for code, full in eager.items():
+        pd.testing.assert_frame_equal(data.panels[code], full)
+
+
+def test_no_interval_is_computed_for_districts_not_asked_for(demo_file):
+    store = connect(demo_file)
+    fresh = profile.load(store)
+    store.close()
+    profile.district_profile(fresh, "05", 2025)
+    assert set(fresh.by_area._areas) == {"05", fresh.city_code}
+    assert "lower" not in fresh.by_area.rows.columns
+
+
+def test_indicators_are_read_as_one_by_one(demo_file):
+    store = connect(demo_file)
+    try:
+        every = views.indicators(store)
+        assert every == [views.indicator(store, info.code) for info in every]
+        assert len(every) == len(views.catalogue(store))
+    finally:
+        store.close()

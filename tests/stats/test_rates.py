@@ -13,6 +13,7 @@ from scipy.stats import chi2
 from statsmodels.stats.proportion import proportion_confint
 
 from observatory.domain import Unit
+from observatory.stats import rates
 from observatory.stats.rates import ci_for, poisson_ci, rate, rate_ci, wilson_ci
 
 DETERMINISTIC = settings(derandomize=True, max_examples=150, deadline=None)
@@ -186,3 +187,24 @@ def test_wilson_ci_contains_the_percentage(successes: int, extra: int) -> None:
     lower, upper = wilson_ci(percent, n)
     assert 0 <= lower <= percent + 1e-9
     assert percent - 1e-9 <= upper <= 100
+
+
+@pytest.mark.parametrize(
+    ("unit", "denominator", "sample_size"),
+    [
+        ("count", None, None),
+        ("count", [1000.0, 0.0, np.nan, 50.0], None),
+        ("amount", [1000.0, 0.0, np.nan, 50.0], None),
+        ("amount", None, None),
+        ("percent", None, [100.0, 10.0, np.nan, 0.0]),
+        ("rate", None, None),
+        ("index", None, None),
+    ],
+)
+def test_shown_for_is_the_figure_ci_for_reports(unit, denominator, sample_size) -> None:
+    values = np.array([12.0, 3.0, 7.0, np.nan])
+    den = None if denominator is None else np.array(denominator)
+    sizes = None if sample_size is None else np.array(sample_size)
+    shown = rates.shown_for(unit, values, denominator=den, multiplier=100.0)
+    full = rates.ci_for(unit, values, denominator=den, sample_size=sizes, multiplier=100.0)
+    np.testing.assert_array_equal(shown, full.rate)
