@@ -17,7 +17,7 @@ from observatory import charts
 from observatory.charts.maps import outline_trace
 from observatory.domain import Indicator, Role
 from observatory.i18n import format_number, format_total, get_locale, t
-from observatory.present import group_table
+from observatory.present import group_table, text
 from observatory.services import funnelview, group_profile, groups, peers
 from observatory.services.mapview import MapPeriod
 from observatory.stats import funnel as stats_funnel
@@ -336,7 +336,7 @@ def weights_form() -> None:
         for variable in context_variables():
             chosen[variable] = float(
                 st.number_input(
-                    _variable_name(variable),
+                    text.markdown(_variable_name(variable)),
                     min_value=0.0,
                     max_value=10.0,
                     step=0.5,

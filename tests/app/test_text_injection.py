@@ -47,6 +47,24 @@ def _markdown_elements(at) -> list[str]:
     return found
 
 
+def _nodes(node):
+    yield node
+    for child in (getattr(node, "children", None) or {}).values():
+        yield from _nodes(child)
+
+
+def _label_elements(at) -> list[str]:
+    """Elements a payload could become in a widget's label or help, which Streamlit renders as Markdown."""
+    found = []
+    for node in _nodes(at._tree):
+        proto = getattr(node, "proto", None)
+        for field in ("label", "help"):
+            body = getattr(proto, field, "") if proto is not None else ""
+            if isinstance(body, str) and HOST in body:
+                found += [f"{field}: {m.group(0)}" for m in ELEMENTS.finditer(_MD.render(body))]
+    return found
+
+
 # Never drawn: the map's boundaries (geojson properties) and legend-group ids. (Hover templates are
 # checked: a label built into one from user text would be drawn.)
 def _strings(value, skip=("geojson", "legendgroup")):
@@ -88,4 +106,5 @@ def test_stored_text_never_becomes_an_element(hostile_app, role, page):
     shown = [e for kind in MARKDOWN_KINDS for e in at.get(kind) if HOST in str(getattr(e, "value", ""))]
     assert shown or at.get("plotly_chart") or at.get("dataframe")  # the payloads reached the page
     assert _markdown_elements(at) == []
+    assert _label_elements(at) == []
     assert _figure_tags(at) == []
