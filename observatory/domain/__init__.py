@@ -263,6 +263,7 @@ from observatory.domain.indicator import (  # noqa: E402
     IntervalMethod,
     Measure,
     View,
+    shown_decimals,
 )
 
 __all__ = [
@@ -297,4 +298,5 @@ __all__ = [
     "Unit",
     "View",
     "WideLayout",
+    "shown_decimals",
 ]

@@ -22,6 +22,15 @@ DEFAULT_CITY_CODE = "000"
 ADDITIVE_UNITS = frozenset({Unit.COUNT, Unit.AMOUNT})
 
 
+def shown_decimals(unit: Unit | str, *, rate: bool = False) -> int:
+    """Decimals a figure is written with, on every page, document and download: two for a rate per
+    its multiplier, none for a value that adds up (a count, an amount), one otherwise (a percentage,
+    an index, a rate as received)."""
+    if rate:
+        return 2
+    return 0 if Unit(str(unit)) in ADDITIVE_UNITS else 1
+
+
 class ChangeTest(StrEnum):
     """How a change between two periods is told from chance."""
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from observatory.domain import ADDITIVE_UNITS, Unit
+from observatory.domain import ADDITIVE_UNITS, Unit, shown_decimals
 from observatory.i18n import denominator_words, format_number, format_percent, round_shown, t
 
 #: Columns of the downloadable profile table, raw numbers for reuse.
@@ -50,12 +50,8 @@ def _missing(x: Any) -> bool:
 
 
 def decimals(unit: str, *, rate: bool = False) -> int:
-    """Decimals of a profile figure: one for a percentage, two for a rate, none for a count, else one."""
-    if unit == Unit.PERCENT.value:
-        return 1
-    if rate:
-        return 2
-    return 0 if unit == Unit.COUNT.value else 1
+    """Decimals of a profile figure (the one rule, :func:`observatory.domain.shown_decimals`)."""
+    return shown_decimals(unit, rate=rate and unit != Unit.PERCENT.value)
 
 
 def measure_text(x: Any, unit: str, *, rate: bool = False) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from observatory.domain import Indicator
+from observatory.domain import Indicator, Unit, shown_decimals
 from observatory.services import mapview
 
 #: Columns holding counts of events or people: whole numbers.
@@ -21,11 +21,10 @@ _REFERENCE = frozenset({"reference", "reference_low", "reference_high"})
 
 
 def measure_decimals(info: Indicator, measure: str) -> int:
-    """Decimals a measure is written with: none for counts (and values that add up), two for rates,
-    one otherwise."""
-    if measure == mapview.COUNT or (measure == mapview.VALUE and info.additive):
-        return 0
-    return 2 if mapview.shown_columns(info, measure)[0] == "rate" else 1
+    """Decimals a measure of the indicator is written with (the one rule, :func:`shown_decimals`)."""
+    if measure == mapview.COUNT:
+        return shown_decimals(Unit.COUNT)
+    return shown_decimals(info.unit, rate=mapview.shown_columns(info, measure)[0] == "rate")
 
 
 def table_decimals(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from observatory.domain import shown_decimals
 from observatory.i18n import format_number, format_percent, round_shown, t
 from observatory.services import where
 
@@ -38,17 +39,15 @@ class GridView:
     hidden_areas: int
 
 
-def decimals(measure: str, value: float) -> int:
-    """Decimals a grid cell's figure is written with: two for a rate, none for a whole number, else one."""
-    if measure == "rate":
-        return 2
-    return 0 if float(value).is_integer() else 1
+def decimals(measure: str, unit: str) -> int:
+    """Decimals a grid cell's figure is written with (the one rule, :func:`shown_decimals`)."""
+    return shown_decimals(unit, rate=measure == "rate")
 
 
 def _number(cell: pd.Series, value: float) -> str:
     if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
         return format_number(None)
-    return format_number(value, decimals=decimals(cell["measure"], value))
+    return format_number(value, decimals=decimals(cell["measure"], cell["unit"]))
 
 
 def rounded(cells: pd.DataFrame) -> pd.DataFrame:
@@ -56,8 +55,8 @@ def rounded(cells: pd.DataFrame) -> pd.DataFrame:
     out = cells.copy()
     for column in ("value", "lower", "upper"):
         out[column] = [
-            v if pd.isna(v) or math.isinf(v) else round_shown(float(v), decimals(m, float(v)))
-            for v, m in zip(out[column].astype(float), out["measure"], strict=True)
+            v if pd.isna(v) or math.isinf(v) else round_shown(float(v), decimals(m, u))
+            for v, m, u in zip(out[column].astype(float), out["measure"], out["unit"], strict=True)
         ]
     return out
 

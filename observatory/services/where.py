@@ -46,6 +46,7 @@ CELL_COLUMNS = [
     "level",
     "period",
     "measure",
+    "unit",
     "value",
     "lower",
     "upper",
@@ -303,6 +304,7 @@ def indicator_cells(
     frame["indicator"] = info.code
     frame["indicator_name"] = info.name
     frame["measure"] = measure
+    frame["unit"] = info.unit.value
     frame["period"] = period.label if period is not None else ""
     frame["change_state"] = [
         "withheld" if hidden and key == "not_computable" else _CHANGE_STATE.get(key, "not_comparable")

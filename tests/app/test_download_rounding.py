@@ -86,6 +86,7 @@ def test_the_grid_download_holds_the_figures_the_grid_writes():
     cells = pd.DataFrame(
         {
             "measure": ["rate", "rate", "value", "value", "count", "value"],
+            "unit": ["count", "count", "percent", "index", "count", "amount"],
             "value": [2.675, 12.3449, 41.25, 7.0, 13.0, float("nan")],
             "lower": [1.005, 10.0, 40.05, 6.95, 9.0, float("nan")],
             "upper": [4.1251, 15.5, 42.45, 7.04, 18.0, float("nan")],
@@ -101,7 +102,7 @@ def test_the_grid_download_holds_the_figures_the_grid_writes():
                         assert shown == format_number(None)
                         continue
                     # The file's number, written with the grid's decimals, is what the grid shows.
-                    places = where_view.decimals(before["measure"], before[column])
+                    places = where_view.decimals(before["measure"], before["unit"])
                     assert after == round_shown(before[column], places)
                     assert format_number(after, decimals=places) == shown
 
