@@ -47,8 +47,18 @@ def _outside(url: str, requests: list[str]) -> list[str]:
     return [u for u in requests if not u.startswith((origin, "data:", "blob:"))]
 
 
-@pytest.mark.parametrize("lang", ["en", "pt", "fr"])
-@pytest.mark.parametrize("size", list(SIZES))
+# Two of the six by default (desktop in English, a phone in French); the rest in the slow run.
+@pytest.mark.parametrize(
+    ("size", "lang"),
+    [
+        ("desktop", "en"),
+        ("phone", "fr"),
+        *(
+            pytest.param(size, lang, marks=pytest.mark.slow)
+            for size, lang in [("desktop", "pt"), ("desktop", "fr"), ("phone", "en"), ("phone", "pt")]
+        ),
+    ],
+)
 def test_district_names_are_drawn_and_nothing_leaves_the_server(server, browser, size, lang):  # noqa: F811
     page, requests = _open_map(browser, server, size, lang)
     labels = page.evaluate(_LABELS)

@@ -47,7 +47,8 @@ def _untranslated(headers: list[str], lang: str) -> list[str]:
     return [h for h in headers if RAW.match(h) or h in english or (h in names and h != h.capitalize())]
 
 
-@pytest.mark.parametrize("lang", ["pt", "fr"])
+# French by default, Portuguese in the slow run (tests/test_i18n.py checks every key has both).
+@pytest.mark.parametrize("lang", [pytest.param("pt", marks=pytest.mark.slow), "fr"])
 @pytest.mark.parametrize(("page", "query"), PAGES, ids=[p for p, _ in PAGES])
 def test_every_download_and_table_header_is_in_the_readers_language(demo_app, downloads, page, query, lang):
     at = official(page, query={**query, "lang": lang})

@@ -61,6 +61,7 @@ def test_generated_city_holds_every_observation_and_its_release(data):
     assert generate.release(scale).exists()
 
 
+@pytest.mark.slow  # every page, first visit included, three runs
 def test_page_times_records_floor_pages_and_ratios(data, tmp_path):
     page_times.run(
         ["tiny"], pages=["map", "profile"], runs=2, reruns=1, changes=1, quick=True, results=tmp_path
@@ -143,6 +144,7 @@ def test_static_file_draws_the_figures_given_without_the_network():
     assert '<script src="http' not in html and "cdn." not in html.split("<body>")[1]
 
 
+@pytest.mark.slow  # starts three servers and Chromium; the benchmarks run on demand
 @pytest.mark.browser
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
 def test_browser_records_ours_the_floor_and_the_static_file(data, tmp_path):
