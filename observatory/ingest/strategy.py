@@ -221,9 +221,10 @@ def _differs_within_contract(sheet: Sheet, column: str) -> list[Issue]:
 def check_contracts(sheet: Sheet, typed: Typed, reference: Reference) -> Checked:
     """Check outcome-based contracts, one row per cohort (observatory.services.contracts measures them).
 
-    Known indicator, areas and partners; every row of a contract gives the same contract columns;
-    thresholds strictly between 0 and 1 (0.075 = a 7.5 % reduction); payments not negative; the
-    baseline before the start and the end not before it; a cohort named once per contract.
+    Known indicator, areas (districts, the city or area groupings) and partners; every row of a
+    contract gives the same contract columns; thresholds strictly between 0 and 1 (0.075 = a 7.5 %
+    reduction); payments not negative; the baseline before the start and the end not before it; a
+    cohort named once per contract.
 
     Returns:
         Frame ``contracts`` (code, title, indicator_code, comparison_areas, baseline_start, start_date,
@@ -236,10 +237,13 @@ def check_contracts(sheet: Sheet, typed: Typed, reference: Reference) -> Checked
     baseline = typed.values.get("baseline_start", nat)
     threshold, payment = typed.values["threshold"], typed.values["payment"]
     issues = rules.unknown_codes(sheet, "indicator", reference.indicators, "unknown-indicator", "indicator")
-    issues += rules.unknown_in_lists(sheet, "areas", typed.values["areas"], reference.area_codes)
+    # A cohort's areas and the comparison areas may name area groupings, resolved to their districts
+    # when the results are measured.
+    places = reference.area_codes | reference.group_codes
+    issues += rules.unknown_in_lists(sheet, "areas", typed.values["areas"], places)
     for name in ("comparison_areas", *CONTRACT_ROLES):
         if sheet.has(name):
-            known = reference.area_codes if name == "comparison_areas" else reference.partner_codes
+            known = places if name == "comparison_areas" else reference.partner_codes
             issues += rules.unknown_in_lists(sheet, name, typed.values[name], known)
     issues += rules.not_after(sheet, "end", end, start, "start", same_ok=True)
     issues += rules.not_after(sheet, "start", start, baseline, "baseline_start")

@@ -20,7 +20,7 @@ from observatory import auth
 from observatory.domain import Actor, ImportKind, Issue, Severity
 from observatory.ingest.edits import check_rows
 from observatory.ingest.strategy import CONTRACT_ROLES
-from observatory.services import editing, views
+from observatory.services import editing, groups, views
 from observatory.services import impact as impact_service
 from observatory.services.imports import build_reference
 from observatory.stats import impact
@@ -224,11 +224,14 @@ def contract_form_values(
     return fields, by_role, table
 
 
-def _cohort_estimate(store: Store, contract: pd.Series, areas: list[str]) -> impact.Estimate:
+def _cohort_estimate(
+    store: Store, contract: pd.Series, areas: list[str], known: dict[str, list[str]]
+) -> impact.Estimate:
+    """A cohort's estimate; ``areas`` are districts, the comparison areas may name groupings (``known``)."""
     info = views.indicator(store, str(contract["indicator_code"]))
     start = pd.Timestamp(contract["start_date"])
     end = None if pd.isna(contract["end_date"]) else pd.Timestamp(contract["end_date"])
-    comparison = impact_service.codes(contract["comparison_areas"])
+    comparison = groups.expand(impact_service.codes(contract["comparison_areas"]), known)
     frame, granularity = impact_service.district_panel(store, info)
     if not pd.isna(contract["baseline_start"]):
         frame = frame[frame["period"] >= pd.Timestamp(contract["baseline_start"])]
@@ -251,15 +254,20 @@ def _cohort_estimate(store: Store, contract: pd.Series, areas: list[str]) -> imp
 def results(store: Store) -> pd.DataFrame:
     """Every contract's cohorts and overall: measured reduction with interval, probability, status, payment.
 
+    A cohort's areas and the comparison areas may name area groupings: each is measured as its member
+    districts (:func:`groups.expand`); ``areas`` lists the cohort's areas as the contract names them.
+
     Returns:
         The columns of :data:`RESULT_COLUMNS`, by contract and cohort.
     """
     contracts, cohorts = stored.contracts(store), stored.cohorts(store)
+    # A grouping named as a cohort's or the comparison areas is measured as its member districts.
+    known = groups.sets(store) if len(contracts) else {}
     rows = []
     for _, contract in contracts.iterrows():
         for _, cohort in cohorts[cohorts["contract_code"] == contract["code"]].iterrows():
-            areas = impact_service.codes(cohort["areas"])
-            estimate = _cohort_estimate(store, contract, areas)
+            named = impact_service.codes(cohort["areas"])
+            estimate = _cohort_estimate(store, contract, groups.expand(named, known), known)
             got = outcome(
                 estimate.effect, threshold=float(cohort["threshold"]), payment=float(cohort["payment"])
             )
@@ -267,7 +275,7 @@ def results(store: Store) -> pd.DataFrame:
                 {
                     "contract_code": str(contract["code"]),
                     "cohort": str(cohort["cohort"]),
-                    "areas": "|".join(areas),
+                    "areas": "|".join(named),
                     "method": str(estimate.method),
                     "reduction": got.reduction,
                     "low": got.low,

@@ -88,24 +88,16 @@ def expand(codes: Sequence[str], known: dict[str, list[str]]) -> list[str]:
 
 def uses(store: Store, code: str) -> list[tuple[str, str]]:
     """What names the grouping as an area: ("action", code) for an action's target or comparison areas,
-    ("objective", code) for an objective's area; by kind and code."""
-    plan = queries.strategy(store)
-    found = [
-        ("objective", str(c))
-        for c, area in zip(plan["objectives"]["code"], plan["objectives"]["area_code"], strict=True)
-        if str(area) == code
-    ]
-    actions = plan["actions"]
-    for row in actions.itertuples():
-        named = {*_split(row.target_areas), *_split(row.comparison_areas)}
-        if code in named:
-            found.append(("action", str(row.code)))
-    return sorted(found)
+    ("objective", code) for an objective's area, ("contract", code) for a contract's comparison areas or
+    a cohort's areas; by kind and code."""
+    return sorted({(kind, named) for kind, named, _ in stored.named_by(store, [code])})
 
 
-def _split(cell: object) -> list[str]:
-    """A stored ``|``-joined list of codes (NULL: none)."""
-    return [c for c in str(cell).split("|") if c] if isinstance(cell, str) else []
+#: An undo that would remove groupings something names as an area (``groups``, ``used_by``).
+GroupInUse = stored.GroupInUse
+#: A rollback's check: an undo may not remove a grouping something still names, as :func:`delete_group`
+#: refuses to delete one (:func:`observatory.store.groups.rollback_guard`).
+rollback_guard = stored.rollback_guard
 
 
 def totals_of(store: Store, info: Indicator, target: str, code: str) -> pd.DataFrame:
@@ -281,7 +273,8 @@ class Deletion:
 
 def delete_group(store: Store, code: str, *, actor: Actor) -> Deletion:
     """Delete a grouping and its members as one batch (history, audit line, exact rollback), unless an
-    action or an objective names it (:func:`uses`): then nothing is written and ``used_by`` says which.
+    action, an objective or a contract names it (:func:`uses`): then nothing is written and ``used_by``
+    says which.
 
     Raises:
         PermissionDenied: If the actor may not edit the strategy.

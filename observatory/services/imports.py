@@ -27,7 +27,7 @@ from observatory.domain import (
 )
 from observatory.ingest import IndicatorRef, Reference, detect_kind, parse, template
 from observatory.ingest.report import ValidationReport
-from observatory.services import boundary_areas, derived
+from observatory.services import boundary_areas, derived, groups
 from observatory.store import Store, queries, writes
 from observatory.store import groups as stored_groups
 from observatory.store.writes import RollbackRefused
@@ -297,9 +297,11 @@ def rollback(store: Store, batch_id: int, *, actor: Actor) -> int:
     Raises:
         PermissionDenied: If the actor may not roll back.
         NotFound / RollbackRefused: See :func:`observatory.store.writes.rollback_batch`.
+        GroupInUse: (a RollbackRefused) If the undo would remove a grouping an action, an objective or
+            a contract names (:func:`groups.rollback_guard`); nothing is changed.
     """
     auth.require(actor, "rollback")
-    return writes.rollback_batch(store, batch_id, user_name=actor.name)
+    return writes.rollback_batch(store, batch_id, user_name=actor.name, guards=(groups.rollback_guard,))
 
 
 def geometry_seconds() -> float:

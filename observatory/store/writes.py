@@ -6,7 +6,7 @@ schema.py (trusted identifiers); every value travels as a parameter or through a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -71,6 +71,11 @@ class _NothingChanged(Exception):
 
 class RollbackRefused(ObservatoryError):
     """A batch cannot be undone (not committed, or later batches changed the same rows)."""
+
+
+#: A check of a rollback, inside its transaction: called before the undo, it returns the check called
+#: after it, which raises :class:`RollbackRefused` (or a subclass) to leave everything unchanged.
+RollbackGuard = Callable[[duckdb.DuckDBPyConnection], Callable[[duckdb.DuckDBPyConnection], None]]
 
 
 def _now() -> datetime:
@@ -320,12 +325,19 @@ def _undo_table(cur: duckdb.DuckDBPyConnection, spec: TableSpec, batch_id: int) 
     return int(restored[0][0]) if restored else 0
 
 
-def rollback_batch(store: Store, batch_id: int, *, user_name: str) -> int:
+def rollback_batch(
+    store: Store, batch_id: int, *, user_name: str, guards: tuple[RollbackGuard, ...] = ()
+) -> int:
     """Undo a committed batch exactly, record the rollback as a batch of its own, and return its id.
+
+    Args:
+        guards: Checks of the state before and after the undo (:data:`RollbackGuard`); one that
+            refuses rolls the whole transaction back.
 
     Raises:
         NotFound: If there is no such batch.
-        RollbackRefused: If the batch is not committed, or a later committed batch changed the same rows.
+        RollbackRefused: If the batch is not committed, a later committed batch changed the same rows,
+            or a guard refused.
     """
     with store.transaction() as cur:
         found = cur.execute(
@@ -342,7 +354,10 @@ def rollback_batch(store: Store, batch_id: int, *, user_name: str) -> int:
                 f"batch {batch_id} cannot be rolled back: later batches {later} changed the same rows; "
                 "roll those back first"
             )
+        after = [guard(cur) for guard in guards]
         restored = sum(_undo_table(cur, spec, batch_id) for spec in TABLES.values())
+        for check in after:
+            check(cur)
         cur.execute("UPDATE batches SET state = 'rolled_back' WHERE id = ?", [batch_id])
         record = BatchRecord("rollback", filename, sha, 0, 0, user_name, _now())
         new_id = _insert_batch(

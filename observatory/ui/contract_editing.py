@@ -15,7 +15,7 @@ from observatory.i18n import t
 from observatory.present.text import markdown as as_text
 from observatory.services import contracts, editing
 from observatory.ui import data
-from observatory.ui.edit_forms import NEW, chooser, current_actor
+from observatory.ui.edit_forms import NEW, chooser, current_actor, places
 from observatory.ui.resources import store
 
 KEY = "edit-contract"
@@ -55,12 +55,20 @@ def _when(value: object) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _cohorts_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def area_names(cell: object, names: dict[str, str]) -> str:
+    """A cohort's ``|``-joined area codes as their names (a grouping's says it is one), as text."""
+    codes = [c.strip() for c in str(cell or "").split("|") if c.strip()]
+    return ", ".join(names.get(code, code) for code in codes)
+
+
+def _cohorts_frame(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     if frame.empty:
         frame = pd.DataFrame(
             {"cohort": ["all"], "areas": [""], "threshold": [None], "payment": [None], "due": [None]}
         )
-    return frame.astype({"cohort": "str", "areas": "str", "threshold": "float", "payment": "float"})
+    frame = frame.astype({"cohort": "str", "areas": "str", "threshold": "float", "payment": "float"})
+    # The stored areas by name beside their codes (shown, not edited): a grouping reads as one.
+    return frame.assign(named=[area_names(cell, names) for cell in frame["areas"]])
 
 
 def contracts_section() -> None:
@@ -75,7 +83,7 @@ def contracts_section() -> None:
         contracts.contract_form_values(store(), code) if code != NEW else ({}, {}, pd.DataFrame())
     )
     indicators = dict(zip(choices["indicators"]["code"], choices["indicators"]["name"], strict=True))
-    areas = dict(zip(choices["areas"]["code"], choices["areas"]["name"], strict=True))
+    areas = places(choices["areas"])
     partners = dict(zip(choices["partners"]["code"], choices["partners"]["name"], strict=True))
     _show_outcome()
     with st.form(f"{KEY}-form-{code}"):
@@ -120,13 +128,16 @@ def contracts_section() -> None:
             )
         st.caption(t("edit.contracts_cohorts"))
         edited = st.data_editor(
-            _cohorts_frame(cohorts),
+            _cohorts_frame(cohorts, areas),
             num_rows="dynamic",
             hide_index=True,
             key=f"{KEY}-cohorts-{code}",
             column_config={
                 "cohort": st.column_config.TextColumn(t("edit.field.cohort")),
-                "areas": st.column_config.TextColumn(t("edit.field.areas")),
+                "areas": st.column_config.TextColumn(
+                    t("edit.field.areas"), help=t("edit.contracts_areas_help")
+                ),
+                "named": st.column_config.TextColumn(t("edit.field.area_names"), disabled=True),
                 "threshold": st.column_config.NumberColumn(t("edit.field.contract_threshold"), format="%.3f"),
                 "payment": st.column_config.NumberColumn(t("edit.field.payment")),
                 "due": st.column_config.DateColumn(t("edit.field.due")),
@@ -145,7 +156,7 @@ def contracts_section() -> None:
         "end": end,
     }
     rows = [
-        {name: (None if pd.isna(value) else value) for name, value in row.items()}
+        {name: (None if pd.isna(value) else value) for name, value in row.items() if name != "named"}
         for row in edited.to_dict(orient="records")
         if str(row.get("cohort") or "").strip() or str(row.get("areas") or "").strip()
     ]

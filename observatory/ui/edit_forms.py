@@ -201,3 +201,11 @@ def current_row(frame: pd.DataFrame, code: str, renames: Mapping[str, str]) -> d
         return {}
     row = frame.set_index("code").loc[code].to_dict()
     return {renames.get(name, name): value for name, value in row.items()}
+
+
+def places(areas: pd.DataFrame) -> dict[str, str]:
+    """The city, the districts and the area groupings an objective, an action or a contract may name
+    (:func:`editing.form_choices`' areas), code → name; a grouping's name says it is one."""
+    names = dict(zip(areas["code"].astype(str), areas["name"].astype(str), strict=True))
+    grouped = set(areas.loc[areas["level"] == editing.GROUP_LEVEL, "code"].astype(str))
+    return {code: t("groups.tagged", name=name) if code in grouped else name for code, name in names.items()}

@@ -104,12 +104,22 @@ def _delete(code: str) -> None:
     st.session_state[_FLASH] = done
 
 
+def in_use_words(used_by: tuple[tuple[str, str], ...]) -> str:
+    """What names a grouping as an area, in words ("action AC01, contract SIB1"), codes as text."""
+    return ", ".join(t(f"groups.use_{kind}", code=text.markdown(code)) for kind, code in used_by)
+
+
+def undo_refused_words(refused: groups.GroupInUse) -> str:
+    """Why an undo that would remove a grouping in use is refused, as a deletion's refusal says it."""
+    named = ", ".join(text.markdown(code) for code in refused.groups)
+    return t("groups.undo_refused", groups=named, uses=in_use_words(refused.used_by))
+
+
 def _deletion_words(done: groups.Deletion) -> None:
     if done.batch_id:
         st.success(t("groups.deleted", batch=done.batch_id))
     elif done.used_by:
-        uses = ", ".join(t(f"groups.use_{kind}", code=text.markdown(code)) for kind, code in done.used_by)
-        st.error(t("groups.delete_refused", uses=uses))
+        st.error(t("groups.delete_refused", uses=in_use_words(done.used_by)))
     else:
         st.info(t("groups.unchanged"))
 

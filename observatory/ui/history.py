@@ -13,8 +13,8 @@ from observatory.domain import Actor, BatchState, NotFound
 from observatory.i18n import format_date, t
 from observatory.present.text import markdown as as_text
 from observatory.present.text import message
-from observatory.services import history, imports
-from observatory.ui import data, upload_report, widgets
+from observatory.services import groups, history, imports
+from observatory.ui import data, groups_editing, upload_report, widgets
 from observatory.ui.components import download
 from observatory.ui.resources import store
 
@@ -160,6 +160,9 @@ def _rollback(actor: Actor, batch_id: int, filename: str) -> None:
         st.session_state.pop(_PENDING, None)
         try:
             new_id = imports.rollback(store(), batch_id, actor=actor)
+        except groups.GroupInUse as exc:
+            st.error(groups_editing.undo_refused_words(exc))
+            return
         except (imports.RollbackRefused, NotFound) as exc:
             reason = str(exc)
             st.error(message("history.refused", reason=reason[:1].upper() + reason[1:]))

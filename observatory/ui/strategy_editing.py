@@ -24,6 +24,7 @@ from observatory.ui.edit_forms import (
     current_row,
     edit_form,
     keep_result,
+    places,
     show_outcome,
 )
 from observatory.ui.resources import store
@@ -43,17 +44,9 @@ def _named(frame: pd.DataFrame, label: str = "title") -> dict[str, str]:
     return dict(zip(frame["code"].astype(str), frame[label].astype(str), strict=True))
 
 
-def _places(areas: pd.DataFrame) -> dict[str, str]:
-    """The city, the districts and the area groupings an objective or action may name; a grouping's name
-    says it is one."""
-    names = _named(areas, "name")
-    grouped = set(areas.loc[areas["level"] == editing.GROUP_LEVEL, "code"].astype(str))
-    return {code: t("groups.tagged", name=name) if code in grouped else name for code, name in names.items()}
-
-
 def _objective_fields(choices: dict[str, pd.DataFrame]) -> list[Field]:
     axes, indicators = _named(choices["axes"]), _named(choices["indicators"], "name")
-    areas = _places(choices["areas"])
+    areas = places(choices["areas"])
     return [
         Field("title"),
         Field("axis", "select", tuple(axes), axes),
@@ -69,7 +62,7 @@ def _objective_fields(choices: dict[str, pd.DataFrame]) -> list[Field]:
 def _action_fields(choices: dict[str, pd.DataFrame]) -> list[Field]:
     objectives, partners = _named(choices["objectives"]), _named(choices["partners"], "name")
     statuses = {s.value: t(f"action_status.{s.value}") for s in ActionStatus}
-    areas, indicators = _places(choices["areas"]), _named(choices["indicators"], "name")
+    areas, indicators = places(choices["areas"]), _named(choices["indicators"], "name")
     return [
         Field("title"),
         Field("objective", "select", tuple(objectives), objectives),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from observatory.domain import Actor, Role
-from observatory.services import contracts
+from observatory.services import contracts, groups
 from observatory.store import connect
 from observatory.store import contracts as stored
 from tests.app.helpers import start
@@ -67,3 +67,29 @@ def test_contract_results_show_on_the_strategy_page(demo_app):
     table = frames[0].set_index("Cohort")
     assert table.loc["all", "Status"] == "threshold met"
     assert table.loc["quiet", "Status"] == "threshold not met"
+
+
+def test_a_grouping_is_offered_by_name_and_a_contract_naming_it_saves(demo_app, buttons):
+    store = connect(demo_app)
+    try:
+        editor = Actor("editor", Role.EDITOR)
+        assert groups.save_group(store, "centre", "City centre", ["01", "05"], actor=editor).ok
+        cohorts = [{**COHORTS[0], "areas": "centre|12|18"}, COHORTS[1]]
+        done = contracts.edit_contract(store, CONTRACT, PARTIES, cohorts, actor=editor, create=True)
+        assert done.changed, done.issues
+    finally:
+        store.close()
+    at = start(PAGE, role="editor")
+    assert not at.exception
+    comparison = at.multiselect(key="edit-contract-comparison-SIB2")
+    assert "centre · City centre (grouping)" in comparison.options
+    comparison.set_value([*comparison.value, "centre"])
+    at.button(key="edit-contract-save-SIB2").click().run()
+    assert not at.exception
+    store = connect(demo_app)
+    try:
+        saved = stored.contracts(store)["comparison_areas"].iloc[0]
+        assert "centre" in saved.split("|")
+        assert set(stored.cohorts(store)["areas"]) == {"centre|12|18", "11"}
+    finally:
+        store.close()

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from observatory.domain import Actor, ImportKind, Role
-from observatory.services import imports
+from observatory.services import groups, imports
 from observatory.store import connect, queries
 from observatory.store.schema import TABLES
 from tests.app.helpers import start
@@ -177,3 +177,24 @@ def test_page_is_not_routable_below_editor(demo_app, visitor):
 
 def test_an_admin_rolls_back_like_an_editor(demo_app, buttons):
     test_upload_commit_then_rollback_restores_the_store_exactly(demo_app, "admin")
+
+
+def test_undoing_a_grouping_an_action_names_is_refused_in_the_deletions_words(demo_app, buttons):
+    store = connect(demo_app)
+    try:
+        made = groups.save_group(store, "west", "West", ["06", "07"], actor=RITA)
+        objective = store.rows("SELECT code FROM objectives ORDER BY code LIMIT 1")[0][0]
+        action = f"code,objective,title,lead_partner,areas\nACW,{objective},Patrols,P01,west\n".encode()
+        assert imports.import_table(store, ImportKind.ACTIONS, action, "a.csv", actor=RITA).ok
+    finally:
+        store.close()
+    kept = _tables(demo_app)
+    at = start(PAGE, role="editor")
+    at.selectbox(key="history-batch").select(made.batch_id).run()
+    at.button(key="history-rollback").click().run()
+    at.button(key="history-confirm").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Not undone: the grouping west is the area of action ACW. Change those first."
+    ]
+    assert _tables(demo_app) == kept
