@@ -81,6 +81,7 @@ WRITES: dict[str, tuple[Call, Role]] = {
     ),
     "starters.add": (lambda s, a, p: starters.add(s, "police_uk", actor=a), Role.EDITOR),
     "groups.save_group": (lambda s, a, p: groups.save_group(s, "c", "Centre", ["01"], actor=a), Role.EDITOR),
+    "groups.delete_group": (lambda s, a, p: groups.delete_group(s, "c", actor=a), Role.EDITOR),
     "groups.import_csv": (
         lambda s, a, p: groups.import_csv(s, b"group,name,area\nc,Centre,01\n", "g.csv", actor=a),
         Role.EDITOR,
