@@ -211,7 +211,15 @@ def test_boundary_file_without_crs_asks_for_one(staff, tmp_path):
     assert len(figures(staff)) == 1
 
 
-@pytest.mark.parametrize("name", list(uploads.KINDS))
+#: Templates checked through the page by default; every kind's in the slow run (the service test
+#: tests/services/test_uploads.py checks every template by default).
+TEMPLATES_BY_DEFAULT = {"observations", "contracts", "boundaries"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [k if k in TEMPLATES_BY_DEFAULT else pytest.param(k, marks=pytest.mark.slow) for k in uploads.KINDS],
+)
 def test_template_download_checks_clean_through_the_page(demo_app, buttons, downloads, name):
     at = start(PAGE, role="editor")
     at.selectbox(key="upload-kind").select(name).run()

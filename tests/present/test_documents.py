@@ -76,8 +76,15 @@ def _request(kind: str, lang: str) -> documents.Request:
     return documents.Request(kind, area="05" if kind == "district" else None, lang=lang)
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("kind", list(PAGES))
+# Each document in one language by default (the languages taken in turn), in all three in the slow run.
+@pytest.mark.parametrize(
+    ("kind", "lang"),
+    [
+        (kind, lang) if lang == LANGS[i % len(LANGS)] else pytest.param(kind, lang, marks=pytest.mark.slow)
+        for i, kind in enumerate(PAGES)
+        for lang in LANGS
+    ],
+)
 def test_each_document_in_each_language_is_marked_internal_on_every_page(staff, tmp_path, kind, lang):
     data = documents.write(staff, _request(kind, lang), "pdf", now=NOW)
     reader = _pdf(data, tmp_path, f"{kind}-{lang}.pdf")

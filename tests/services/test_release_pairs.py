@@ -26,6 +26,10 @@ DELTAS = (-3, -2, -1, 1, 2, 3)
 SAMPLE = (-2, 1, 3)
 
 
+#: The pairs are built once per module: keep its tests on one worker (``--dist loadgroup``).
+pytestmark = pytest.mark.xdist_group("release-pairs")
+
+
 @pytest.fixture(scope="module")
 def demo(demo_file):
     """The demo's count observations, indicators and areas, as the staff store holds them."""
