@@ -8,11 +8,13 @@ page's series download is rounded the same way.
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import pytest
 
 from observatory.i18n import format_number, locale_scope, round_shown
+from observatory.i18n import t as tr
 from observatory.present import rounding
 from observatory.present.downloads import header
 from observatory.services import mapview, views
@@ -130,3 +132,65 @@ def test_the_profile_download_holds_the_figures_the_profile_table_shows(demo_fil
                     assert profile_table.rate_text(after) == profile_table.rate_text(before)
                 # Rounding again changes nothing: the file holds numbers already as shown.
                 assert profile_table.rounded(rounded).equals(rounded)
+
+
+def _metric_texts(at) -> list[str]:
+    return [str(m.value) for m in at.metric]
+
+
+def _objective_texts(row: pd.Series, unit: str) -> list[str]:
+    """The figures an objective's block writes, from the download's numbers (the page's own writer)."""
+    from observatory.present.strategy_text import value_text
+
+    texts = [value_text(unit, float(row["baseline_value"])), value_text(unit, float(row["target_value"]))]
+    if pd.isna(row["current_value"]):
+        return [*texts, "–"]
+    return [
+        *texts,
+        value_text(unit, float(row["current_value"])),
+        value_text(unit, float(row["expected_now"])),
+    ]
+
+
+@pytest.mark.parametrize("role", ["viewer", None])
+@pytest.mark.parametrize("lang", ["fr", "pt"])
+def test_the_strategy_downloads_hold_the_figures_its_blocks_show(demo_app, downloads, role, lang):
+    from observatory.present import strategy_text
+    from tests.app.helpers import start
+
+    at = start("pages/strategy.py", query={"lang": lang}, role=role)
+    assert not at.exception
+    with locale_scope(lang):
+        frame = _csv(downloads, "objectives")
+        # Read back under the stored names; codes arrive in words, never as keys.
+        names = {header(c): c for c in ("code", "unit", "status", "polarity", "change_test")}
+        names |= {header(c): c for c in ("baseline_value", "target_value", "current_value", "expected_now")}
+        names |= {header(c): c for c in ("current_lower", "current_upper", "change_estimate", "ratio")}
+        frame = frame.rename(columns=names)
+        units = {t_: u for u in ("count", "percent", "index", "amount", "rate") if (t_ := tr(f"unit.{u}"))}
+        expected: list[str] = []
+        for _, row in frame.iterrows():
+            unit = units[row["unit"]]
+            for column in ("baseline_value", "target_value", "current_value", "expected_now"):
+                if pd.notna(row[column]):
+                    places = strategy_text.decimals(unit)
+                    assert round_shown(float(row[column]), places) == float(row[column]), (column, row)
+            for column in ("current_lower", "current_upper"):
+                if pd.notna(row[column]):
+                    places = strategy_text.decimals(unit, float(row[column]), interval=True)
+                    assert round_shown(float(row[column]), places) == float(row[column]), (column, row)
+            assert row["status"] in {tr(f"progress.{s}") for s in strategy_text.STATUS_SYMBOLS}
+            assert row["change_test"] in {
+                tr(f"change_test.{s}") for s in ("rate_ratio", "proportion_change", "none")
+            }
+            expected += _objective_texts(row, unit)
+            trajectory = _csv(downloads, f"{row['code']}-trajectory")
+            values = trajectory[header("value")].dropna().astype(float)
+            assert (values.map(lambda x, u=unit: round_shown(x, strategy_text.decimals(u))) == values).all()
+        # Cell by cell: every figure the blocks show is the file's number written as the page writes it.
+        assert sorted(_metric_texts(at)) == sorted(expected)
+        assert len(frame) >= 3
+        for name in ("partners", "partner-actions"):
+            table = _csv(downloads, name)
+            text = " ".join(map(str, table.to_numpy().ravel()))
+            assert not re.search(r"\b(in_progress|planned|completed|suspended)\b", text)
