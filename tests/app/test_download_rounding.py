@@ -13,7 +13,7 @@ import re
 import pandas as pd
 import pytest
 
-from observatory.i18n import format_number, locale_scope, round_shown
+from observatory.i18n import format_number, format_percent, locale_scope, round_shown
 from observatory.i18n import t as tr
 from observatory.present import rounding
 from observatory.present.downloads import header
@@ -194,3 +194,28 @@ def test_the_strategy_downloads_hold_the_figures_its_blocks_show(demo_app, downl
             table = _csv(downloads, name)
             text = " ".join(map(str, table.to_numpy().ravel()))
             assert not re.search(r"\b(in_progress|planned|completed|suspended)\b", text)
+
+
+@pytest.mark.parametrize(("role", "lang"), [("viewer", "fr"), (None, "pt")])
+def test_the_movers_download_holds_the_figures_the_overview_table_shows(demo_app, downloads, role, lang):
+    from tests.app.helpers import start
+
+    at = start("pages/overview.py", query={"indicator": "burglary", "lang": lang}, role=role)
+    assert not at.exception
+    with locale_scope(lang):
+        table = at.dataframe[0].value
+        frame = _csv(downloads, "movers-burglary")
+        assert len(frame) == len(table) >= 1
+        places = 0
+        for (_, shown), (_, row) in zip(table.iterrows(), frame.iterrows(), strict=True):
+            assert shown.iloc[0] == row[header("name")]
+            assert format_number(row[header("previous")]) == shown.iloc[1]
+            assert format_number(row[header("latest")]) == shown.iloc[2]
+            change = float(row[header("change_percent")])
+            assert round_shown(change, places) == change
+            assert format_percent(change, decimals=places) == shown.iloc[3]
+            low, high = row[header("change_percent_lower")], row[header("change_percent_upper")]
+            assert f"{format_percent(low, decimals=0)} – {format_percent(high, decimals=0)}" == shown.iloc[4]
+            # The verdict in the reader's words, as the table writes it; never its key.
+            assert row[header("verdict")] == shown.iloc[5]
+            assert "_" not in row[header("verdict")]
