@@ -59,7 +59,7 @@ def table_decimals(
 def change_percent(ratio: object) -> float:
     """A change given as a ratio of the later figure to the earlier, as the percentage the page writes
     ("+12%": whole, :func:`shown_decimals` with ``change``); NaN stays NaN, an unbounded ratio infinite."""
-    if ratio is None or pd.isna(ratio):  # type: ignore[call-overload]
+    if ratio is None or pd.isna(ratio):
         return math.nan
     x = float(ratio)  # type: ignore[arg-type]
     if math.isinf(x):
