@@ -219,3 +219,37 @@ def test_the_movers_download_holds_the_figures_the_overview_table_shows(demo_app
             # The verdict in the reader's words, as the table writes it; never its key.
             assert row[header("verdict")] == shown.iloc[5]
             assert "_" not in row[header("verdict")]
+
+
+@pytest.mark.parametrize(("role", "lang"), [("viewer", "fr"), (None, "pt")])
+def test_the_grouping_download_holds_the_figures_its_profile_shows(grouped_app, downloads, role, lang):
+    from observatory.domain import TotalBasis
+    from observatory.i18n import format_total
+    from tests.app.helpers import start
+
+    at = start("pages/profile.py", query={"group": "centre", "year": "2025", "lang": lang}, role=role)
+    assert not at.exception
+    with locale_scope(lang):
+        table = at.dataframe[0].value
+        frame = _csv(downloads, "group-centre-2025")
+        assert len(frame) == len(table) >= 3
+        bases = {tr(f"total.basis.{b.value}"): b.value for b in TotalBasis}
+        kinds = {tr(f"kind.{k}") for k in ("result", "activity", "context")}
+        compared = 0
+        for (_, shown), (_, row) in zip(table.iterrows(), frame.iterrows(), strict=True):
+            assert shown.iloc[0] == row[header("name")]
+            assert row[header("kind")] in kinds
+            basis = bases[row[header("basis")]]  # in words, never the key
+            value, low, high = (row[header(c)] for c in ("value", "low", "high"))
+            for x in (value, low, high):
+                assert pd.isna(x) or round_shown(float(x), 0) == float(x)
+            assert format_total(value, low, high, basis, decimals=0) == shown.iloc[1]
+            if pd.notna(row[header("city_rate")]):
+                city = bases[row[header("city_basis")]]
+                cells = (row[header(c)] for c in ("city_rate", "city_low", "city_high"))
+                assert format_total(*cells, city, decimals=2) == shown.iloc[4]
+                rate = float(row[header("rate")]) if pd.notna(row[header("rate")]) else None
+                assert rate is None or round_shown(rate, 2) == rate
+                compared += 1
+            assert row[header("benchmark")] == shown.iloc[5]
+        assert compared >= 1
