@@ -253,3 +253,42 @@ def test_the_grouping_download_holds_the_figures_its_profile_shows(grouped_app, 
                 compared += 1
             assert row[header("benchmark")] == shown.iloc[5]
         assert compared >= 1
+
+
+@pytest.mark.parametrize(("role", "lang"), [("viewer", "fr"), (None, "pt")])
+def test_the_profile_crime_and_trends_downloads_are_rounded_as_the_profile_writes(
+    demo_app, downloads, role, lang
+):
+    from observatory.present import profile_table
+    from tests.app.helpers import start
+
+    at = start("pages/profile.py", query={"district": "05", "lang": lang}, role=role)
+    assert not at.exception
+    year = at.selectbox(key="year").value
+    with locale_scope(lang):
+        areas = {tr("common.city"), tr("common.district")}
+        crime = _csv(downloads, f"crime-feeling-05-{year}")
+        assert set(crime[header("area")]) <= areas  # in words, never "city" / "district"
+        offences = crime[header("measure")] == tr("profile.offences_rate")
+        assert offences.any()
+        for rows, places in ((crime[offences], 2), (crime[~offences], 1)):
+            for column in ("value", "lower", "upper"):
+                values = rows[header(column)].dropna().astype(float)
+                assert (values.map(lambda x, d=places: round_shown(x, d)) == values).all(), column
+        assert not (~offences).any() or set(crime.loc[~offences, header("measure")]) != {"feeling"}
+        trends = _csv(downloads, f"trends-05-{year}")
+        assert set(trends[header("area")]) <= areas
+        rated = trends[header("code")].isin(["burglary", "violence", "drug_offences"])
+        assert rated.any()
+        values = trends.loc[rated, header("shown")].dropna().astype(float)
+        assert len(values) and (values.map(lambda x: round_shown(x, 2)) == values).all()
+        assert (values.map(lambda x: round_shown(x, 1)) != values).any()
+        # The chart's own table holds the file's figures.
+        at.toggle(key="profile-crime-table").set_value(True).run()
+        drawn = next(d.value for d in at.dataframe if "sample_size" in d.value.columns)
+        assert len(drawn) == len(crime)
+        assert list(drawn["measure"]) == list(crime[header("measure")])
+        for column in ("value", "lower", "upper"):
+            left, right = drawn[column].astype(float), crime[header(column)].astype(float)
+            assert ((left == right) | (left.isna() & right.isna())).all(), column
+        assert profile_table.decimals("percent") == 1
