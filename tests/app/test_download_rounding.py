@@ -292,3 +292,56 @@ def test_the_profile_crime_and_trends_downloads_are_rounded_as_the_profile_write
             left, right = drawn[column].astype(float), crime[header(column)].astype(float)
             assert ((left == right) | (left.isna() & right.isna())).all(), column
         assert profile_table.decimals("percent") == 1
+
+
+def _table_with(at, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+@pytest.mark.parametrize(("role", "lang"), [("viewer", "fr"), (None, "pt")])
+def test_the_trends_verdict_and_change_downloads_hold_what_their_tables_write(
+    demo_app, downloads, role, lang
+):
+    from tests.app.helpers import start
+
+    query = {"indicator": "burglary", "measure": "count", "districts": "05", "view": "month", "lang": lang}
+    at = start("pages/trends.py", query=query, role=role)
+    assert not at.exception
+    with locale_scope(lang):
+        shown = _table_with(at, tr("trends.col_chi2"))
+        frame = _csv(downloads, "burglary-trend-count")
+        assert len(frame) == len(shown) >= 1
+        for (_, page), (_, row) in zip(shown.iterrows(), frame.iterrows(), strict=True):
+            assert row[header("area_name")] == page[tr("trends.col_area")]
+            chi2 = row[header("chi2")]
+            assert format_number(chi2 if pd.notna(chi2) else None, decimals=1) == page[tr("trends.col_chi2")]
+            assert pd.isna(chi2) or round_shown(float(chi2), 1) == float(chi2)
+            assert row[header("verdict")] == page[tr("trends.col_trend")]  # words, never the key
+            assert (row[header("note")] if pd.notna(row[header("note")]) else "") == page[
+                tr("trends.col_note")
+            ]
+        changes = _table_with(at, tr("trends.col_beyond_chance"))
+        frame = _csv(downloads, "burglary-changes-count")
+        assert len(frame) == len(changes) >= 2
+        for (_, page), (_, row) in zip(changes.iterrows(), frame.iterrows(), strict=True):
+            assert row[header("comparison")] == page[tr("trends.col_comparison")]
+            for column, label in (("earlier", "trends.col_earlier"), ("later", "trends.col_later")):
+                x = row[header(column)]
+                assert (tr("map.not_published") if pd.isna(x) else format_number(x)) == page[tr(label)]
+            cells = [
+                row[header(c)] for c in ("change_percent", "change_percent_lower", "change_percent_upper")
+            ]
+            if not any(pd.isna(c) for c in cells):
+
+                def signed(x: float) -> str:
+                    text = "+∞" if x == float("inf") else format_percent(x, decimals=0)
+                    return f"+{text}" if x > 0 and x != float("inf") else text
+
+                assert (
+                    f"{signed(cells[0])} ({signed(cells[1])} – {signed(cells[2])})"
+                    == page[tr("trends.col_change")]
+                )
+                assert all(round_shown(float(c), 0) == float(c) for c in cells if c != float("inf"))
+            assert row[header("significant")] == page[tr("trends.col_beyond_chance")]
+            assert row[header("verdict")] == page[tr("trends.col_verdict")]
+            assert "_" not in row[header("verdict")]
