@@ -345,3 +345,22 @@ def test_the_trends_verdict_and_change_downloads_hold_what_their_tables_write(
             assert row[header("significant")] == page[tr("trends.col_beyond_chance")]
             assert row[header("verdict")] == page[tr("trends.col_verdict")]
             assert "_" not in row[header("verdict")]
+
+
+@pytest.mark.parametrize(("role", "lang"), [("viewer", "fr"), (None, "pt")])
+def test_the_catalogue_download_writes_its_codes_as_the_page_does(demo_app, downloads, role, lang):
+    from tests.app.helpers import start
+
+    at = start("pages/methodology.py", query={"lang": lang}, role=role)
+    assert not at.exception
+    with locale_scope(lang):
+        shown = _table_with(at, tr("methodology.field_kind"))
+        frame = _csv(downloads, "indicator-catalogue")
+        assert len(frame) == len(shown) >= 5
+        for (_, page), (_, row) in zip(shown.iterrows(), frame.iterrows(), strict=True):
+            assert row[header("code")] == page[tr("methodology.field_code")]
+            for column, field in (("kind", "kind"), ("unit", "unit"), ("polarity", "polarity")):
+                assert row[header(column)] == page[tr(f"methodology.field_{field}")]
+                assert "_" not in row[header(column)]
+            assert row[header("city")] in {tr("trends.yes"), tr("trends.no")}
+            assert float(row[header("multiplier")]) % 1 == 0
