@@ -45,6 +45,16 @@ CSV_COLUMNS = [
 ]
 
 
+#: Coded columns of the download and the messages the page writes them with.
+WORDS = {
+    "kind": "kind",
+    "unit": "unit",
+    "denominator_kind": "denominator",
+    "change_measure": "change_test",
+    "verdict": "verdict",
+}
+
+
 def _missing(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or bool(pd.isna(x))
 

@@ -199,4 +199,9 @@ def where_section(*, key: str = "where") -> None:
     st.caption(t("where.click"))
     for line in where_view.disagreements(grid):
         st.markdown(f"- {escape(line)}")
-    download(where_view.rounded(grid.cells), "what-changed-where.csv", key=f"{key}-csv")
+    download(
+        where_view.rounded(grid.cells),
+        "what-changed-where.csv",
+        key=f"{key}-csv",
+        words=where_view.WORDS,
+    )

@@ -272,8 +272,13 @@ def trends_section(view: profile.DistrictProfile) -> None:
 def table_download(view: profile.DistrictProfile) -> None:
     """The whole profile table (raw numbers) as CSV."""
     frame = words.rounded(view.table[[c for c in words.CSV_COLUMNS if c in view.table.columns]])
+    if "benchmark" in frame.columns:
+        frame["benchmark"] = [words.benchmark_text(str(b)) for b in frame["benchmark"]]
     components.download(
-        frame.assign(district=view.code), f"profile-{view.code}-{view.year}.csv", key="profile-table-csv"
+        frame.assign(district=view.code),
+        f"profile-{view.code}-{view.year}.csv",
+        key="profile-table-csv",
+        words=words.WORDS,
     )
 
 
