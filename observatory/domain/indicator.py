@@ -22,10 +22,13 @@ DEFAULT_CITY_CODE = "000"
 ADDITIVE_UNITS = frozenset({Unit.COUNT, Unit.AMOUNT})
 
 
-def shown_decimals(unit: Unit | str, *, rate: bool = False) -> int:
+def shown_decimals(unit: Unit | str, *, rate: bool = False, change: bool = False) -> int:
     """Decimals a figure is written with, on every page, document and download: two for a rate per
     its multiplier, none for a value that adds up (a count, an amount), one otherwise (a percentage,
-    an index, a rate as received)."""
+    an index, a rate as received); a change written as a percentage of the earlier figure (``change``:
+    "+12%", its interval) is whole, whatever the unit."""
+    if change:
+        return 0
     if rate:
         return 2
     return 0 if Unit(str(unit)) in ADDITIVE_UNITS else 1

@@ -10,7 +10,9 @@ through :func:`csv_bytes` or :func:`xlsx_bytes`:
 - every cell holding a line break (``\\n`` or a bare ``\\r``) is quoted, and rows end with ``\\r\\n``;
 - the file is UTF-8 with a byte-order mark; for Portuguese and French the separator is ``;`` and the
   decimal mark a comma, as their spreadsheets expect;
-- headers are in the page's language (:func:`header`) and values are rounded as the page shows them.
+- headers are in the page's language (:func:`header`), values are rounded as the page shows them and
+  coded values (a status, a verdict, a unit) are written in words with the page's message keys
+  (:func:`coded_words`).
 """
 
 from __future__ import annotations
@@ -67,6 +69,17 @@ def header(column: object) -> str:
     return t(key) if key in catalogue("en") else name
 
 
+def coded_words(value: object, prefix: str) -> object:
+    """A coded cell in the reader's words: the message ``<prefix>.<value>`` the page writes for it.
+
+    A value without such a message (a name, a blank) is left as it is.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    key = f"{prefix}.{value}"
+    return t(key) if key in catalogue("en") else value
+
+
 def separator(lang: str | None = None) -> tuple[str, str]:
     """The field separator and decimal mark a spreadsheet expects for the language."""
     return (";", ",") if (lang or get_locale()) in _SEMICOLON_LOCALES else (",", ".")
@@ -77,6 +90,7 @@ def shown(
     *,
     headers: Mapping[str, str] | None = None,
     decimals: Mapping[str, int] | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The table as a page shows it: values rounded, headers in the reader's language, text neutralised.
 
@@ -84,8 +98,13 @@ def shown(
         frame: The table.
         headers: Header per column; columns not named get :func:`header`.
         decimals: Decimals per numeric column, as the page shows it; others are written as stored.
+        words: Message prefix per coded column (``{"status": "progress"}``): its cells are written in
+            the reader's words (:func:`coded_words`).
     """
     out = frame.copy()
+    for name, prefix in (words or {}).items():
+        if name in out.columns:
+            out[name] = out[name].map(lambda v, p=prefix: coded_words(v, p), na_action="ignore")
     for name, places in (decimals or {}).items():
         if name in out.columns and pd.api.types.is_float_dtype(out[name]):
             # Rounded as format_number writes the page's figure (half to even on the decimal written).
@@ -110,10 +129,11 @@ def csv_bytes(
     lang: str | None = None,
     headers: Mapping[str, str] | None = None,
     decimals: Mapping[str, int] | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> bytes:
     """The table as CSV for the reader's spreadsheet (see the module's rules)."""
     sep, decimal = separator(lang)
-    table = shown(frame, headers=headers, decimals=decimals)
+    table = shown(frame, headers=headers, decimals=decimals, words=words)
     text = table.to_csv(
         index=False, sep=sep, decimal=decimal, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
     )
@@ -139,13 +159,14 @@ def xlsx_bytes(
     *,
     headers: Mapping[str, str] | None = None,
     decimals: Mapping[str, int] | None = None,
+    words: Mapping[str, str] | None = None,
     sheet: str = "data",
 ) -> bytes:
     """The table as an .xlsx workbook (openpyxl): numbers as numbers, text always as text, never a formula."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    table = shown(frame, headers=headers, decimals=decimals)
+    table = shown(frame, headers=headers, decimals=decimals, words=words)
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet[:31])
 

@@ -45,6 +45,16 @@ CSV_COLUMNS = [
 ]
 
 
+#: Coded columns of the download and the messages the page writes them with.
+WORDS = {
+    "kind": "kind",
+    "unit": "unit",
+    "denominator_kind": "denominator",
+    "change_measure": "change_test",
+    "verdict": "verdict",
+}
+
+
 def _missing(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or bool(pd.isna(x))
 
@@ -81,6 +91,46 @@ def rounded(table: pd.DataFrame) -> pd.DataFrame:
             else round_shown(float(v), decimals(unit, rate=rate and column != "value"))
             for v, unit, rate in zip(out[column], out["unit"], rates, strict=True)
         ]
+    return out
+
+
+def _round_column(values: Any, places: Any) -> list[Any]:
+    return [
+        v if _missing(v) or math.isinf(float(v)) else round_shown(float(v), int(d))
+        for v, d in zip(values, places, strict=True)
+    ]
+
+
+#: Counts beside a figure (events, residents, respondents): whole.
+_COUNTS = ("count", "denominator", "sample_size")
+
+
+def rounded_crime(series: pd.DataFrame) -> pd.DataFrame:
+    """Recorded offences beside felt insecurity (``CrimeAndFeeling.series``) rounded as the profile
+    writes them: the offences as a rate, the share who feel unsafe as a percentage, counts whole."""
+    out = series.copy()
+    places = [
+        decimals(Unit.PERCENT.value) if m == "feeling" else decimals(Unit.COUNT.value, rate=True)
+        for m in out["measure"]
+    ]
+    for column in ("value", "lower", "upper"):
+        out[column] = _round_column(out[column], places)
+    for column in _COUNTS:
+        if column in out.columns:
+            out[column] = _round_column(out[column], [decimals(Unit.COUNT.value)] * len(out))
+    return out
+
+
+def rounded_trends(trends: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The profile's small trend lines (``DistrictProfile.trends``) rounded as its table writes each
+    indicator's compared measure: a rate where there is a denominator, else the value in its unit."""
+    by_code = table.drop_duplicates("code").set_index("code")
+    places = [
+        decimals(str(by_code.at[c, "unit"]), rate=has_denominator(by_code.loc[c])) for c in trends["code"]
+    ]
+    out = trends.copy()
+    for column in ("shown", "lower", "upper"):
+        out[column] = _round_column(out[column], places)
     return out
 
 

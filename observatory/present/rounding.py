@@ -7,9 +7,13 @@ A page formats a column with :func:`measure_decimals`; the download of the same 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
+import pandas as pd
+
 from observatory.domain import Indicator, Unit, shown_decimals
+from observatory.i18n import round_shown
 from observatory.services import mapview
 
 #: Columns holding counts of events or people: whole numbers.
@@ -50,3 +54,33 @@ def table_decimals(
         elif column in {"shown", "lower", "upper"}:
             found[column] = measure_decimals(info, shown)
     return found
+
+
+def change_percent(ratio: object) -> float:
+    """A change given as a ratio of the later figure to the earlier, as the percentage the page writes
+    ("+12%": whole, :func:`shown_decimals` with ``change``); NaN stays NaN, an unbounded ratio infinite."""
+    if ratio is None or pd.isna(ratio):
+        return math.nan
+    x = float(ratio)  # type: ignore[arg-type]
+    if math.isinf(x):
+        return x
+    # + 0.0 turns -0.0 into 0.0, so a tiny fall never reads "-0%".
+    return round_shown((x - 1.0) * 100.0, shown_decimals(Unit.PERCENT, change=True)) + 0.0
+
+
+def movers_download(frame: pd.DataFrame) -> pd.DataFrame:
+    """The overview's districts that moved beyond chance as its table writes them: the two periods'
+    counts whole, the change and its interval in whole percent, the verdict (coded, for the download's
+    words)."""
+    return pd.DataFrame(
+        {
+            "code": frame["code"],
+            "name": frame["name"],
+            "previous": [round_shown(float(v), shown_decimals(Unit.COUNT)) for v in frame["previous"]],
+            "latest": [round_shown(float(v), shown_decimals(Unit.COUNT)) for v in frame["latest"]],
+            "change_percent": [change_percent(r) for r in frame["ratio"]],
+            "change_percent_lower": [change_percent(r) for r in frame["lower"]],
+            "change_percent_upper": [change_percent(r) for r in frame["upper"]],
+            "verdict": frame["verdict"],
+        }
+    )

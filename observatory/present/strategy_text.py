@@ -7,7 +7,8 @@ from typing import Literal
 
 import pandas as pd
 
-from observatory.i18n import denominator_words, format_date, format_number, format_percent, t
+from observatory.domain import ADDITIVE_UNITS, Unit, shown_decimals
+from observatory.i18n import denominator_words, format_date, format_number, format_percent, round_shown, t
 from observatory.services import strategy
 
 #: A symbol per status, so the status never rests on colour alone.
@@ -35,16 +36,87 @@ def status_label(status: str) -> str:
     return f"{STATUS_SYMBOLS.get(status, '')} {t(f'progress.{status}')}".strip()
 
 
+def decimals(unit: str, value: float | None = None, *, interval: bool = False) -> int:
+    """Decimals of an objective's figure (the one rule, :func:`observatory.domain.shown_decimals`); an
+    interval limit of a small count (under 100) keeps one decimal, so a narrow interval stays visible."""
+    places = shown_decimals(unit)
+    small = value is not None and not math.isnan(value) and value < 100
+    if interval and small and Unit(unit) in ADDITIVE_UNITS:
+        return max(places, 1)
+    return places
+
+
 def value_text(unit: str, value: float, *, interval: bool = False) -> str:
-    """A value in its unit: percentages with one decimal, counts whole (small interval limits to 0.1); a
-    value the public release withholds (a small count: services.public_strategy) reads "not published"."""
+    """A value in its unit, with :func:`decimals`; a value the public release withholds (a small count:
+    services.public_strategy) reads "not published"."""
     if not interval and math.isnan(value):
         return t("map.not_published")
+    places = decimals(unit, value, interval=interval)
     if unit == "percent":
-        return format_percent(value, decimals=1)
-    if unit == "count":
-        return format_number(value, decimals=1 if interval and not math.isnan(value) and value < 100 else 0)
-    return format_number(value, decimals=1)
+        return format_percent(value, decimals=places)
+    return format_number(value, decimals=places)
+
+
+#: Decimals of the change since the baseline as :func:`change_text` writes it: a ratio with two, a
+#: difference of shares in points as a percentage.
+RATIO_DECIMALS = 2
+
+
+def change_decimals(test: str) -> int:
+    """Decimals of the change estimate and its limits, as :func:`change_text` writes them."""
+    return shown_decimals(Unit.PERCENT) if test == strategy.TEST_PROPORTION else RATIO_DECIMALS
+
+
+#: Objective columns written as a value of the indicator, and as an interval limit.
+_VALUES = ("baseline_value", "target_value", "current_value", "expected_now")
+_LIMITS = ("current_lower", "current_upper")
+_CHANGE = ("change_estimate", "change_lower", "change_upper")
+#: Coded columns of the strategy's downloads and the messages the page writes them with.
+WORDS = {
+    "status": "progress",
+    "polarity": "polarity",
+    "unit": "unit",
+    "change_test": "change_test",
+    "change_denominator": "denominator",
+}
+
+
+def _round(value: object, places: int) -> object:
+    if value is None or pd.isna(value) or math.isinf(float(value)):  # type: ignore[arg-type]
+        return value
+    return round_shown(float(value), places)  # type: ignore[arg-type]
+
+
+def rounded_objectives(table: pd.DataFrame) -> pd.DataFrame:
+    """The objective table with its figures rounded as the page writes them (its download): values in
+    their unit, interval limits as :func:`value_text` writes them, the change as :func:`change_text`,
+    the ratio to the path with two decimals (:func:`status_note`) and the share achieved in whole percent."""
+    out = table.copy()
+    units = [str(u) for u in out["unit"]]
+    for column in _VALUES:
+        out[column] = [_round(v, decimals(u)) for v, u in zip(out[column], units, strict=True)]
+    for column in _LIMITS:
+        out[column] = [
+            _round(v, decimals(u, v, interval=True)) for v, u in zip(out[column], units, strict=True)
+        ]
+    for column in _CHANGE:
+        out[column] = [
+            _round(v, change_decimals(str(test)))
+            for v, test in zip(out[column], out["change_test"], strict=True)
+        ]
+    out["ratio"] = [_round(v, RATIO_DECIMALS) for v in out["ratio"]]
+    # The progress bar writes the share as a whole percentage: the file holds it as that fraction.
+    out["share_done"] = [_round(v, 2) for v in out["share_done"]]
+    return out
+
+
+def rounded_trajectory(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """An objective's yearly values rounded as the objective's figures are written (its download)."""
+    out = frame.copy()
+    out["value"] = [_round(v, decimals(unit)) for v in out["value"]]
+    for column in ("lower", "upper"):
+        out[column] = [_round(v, decimals(unit, v, interval=True)) for v in out[column]]
+    return out
 
 
 def change_text(row: pd.Series) -> str:
@@ -57,9 +129,9 @@ def change_text(row: pd.Series) -> str:
         return t(
             "strategy.change_difference",
             year=year,
-            diff=format_number(row["change_estimate"], decimals=1),
-            low=format_number(row["change_lower"], decimals=1),
-            high=format_number(row["change_upper"], decimals=1),
+            diff=format_number(row["change_estimate"], decimals=change_decimals(row["change_test"])),
+            low=format_number(row["change_lower"], decimals=change_decimals(row["change_test"])),
+            high=format_number(row["change_upper"], decimals=change_decimals(row["change_test"])),
             verdict=verdict,
         )
     per = row["change_denominator"]
@@ -67,9 +139,9 @@ def change_text(row: pd.Series) -> str:
     return t(
         key,
         year=year,
-        ratio=format_number(row["change_estimate"], decimals=2),
-        low=format_number(row["change_lower"], decimals=2),
-        high=format_number(row["change_upper"], decimals=2),
+        ratio=format_number(row["change_estimate"], decimals=RATIO_DECIMALS),
+        low=format_number(row["change_lower"], decimals=RATIO_DECIMALS),
+        high=format_number(row["change_upper"], decimals=RATIO_DECIMALS),
         denominator=denominator_words(per) if per else "",
         verdict=verdict,
     )
@@ -83,7 +155,7 @@ def status_note(row: pd.Series) -> str:
     if status == "too_early":
         missing = row["current_period"] is None or pd.isna(row["current_value"])
         return t("strategy.note_no_data" if missing else "strategy.note_too_early")
-    return t("strategy.note_ratio", ratio=format_number(row["ratio"], decimals=2))
+    return t("strategy.note_ratio", ratio=format_number(row["ratio"], decimals=RATIO_DECIMALS))
 
 
 def _budget(value: float) -> str:

@@ -39,6 +39,18 @@ class GridView:
     hidden_areas: int
 
 
+#: Coded columns of the grid's download and the messages the grid writes them with.
+WORDS = {
+    "unit": "unit",
+    "change_verdict": "verdict",
+    "benchmark": "benchmark",
+    "trend": "trends.trend",
+    "change_state": "where.state",
+    "benchmark_state": "where.state",
+    "trend_state": "where.state",
+}
+
+
 def decimals(measure: str, unit: str) -> int:
     """Decimals a grid cell's figure is written with (the one rule, :func:`shown_decimals`)."""
     return shown_decimals(unit, rate=measure == "rate")

@@ -275,7 +275,12 @@ def group_profile_view(code: str, year: int) -> None:
     infos = {str(c): data.indicator(str(c)) for c in frame["indicator_code"]}
     st.dataframe(group_table.display_table(frame, infos), hide_index=True, width="stretch")
     st.caption(t("groups.method"))
-    components.download(frame.assign(group=code, year=year), f"group-{code}-{year}.csv", key="group-csv")
+    components.download(
+        group_table.download_table(frame, infos).assign(group=code, year=year),
+        f"group-{code}-{year}.csv",
+        key="group-csv",
+        words=group_table.WORDS,
+    )
 
 
 def _interval(lower: float, upper: float, decimals: int) -> str:

@@ -133,6 +133,7 @@ def download(
     key: str,
     headers: Mapping[str, str] | None = None,
     decimals: Mapping[str, int] | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> None:
     """Buttons that download a table as CSV and as .xlsx, safe to open in a spreadsheet.
 
@@ -148,11 +149,11 @@ def download(
 
     def csv_file() -> bytes:
         with locale_scope(lang):
-            return downloads.csv_bytes(frame, headers=headers, decimals=decimals)
+            return downloads.csv_bytes(frame, headers=headers, decimals=decimals, words=words)
 
     def xlsx_file() -> bytes:
         with locale_scope(lang):
-            return downloads.xlsx_bytes(frame, headers=headers, decimals=decimals)
+            return downloads.xlsx_bytes(frame, headers=headers, decimals=decimals, words=words)
 
     with st.container(horizontal=True):
         file_button(t("common.download_csv"), csv_file, f"{stem}.csv", CSV, key=key)

@@ -8,8 +8,16 @@ from enum import StrEnum
 import pandas as pd
 import streamlit as st
 
-from observatory.domain import Granularity, IndicatorKind, Polarity, Unit
-from observatory.i18n import enum_label, format_number, format_percent, rate_words, t
+from observatory.domain import Granularity, IndicatorKind, Polarity, Unit, shown_decimals
+from observatory.i18n import (
+    denominator_words,
+    enum_label,
+    format_number,
+    format_percent,
+    rate_words,
+    round_shown,
+    t,
+)
 from observatory.present import downloads, text
 from observatory.services import catalogue as service
 from observatory.services import open_data, publish
@@ -168,11 +176,30 @@ def render_catalogue(frame: pd.DataFrame) -> None:
                     st.markdown(indicator_markdown(row))
 
 
+def download_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue entries as the download holds them: every stored column, the coded ones (kind,
+    unit, polarity, denominator, granularities, the city) in the words the page writes them with, the
+    multiplier whole as the page writes it ("per 1,000")."""
+    out = frame.copy()
+    for column, enum in (("kind", IndicatorKind), ("unit", Unit), ("polarity", Polarity)):
+        out[column] = [_label(enum, v) for v in out[column]]
+    out["denominator_kind"] = [
+        denominator_words(k) if isinstance(k, str) and k else "" for k in out["denominator_kind"]
+    ]
+    out["granularities"] = [
+        ", ".join(_label(Granularity, g) for g in str(v).split(", ")) if v else ""
+        for v in out["granularities"]
+    ]
+    out["city"] = [t("trends.yes") if bool(v) else t("trends.no") for v in out["city"]]
+    out["multiplier"] = [round_shown(float(v), shown_decimals(Unit.COUNT)) for v in out["multiplier"]]
+    return out
+
+
 def render_downloads(frame: pd.DataFrame) -> None:
     """The table view of the shown indicators and the CSV of their catalogue entries."""
     with st.expander(t("methodology.table_heading")):
         st.dataframe(display_table(frame), hide_index=True, width="stretch")
-    components.download(frame, "indicator-catalogue.csv", key="catalogue-csv")
+    components.download(download_table(frame), "indicator-catalogue.csv", key="catalogue-csv")
 
 
 def method_values(figures: service.MethodFigures) -> dict[str, str]:

@@ -6,13 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from observatory import charts
+from observatory.domain import Unit, shown_decimals
 from observatory.i18n import (
     format_number,
     format_percent,
     t,
 )
 from observatory.present import headline_text as words
-from observatory.present import where_view
+from observatory.present import rounding, where_view
 from observatory.present.strategy_text import status_label
 from observatory.present.text import markdown as escape
 from observatory.services import headlines, totals, views, where
@@ -74,21 +75,25 @@ def movers_table(frame: pd.DataFrame, filename: str) -> None:
     if frame.empty:
         st.info(t("overview.no_movers"))
         return
+    written = rounding.movers_download(frame)
+    places = shown_decimals(Unit.PERCENT, change=True)
     shown = pd.DataFrame(
         {
-            t("common.district"): frame["name"],
-            t("overview.col_previous"): frame["previous"].map(format_number),
-            t("overview.col_latest"): frame["latest"].map(format_number),
-            t("overview.col_change"): [format_percent((r - 1) * 100, decimals=0) for r in frame["ratio"]],
+            t("common.district"): written["name"],
+            t("overview.col_previous"): written["previous"].map(format_number),
+            t("overview.col_latest"): written["latest"].map(format_number),
+            t("overview.col_change"): [format_percent(p, decimals=places) for p in written["change_percent"]],
             t("footnote.ci"): [
-                f"{format_percent((lo - 1) * 100, decimals=0)} – {format_percent((hi - 1) * 100, decimals=0)}"
-                for lo, hi in zip(frame["lower"], frame["upper"], strict=True)
+                f"{format_percent(lo, decimals=places)} – {format_percent(hi, decimals=places)}"
+                for lo, hi in zip(
+                    written["change_percent_lower"], written["change_percent_upper"], strict=True
+                )
             ],
-            t("overview.col_verdict"): [t(f"verdict.{v}") for v in frame["verdict"]],
+            t("overview.col_verdict"): [t(f"verdict.{v}") for v in written["verdict"]],
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
-    download(frame, filename, key="movers-csv")
+    download(written, filename, key="movers-csv", words={"verdict": "verdict"})
 
 
 def strategy_at_a_glance() -> None:
@@ -194,4 +199,9 @@ def where_section(*, key: str = "where") -> None:
     st.caption(t("where.click"))
     for line in where_view.disagreements(grid):
         st.markdown(f"- {escape(line)}")
-    download(where_view.rounded(grid.cells), "what-changed-where.csv", key=f"{key}-csv")
+    download(
+        where_view.rounded(grid.cells),
+        "what-changed-where.csv",
+        key=f"{key}-csv",
+        words=where_view.WORDS,
+    )

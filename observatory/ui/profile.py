@@ -198,15 +198,23 @@ def crime_section(view: profile.DistrictProfile) -> None:
     if not view.crime.series["value"].notna().any():
         return
     st.subheader(t("profile.crime_heading"))
+    # The chart's table and the download hold the figures as the profile writes them, the measure
+    # named as the chart's panels and the area in words.
+    names = {"offences": t("profile.offences_rate"), "feeling": _feeling_name(view)}
+    series = words.rounded_crime(view.crime.series)
+    series["measure"] = [names.get(str(m), str(m)) for m in series["measure"]]
     components.chart(
         _page_figures(view)["crime"],
         key="profile-crime",
         title=_title(view, "profile.crime_heading"),
-        data=view.crime.series,
+        data=series,
     )
     _crime_words(view)
     components.download(
-        view.crime.series, f"crime-feeling-{view.code}-{view.year}.csv", key="profile-crime-csv"
+        series,
+        f"crime-feeling-{view.code}-{view.year}.csv",
+        key="profile-crime-csv",
+        words={"area": "common"},
     )
 
 
@@ -245,21 +253,32 @@ def trends_section(view: profile.DistrictProfile) -> None:
         return
     st.subheader(t("profile.trends_heading", years=view.trends["year"].nunique()))
     heading = t("profile.trends_heading", years=view.trends["year"].nunique())
+    trends = words.rounded_trends(view.trends, view.table)
     components.chart(
         figure,
         key="profile-trends",
         title=f"{view.name} — {heading} ({view.year})",
-        data=view.trends,
+        data=trends,
     )
     st.caption(t("profile.trends_caption"))
-    components.download(view.trends, f"trends-{view.code}-{view.year}.csv", key="profile-trends-csv")
+    components.download(
+        trends,
+        f"trends-{view.code}-{view.year}.csv",
+        key="profile-trends-csv",
+        words={"area": "common"},
+    )
 
 
 def table_download(view: profile.DistrictProfile) -> None:
     """The whole profile table (raw numbers) as CSV."""
     frame = words.rounded(view.table[[c for c in words.CSV_COLUMNS if c in view.table.columns]])
+    if "benchmark" in frame.columns:
+        frame["benchmark"] = [words.benchmark_text(str(b)) for b in frame["benchmark"]]
     components.download(
-        frame.assign(district=view.code), f"profile-{view.code}-{view.year}.csv", key="profile-table-csv"
+        frame.assign(district=view.code),
+        f"profile-{view.code}-{view.year}.csv",
+        key="profile-table-csv",
+        words=words.WORDS,
     )
 
 

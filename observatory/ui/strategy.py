@@ -14,8 +14,11 @@ from observatory.present import text
 from observatory.present.strategy_text import (
     STATUS_COLOURS,
     STATUS_SYMBOLS,
+    WORDS,
     actions_table,
     change_text,
+    rounded_objectives,
+    rounded_trajectory,
     status_label,
     status_note,
     value_text,
@@ -197,7 +200,9 @@ def _trajectory(row: pd.Series) -> None:
     if withheld:
         notes.append(t("strategy.withheld_years", years=", ".join(withheld)))
     st.caption(" · ".join(notes))
-    download(frame, f"{code}-trajectory.csv", key=f"trajectory-{code}-csv")
+    download(
+        rounded_trajectory(frame, str(row["unit"])), f"{code}-trajectory.csv", key=f"trajectory-{code}-csv"
+    )
 
 
 @cached()
@@ -257,8 +262,8 @@ def objective_block(
 
 
 def objectives_download(table: pd.DataFrame) -> None:
-    """CSV of the objectives shown."""
-    download(table, "objectives.csv", key="objectives-csv")
+    """CSV and .xlsx of the objectives shown: figures as the blocks write them, codes in words."""
+    download(rounded_objectives(table), "objectives.csv", key="objectives-csv", words=WORDS)
 
 
 def objective_blocks(table: pd.DataFrame) -> None:

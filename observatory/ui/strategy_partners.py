@@ -85,7 +85,8 @@ def partner_section(sector: str) -> None:
         return
     shown, detail_shown = _in_words(sector, get_locale())
     st.dataframe(shown, hide_index=True)
-    download(summary, "partners.csv", key="partners-csv")
+    # The files hold the tables as shown: sectors, roles and statuses in the reader's words.
+    download(shown, "partners.csv", key="partners-csv")
     st.subheader(t("strategy.partner_actions_heading"))
     st.dataframe(detail_shown, hide_index=True)
-    download(_of_sector(partner_actions(), sector), "partner-actions.csv", key="partner-actions-csv")
+    download(detail_shown, "partner-actions.csv", key="partner-actions-csv")

@@ -17,8 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from observatory import charts
-from observatory.domain import Indicator
-from observatory.i18n import denominator_words, format_month, format_number, format_percent, t
+from observatory.domain import Indicator, Unit, shown_decimals
+from observatory.i18n import denominator_words, format_month, format_number, format_percent, round_shown, t
 from observatory.present import rounding, text
 from observatory.services import groups, totals, trend_checks, trends, views
 from observatory.ui import components
@@ -255,6 +255,11 @@ def _chart_footnotes(info: Indicator, view: str, measure: str, frame: pd.DataFra
     st.caption(" · ".join(lines))
 
 
+#: Decimals of the trend test's statistic and of a change in percent (the one rule, shown_decimals).
+CHI2_DECIMALS = shown_decimals(Unit.INDEX)
+CHANGE_DECIMALS = shown_decimals(Unit.PERCENT, change=True)
+
+
 def _years_text(first: float, last: float) -> str:
     if pd.isna(first) or pd.isna(last):
         return "–"
@@ -277,14 +282,32 @@ def verdict_table(
             t("trends.col_years"): [
                 _years_text(a, b) for a, b in zip(frame["first_year"], frame["last_year"], strict=True)
             ],
-            t("trends.col_chi2"): [format_number(x, decimals=1) for x in frame["chi2"]],
+            t("trends.col_chi2"): [format_number(x, decimals=CHI2_DECIMALS) for x in frame["chi2"]],
             t("trends.col_trend"): [t(f"trends.trend.{v}") for v in frame["verdict"]],
             t("trends.col_note"): [_reason_text(r) for r in frame["reason"]],
         }
     )
     st.dataframe(table, hide_index=True, key=key)
     st.caption(t("trends.verdict_method"))
-    components.download(frame, f"{info.code}-trend-{measure}.csv", key=f"{key}-csv")
+    # The file holds what the table writes: the statistic with its decimals, verdict and note in words.
+    written = pd.DataFrame(
+        {
+            "area_code": frame["area_code"],
+            "area_name": frame["series"],
+            "first_year": frame["first_year"],
+            "last_year": frame["last_year"],
+            "chi2": frame["chi2"].astype(float),
+            "verdict": frame["verdict"],
+            "note": [_reason_text(r) for r in frame["reason"]],
+        }
+    )
+    components.download(
+        written,
+        f"{info.code}-trend-{measure}.csv",
+        key=f"{key}-csv",
+        decimals={"chi2": CHI2_DECIMALS},
+        words={"verdict": "trends.trend"},
+    )
 
 
 def _change_text(ratio: float, lower: float, upper: float) -> str:
@@ -295,9 +318,9 @@ def _change_text(ratio: float, lower: float, upper: float) -> str:
         if np.isinf(x):
             # The exact upper limit when the earlier count is 0: no finite bound on the rise.
             return "+∞"
-        # Rounded first, and + 0.0 turns -0.0 into 0.0, so a tiny fall never reads "-0%".
-        percent = round((x - 1.0) * 100.0) + 0.0
-        text = format_percent(percent, decimals=0)
+        # Rounded as the download holds it (rounding.change_percent: whole, never "-0%").
+        percent = rounding.change_percent(x)
+        text = format_percent(percent, decimals=CHANGE_DECIMALS)
         return f"+{text}" if percent > 0 else text
 
     return f"{signed(ratio)} ({signed(lower)} – {signed(upper)})"
@@ -346,4 +369,28 @@ def change_table(
     st.dataframe(table, hide_index=True, key=key)
     method = "trends.change_method_rate" if measure == "rate" and info.has_rate else "trends.change_method"
     st.caption(t(method))
-    components.download(frame, f"{info.code}-changes-{measure}.csv", key=f"{key}-csv")
+    # The file holds what the table writes: counts whole (a withheld one left empty, never a number),
+    # the change and its interval in whole percent, comparison, "beyond chance" and verdict in words.
+    hidden = {"earlier": frame["earlier_withheld"], "later": frame["later_withheld"]}
+    written = pd.DataFrame(
+        {
+            "area_code": frame["area_code"],
+            "area_name": frame["series"],
+            "comparison": frame["comparison"].map(words),
+            **{
+                name: [
+                    np.nan if h else round_shown(float(x), shown_decimals(Unit.COUNT))
+                    for x, h in zip(frame[name], hidden[name], strict=True)
+                ]
+                for name in ("earlier", "later")
+            },
+            "change_percent": [rounding.change_percent(r) for r in frame["ratio"]],
+            "change_percent_lower": [rounding.change_percent(r) for r in frame["lower"]],
+            "change_percent_upper": [rounding.change_percent(r) for r in frame["upper"]],
+            "significant": [t("trends.yes") if s else t("trends.no") for s in frame["significant"]],
+            "verdict": frame["verdict"],
+        }
+    )
+    components.download(
+        written, f"{info.code}-changes-{measure}.csv", key=f"{key}-csv", words={"verdict": "verdict"}
+    )

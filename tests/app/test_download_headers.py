@@ -16,12 +16,12 @@ import pytest
 from openpyxl import load_workbook
 
 from observatory.i18n import catalogue
-from tests.app.helpers import official
+from tests.app.helpers import start
 
 PAGES = [
     ("pages/overview.py", {"indicator": "burglary"}),
     ("pages/map.py", {"indicator": "burglary"}),
-    ("pages/trends.py", {"indicator": "burglary", "districts": "05", "view": "month"}),
+    ("pages/trends.py", {"indicator": "burglary", "districts": "05", "view": "month", "measure": "count"}),
     ("pages/profile.py", {"district": "05"}),
     ("pages/strategy.py", {}),
     ("pages/where.py", {}),
@@ -29,6 +29,8 @@ PAGES = [
 ]
 #: A stored column name: lower case words joined by underscores.
 RAW = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+#: Coded values the downloads write in words (statuses, verdicts, units, kinds, bases…), by message prefix.
+CODED = ("progress", "verdict", "trends.trend", "unit", "polarity", "kind", "total.basis", "change_test")
 
 
 def _english_only(lang: str) -> set[str]:
@@ -47,17 +49,43 @@ def _untranslated(headers: list[str], lang: str) -> list[str]:
     return [h for h in headers if RAW.match(h) or h in english or (h in names and h != h.capitalize())]
 
 
-# French by default, Portuguese in the slow run (tests/test_i18n.py checks every key has both).
-@pytest.mark.parametrize("lang", [pytest.param("pt", marks=pytest.mark.slow), "fr"])
+def _codes() -> set[str]:
+    """Every coded value the downloads write in words, as stored (``no_significant_change``, ``on_track``)."""
+    english = catalogue("en")
+    return {
+        key.removeprefix(f"{prefix}.")
+        for prefix in CODED
+        for key in english
+        if key.startswith(f"{prefix}.") and "." not in key.removeprefix(f"{prefix}.")
+    }
+
+
+# By default the viewer in French and the public in Portuguese; the other two pairs in the slow run
+# (tests/test_i18n.py checks every key has both languages).
+@pytest.mark.parametrize(
+    ("role", "lang"),
+    [
+        pytest.param("viewer", "fr", id="viewer-fr"),
+        pytest.param(None, "pt", id="public-pt"),
+        pytest.param("viewer", "pt", id="viewer-pt", marks=pytest.mark.slow),
+        pytest.param(None, "fr", id="public-fr", marks=pytest.mark.slow),
+    ],
+)
 @pytest.mark.parametrize(("page", "query"), PAGES, ids=[p for p, _ in PAGES])
-def test_every_download_and_table_header_is_in_the_readers_language(demo_app, downloads, page, query, lang):
-    at = official(page, query={**query, "lang": lang})
+def test_every_download_and_table_header_is_in_the_readers_language(
+    demo_app, downloads, page, query, lang, role
+):
+    at = start(page, query={**query, "lang": lang}, role=role)
     assert not at.exception
     found: dict[str, list[str]] = {}
+    codes = _codes()
     for name, data in downloads.items():
         if name.endswith(".csv"):
-            first = data.decode("utf-8-sig").split("\r\n", 1)[0]
-            found[name] = next(csv.reader([first], delimiter=";"))
+            rows = list(csv.reader(data.decode("utf-8-sig").split("\r\n"), delimiter=";"))
+            found[name] = rows[0]
+            # Coded values are written in words: a cell never holds a stored code with an underscore.
+            raw = {cell for row in rows[1:] for cell in row if cell in codes and "_" in cell}
+            assert not raw, (name, raw)
         elif name.endswith(".xlsx"):
             sheet = load_workbook(io.BytesIO(data), read_only=True).active
             found[name] = [str(c) for c in next(sheet.iter_rows(max_row=1, values_only=True))]
@@ -66,3 +94,16 @@ def test_every_download_and_table_header_is_in_the_readers_language(demo_app, do
     assert found, "the page offers tables"
     left = {name: bad for name, headers in found.items() if (bad := _untranslated(headers, lang))}
     assert left == {}
+
+
+@pytest.mark.parametrize(("role", "lang"), [("viewer", "fr"), (None, "pt")])
+def test_a_groupings_download_header_and_codes_are_in_the_readers_language(
+    grouped_app, downloads, role, lang
+):
+    at = start("pages/profile.py", query={"group": "centre", "year": "2025", "lang": lang}, role=role)
+    assert not at.exception
+    codes = _codes() | {"result", "activity", "context", "bounded", "at_least", "sum", "own"}
+    name = next(n for n in downloads if n.startswith("group-centre") and n.endswith(".csv"))
+    rows = list(csv.reader(downloads[name].decode("utf-8-sig").split("\r\n"), delimiter=";"))
+    assert _untranslated(rows[0], lang) == []
+    assert not {cell for row in rows[1:] for cell in row if cell in codes}
