@@ -188,14 +188,7 @@ def district_briefing(
             blocks.append(drawn)
         blocks += _profile_blocks(found)
         blocks += _crime_figure(found, ctx)
-        objectives = strategy.objective_table(store)
-        mine = objectives[objectives["area_code"] == code]
-        blocks.append(Heading(t("doc.district.objectives")))
-        if mine.empty:
-            blocks.append(Paragraph(t("doc.district.no_objectives")))
-        else:
-            header, rows = objective_rows(mine)
-            blocks.append(Table(header, rows, widths=(2.2, 1.8, 1.1, 1.1, 1.6, 2.4)))
+        blocks += _area_objectives(store, code)
         blocks.append(Paragraph(t("doc.method_note"), note=True))
         return document("district", t("doc.district.title", name=found.name), found.year, lang, ctx, blocks)
 
@@ -257,14 +250,7 @@ def group_briefing(
                 )
             )
             blocks.append(Paragraph(t("groups.method"), note=True))
-        objectives = strategy.objective_table(store)
-        mine = objectives[objectives["area_code"] == code]
-        blocks.append(Heading(t("doc.district.objectives")))
-        if mine.empty:
-            blocks.append(Paragraph(t("doc.district.no_objectives")))
-        else:
-            header, rows = objective_rows(mine)
-            blocks.append(Table(header, rows, widths=(2.2, 1.8, 1.1, 1.1, 1.6, 2.4)))
+        blocks += _area_objectives(store, code)
         blocks.append(Paragraph(t("doc.method_note"), note=True))
         return document("district", t("doc.district.title", name=name), chosen, lang, ctx, blocks)
 
@@ -362,3 +348,13 @@ def headline_period(cards: list[KeyFigure]) -> str:
         return ""
     periods = pd.Series([card.lines[-1] for card in cards if card.lines])
     return str(periods.mode().iloc[0]) if len(periods) else ""
+
+
+def _area_objectives(store: Store, code: str) -> list[Block]:
+    """The objectives set on one area (a district or a grouping), under their heading."""
+    objectives = strategy.objective_table(store)
+    mine = objectives[objectives["area_code"] == code]
+    if mine.empty:
+        return [Heading(t("doc.district.objectives")), Paragraph(t("doc.district.no_objectives"))]
+    header, rows = objective_rows(mine)
+    return [Heading(t("doc.district.objectives")), Table(header, rows, widths=(2.2, 1.8, 1.1, 1.1, 1.6, 2.4))]
