@@ -70,6 +70,15 @@ def _csv_violations(name: str, data: bytes, k: int) -> list[str]:
             ):
                 bad += [f"{name}:{code}:{col}:{v}" for v in _small(rows[col], THRESHOLDS.get(code, 5))]
         return bad
+    if name.startswith("crime-feeling-"):
+        # Recorded offences as a rate per 1,000 residents beside the survey's share feeling unsafe: the
+        # file holds no count, as long as its offences rows are the rate.
+        offences = catalogue("en")["profile.offences_rate"]
+        rows = frame[frame["measure"] != offences] if "measure" in frame.columns else frame
+        assert len(rows) < len(frame), (
+            f"{name}: no offences rate rows, measures {set(frame.get('measure', []))}"
+        )
+        return []
     numeric = COUNT_COLUMNS & set(frame.select_dtypes("number"))
     return [f"{name}:{col}:{v}" for col in numeric for v in _small(frame[col], k)]
 
