@@ -283,14 +283,6 @@ def group_profile_view(code: str, year: int) -> None:
     )
 
 
-def _interval(lower: float, upper: float, decimals: int) -> str:
-    if math.isfinite(lower) and math.isinf(upper):
-        return t("total.at_least", low=format_number(lower, decimals=decimals))
-    if not (math.isfinite(lower) and math.isfinite(upper)):
-        return format_number(None)
-    return f"{format_number(lower, decimals=decimals)} – {format_number(upper, decimals=decimals)}"
-
-
 def peers_section(district: str) -> None:
     """A district's similar districts: each with its distance, the variables, weights and their spread;
     signed-in staff may change the weights (0 leaves a variable out) for their session."""
