@@ -9,6 +9,7 @@ import math
 
 import pandas as pd
 
+from observatory.domain import shown_decimals
 from observatory.i18n import (
     denominator_words,
     format_number,
@@ -90,6 +91,6 @@ def change_text(h: headlines.Headline) -> str:
         sign = "+" if change.estimate > 0 else ""
         size = sign + format_number(change.estimate, decimals=0 if h.unit == "amount" else 1)
     else:
-        size = format_percent((change.estimate - 1) * 100, decimals=0)
+        size = format_percent((change.estimate - 1) * 100, decimals=shown_decimals("percent", change=True))
     arrow = ARROWS.get(change.direction.value, "")
     return f"{arrow} {size} · {t(f'verdict.{h.verdict}')}"

@@ -192,7 +192,7 @@ def benchmark_text(value: str) -> str:
 
 
 def _signed_percent(ratio: float) -> str:
-    text = format_percent((ratio - 1.0) * 100.0, decimals=0)
+    text = format_percent((ratio - 1.0) * 100.0, decimals=shown_decimals("percent", change=True))
     return text if ratio < 1.0 else f"+{text}"
 
 

@@ -84,7 +84,7 @@ def _change_words(cell: pd.Series) -> str:
         and cell["measure"] != "value"
     )
     size = (
-        format_percent((float(estimate) - 1) * 100, decimals=0)
+        format_percent((float(estimate) - 1) * 100, decimals=shown_decimals("percent", change=True))
         if ratio
         else format_number(float(estimate), decimals=1)
     )
